@@ -1,0 +1,44 @@
+"""Run every benchmark and print one table.
+
+Usage (from the repository root, with the package installed)::
+
+    python benchmarks/run.py            # every benchmark
+    python benchmarks/run.py postcode   # only names containing "postcode"
+
+Each ``bench_*.py`` module beside this file exposes ``cases()`` returning a
+list of :class:`harness.Case`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import platform
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from harness import format_table, measure  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("filter", nargs="?", default="", help="run only names containing this")
+    args = parser.parse_args(argv)
+
+    results = []
+    for path in sorted(HERE.glob("bench_*.py")):
+        module = importlib.import_module(path.stem)
+        for case in module.cases():
+            if args.filter in case.name:
+                print(f"running {case.name} ...", file=sys.stderr, flush=True)
+                results.append(measure(case))
+    print(f"Python {platform.python_version()} on {platform.machine()}, {platform.system()}")
+    print(format_table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,62 @@
+"""``lgds demo``: each component shows what it does, on embedded defaults only.
+
+Every step runs offline. A component adds its step to :data:`STEPS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import click
+
+from lgds_components.errors import ValidationError
+
+__all__ = ["STEPS", "demo"]
+
+
+def _heading(title: str) -> None:
+    click.echo()
+    click.secho(title, bold=True)
+    click.echo("-" * len(title))
+
+
+def identifiers_step() -> None:
+    """Messy input as residents type it, and what the identifier rules make of it."""
+    from lgds_components.identifiers import nino, postcode, uprn
+
+    _heading("UK identifiers")
+    samples = [
+        (postcode, "postcode", " sw1a-1aa "),
+        (postcode, "postcode", "ex4 1aa."),
+        (postcode, "postcode", "QA1 1AA"),
+        (postcode, "postcode", "SW1A"),
+        (nino, "NI number", "qq 12 34 56 c"),
+        (nino, "NI number", "ab123456c"),
+        (uprn, "UPRN", "000100040212345"),
+        (uprn, "UPRN", "12 34"),
+    ]
+    for module, label, typed in samples:
+        try:
+            shown = click.style(module.format(typed), fg="green")
+        except ValidationError as exc:
+            shown = click.style(f'refused: "{exc.message}"', fg="red")
+        click.echo(f"  {label:<10} {typed!r:<20} -> {shown}")
+    parts = postcode.parse("SW1A 1AA")
+    click.echo(
+        f"  postcode.parse('SW1A 1AA'): area {parts.area}, district {parts.district}, "
+        f"sector {parts.sector}, unit {parts.unit}"
+    )
+
+
+STEPS: list[Callable[[], None]] = [identifiers_step]
+"""The demo's steps, in the order they run."""
+
+
+@click.command()
+def demo() -> None:
+    """Show every component at work on built-in sample data (offline)."""
+    click.secho("lgds-components demo", bold=True, fg="blue")
+    for step in STEPS:
+        step()
+    click.echo()
+    click.echo("Read the docs for more: docs/_build/html/index.html after `python3 dev.py test`.")

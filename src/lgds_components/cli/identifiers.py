@@ -1,0 +1,174 @@
+"""``lgds identifiers``: check UK identifiers one at a time or a CSV column at once."""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import IO, Any
+
+import click
+
+from lgds_components.cli.main import EXIT_INVALID, EXIT_OK
+from lgds_components.errors import ValidationError
+
+__all__ = ["IDENTIFIER_TYPES", "identifiers"]
+
+IDENTIFIER_TYPES: dict[str, str] = {
+    "postcode": "lgds_components.identifiers.postcode",
+    "uprn": "lgds_components.identifiers.uprn",
+    "usrn": "lgds_components.identifiers.usrn",
+    "nino": "lgds_components.identifiers.nino",
+}
+"""Identifier names the command line knows, and the module implementing each."""
+
+_TYPE = click.Choice(sorted(IDENTIFIER_TYPES), case_sensitive=False)
+
+
+def _module(kind: str) -> ModuleType:
+    return importlib.import_module(IDENTIFIER_TYPES[kind.lower()])
+
+
+@click.group()
+def identifiers() -> None:
+    """Validate and format UK identifiers (postcode, UPRN, USRN, NI number)."""
+
+
+@identifiers.command()
+@click.argument("kind", type=_TYPE)
+@click.argument("values", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per value.")
+def check(kind: str, values: tuple[str, ...], as_json: bool) -> int:
+    """Check each VALUE as a KIND; print its canonical form or why it was refused.
+
+    Exits 1 if any value was refused.
+
+        lgds identifiers check postcode "sw1a 1aa" "QA1 1AA"
+    """
+    module = _module(kind)
+    status = EXIT_OK
+    for value in values:
+        try:
+            canonical = module.format(value)
+        except ValidationError as exc:
+            status = EXIT_INVALID
+            record: dict[str, Any] = {"value": value, "valid": False, "code": exc.code,
+                                      "message": exc.message}
+            line = f"{value!r}: refused ({exc.code}): {exc.message}"
+        else:
+            record = {"value": value, "valid": True, "canonical": canonical}
+            line = f"{value!r}: {canonical}"
+        click.echo(json.dumps(record, ensure_ascii=False) if as_json else line)
+    return status
+
+
+@identifiers.command("check-csv")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--column", "-c", required=True, help="The column holding the values.")
+@click.option("--type", "kind", type=_TYPE, required=True, help="What the column holds.")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the checked CSV here (default: standard output).",
+)
+def check_csv(path: Path, column: str, kind: str, output: Path | None) -> int:
+    """Check every value in one column of a CSV file.
+
+    Writes the rows back with three columns added: COLUMN_valid,
+    COLUMN_canonical and COLUMN_error. A summary goes to standard error.
+    Exits 1 if any value was refused.
+
+        lgds identifiers check-csv residents.csv -c postcode --type postcode -o out.csv
+    """
+    module = _module(kind)
+    counts = {"valid": 0, "invalid": 0}
+    with path.open(newline="", encoding="utf-8-sig") as source:
+        reader = csv.DictReader(_progress_lines(source, path), strict=True)
+        header = _read_header(reader, column, path)
+        added = [f"{column}_valid", f"{column}_canonical", f"{column}_error"]
+        with _output(output) as sink:
+            writer = csv.DictWriter(sink, fieldnames=[*header, *added], extrasaction="ignore")
+            writer.writeheader()
+            for row in _rows(reader, path):
+                value = row.get(column) or ""
+                try:
+                    canonical, error = module.format(value), ""
+                except ValidationError as exc:
+                    canonical, error = "", exc.message
+                counts["invalid" if error else "valid"] += 1
+                row.update(dict(zip(added, ["false" if error else "true", canonical, error])))
+                writer.writerow(row)
+    total = counts["valid"] + counts["invalid"]
+    click.echo(
+        f"checked {total:,} rows of {path.name}: {counts['valid']:,} valid, "
+        f"{counts['invalid']:,} refused",
+        err=True,
+    )
+    return EXIT_INVALID if counts["invalid"] else EXIT_OK
+
+
+def _read_header(reader: csv.DictReader[str], column: str, path: Path) -> list[str]:
+    try:
+        header = list(reader.fieldnames or [])
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise click.FileError(str(path), hint=f"line 1: cannot read the header: {exc}") from exc
+    if column not in header:
+        listed = ", ".join(header) if header else "none (the file is empty)"
+        raise click.BadParameter(
+            f"{path.name} has no column {column!r}; its columns are: {listed}",
+            param_hint="--column",
+        )
+    return header
+
+
+def _rows(reader: csv.DictReader[str], path: Path) -> Iterator[dict[str, Any]]:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise click.FileError(str(path), hint=f"line {reader.line_num + 1}: {exc}") from exc
+        yield row
+
+
+def _progress_lines(source: IO[str], path: Path) -> Iterator[str]:
+    """Yield lines of ``source`` while a progress bar (on a terminal only) follows them."""
+    size = path.stat().st_size
+    with click.progressbar(length=size, label=f"checking {path.name}", file=sys.stderr) as bar:
+        for line in source:
+            bar.update(len(line))
+            yield line
+
+
+class _output:
+    """Standard output, or a file written beside its target and renamed into place."""
+
+    def __init__(self, target: Path | None) -> None:
+        self.target = target
+        self._tmp: str | None = None
+
+    def __enter__(self) -> IO[str]:
+        if self.target is None:
+            self._stream: IO[str] = click.get_text_stream("stdout")
+            return self._stream
+        fd, self._tmp = tempfile.mkstemp(
+            prefix=f".{self.target.name}.", dir=self.target.parent or Path(".")
+        )
+        self._stream = os.fdopen(fd, "w", newline="", encoding="utf-8")
+        return self._stream
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if self._tmp is None:
+            self._stream.flush()
+            return
+        self._stream.close()
+        if exc_type is None:
+            os.replace(self._tmp, self.target)  # type: ignore[arg-type]
+        else:
+            os.unlink(self._tmp)
