@@ -1,5 +1,10 @@
 """A small timing harness: every benchmark is a case measured against its floor.
 
+Per-call benchmarks are :class:`Case` objects measured by :func:`measure`.
+One-shot measurements (a load's wall time and peak memory) build a
+:class:`Result` themselves, with ``median_s == p99_s`` and the memory figure in
+``note``.
+
 A case times ``run`` and ``floor`` (the cheapest honest way to do the same
 work: a raw regular expression, a raw SQLite query, a linear scan) in the same
 process, interleaved, so machine noise hits both alike. The table reports the
@@ -104,7 +109,7 @@ def _human(seconds: float) -> str:
 
 def format_table(results: Sequence[Result]) -> str:
     """Render results as a Markdown table (readable in a terminal too)."""
-    header = ("benchmark", "size", "median", "p99", "floor", "ratio to floor")
+    header = ("benchmark", "size", "median", "p99", "floor", "ratio to floor", "note")
     rows = [header]
     for r in results:
         rows.append(
@@ -115,6 +120,7 @@ def format_table(results: Sequence[Result]) -> str:
                 _human(r.p99_s),
                 r.floor_name or "-",
                 f"{r.ratio:.2f}x" if r.ratio is not None else "-",
+                r.note,
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]

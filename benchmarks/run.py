@@ -6,7 +6,10 @@ Usage (from the repository root, with the package installed)::
     python benchmarks/run.py postcode   # only names containing "postcode"
 
 Each ``bench_*.py`` module beside this file exposes ``cases()`` returning a
-list of :class:`harness.Case`.
+list of :class:`harness.Case`, and may expose ``results(filter)`` returning
+ready-made :class:`harness.Result` rows for one-shot measurements (a bulk
+load's time and peak memory). Sizes can be set per module through
+environment variables that the module documents.
 """
 
 from __future__ import annotations
@@ -31,10 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for path in sorted(HERE.glob("bench_*.py")):
         module = importlib.import_module(path.stem)
-        for case in module.cases():
+        for case in getattr(module, "cases", list)():
             if args.filter in case.name:
                 print(f"running {case.name} ...", file=sys.stderr, flush=True)
                 results.append(measure(case))
+        if hasattr(module, "results"):
+            results.extend(module.results(args.filter))
     print(f"Python {platform.python_version()} on {platform.machine()}, {platform.system()}")
     print(format_table(results))
     return 0
