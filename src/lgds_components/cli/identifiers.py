@@ -15,7 +15,7 @@ from typing import IO, Any
 
 import click
 
-from lgds_components.cli.main import EXIT_INVALID, EXIT_OK
+from lgds_components.cli.main import EXIT_INVALID, EXIT_OK, BadInput
 from lgds_components.errors import ValidationError
 
 __all__ = ["IDENTIFIER_TYPES", "identifiers"]
@@ -87,8 +87,8 @@ def check_csv(path: Path, column: str, kind: str, output: Path | None) -> int:
     """
     module = _module(kind)
     counts = {"valid": 0, "invalid": 0}
-    with path.open(newline="", encoding="utf-8-sig") as source:
-        reader = csv.DictReader(_progress_lines(source, path), strict=True)
+    with path.open("rb") as source:
+        reader = csv.DictReader(_decoded_lines(source, path), strict=True)
         header = _read_header(reader, column, path)
         added = [f"{column}_valid", f"{column}_canonical", f"{column}_error"]
         with _output(output) as sink:
@@ -115,8 +115,8 @@ def check_csv(path: Path, column: str, kind: str, output: Path | None) -> int:
 def _read_header(reader: csv.DictReader[str], column: str, path: Path) -> list[str]:
     try:
         header = list(reader.fieldnames or [])
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise click.FileError(str(path), hint=f"line 1: cannot read the header: {exc}") from exc
+    except csv.Error as exc:
+        raise BadInput(f"{path}: line 1: cannot read the header: {exc}") from exc
     if column not in header:
         listed = ", ".join(header) if header else "none (the file is empty)"
         raise click.BadParameter(
@@ -132,18 +132,29 @@ def _rows(reader: csv.DictReader[str], path: Path) -> Iterator[dict[str, Any]]:
             row = next(reader)
         except StopIteration:
             return
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise click.FileError(str(path), hint=f"line {reader.line_num + 1}: {exc}") from exc
+        except csv.Error as exc:
+            raise BadInput(f"{path}: line {reader.line_num + 1}: {exc}") from exc
         yield row
 
 
-def _progress_lines(source: IO[str], path: Path) -> Iterator[str]:
-    """Yield lines of ``source`` while a progress bar (on a terminal only) follows them."""
+def _decoded_lines(source: IO[bytes], path: Path) -> Iterator[str]:
+    """Yield the UTF-8 lines of ``source``, with a progress bar on a terminal.
+
+    Lines are decoded one at a time so that a byte that is not UTF-8 is
+    reported with its own line number.
+    """
     size = path.stat().st_size
     with click.progressbar(length=size, label=f"checking {path.name}", file=sys.stderr) as bar:
-        for line in source:
-            bar.update(len(line))
-            yield line
+        for number, raw in enumerate(source, start=1):
+            bar.update(len(raw))
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise BadInput(
+                    f"{path}: line {number}: not UTF-8 text (byte {exc.start + 1} of the line); "
+                    "save the file as CSV UTF-8"
+                ) from exc
+            yield line.replace("\r\n", "\n")
 
 
 class _output:
@@ -155,7 +166,7 @@ class _output:
 
     def __enter__(self) -> IO[str]:
         if self.target is None:
-            self._stream: IO[str] = click.get_text_stream("stdout")
+            self._stream: IO[str] = sys.stdout
             return self._stream
         fd, self._tmp = tempfile.mkstemp(
             prefix=f".{self.target.name}.", dir=self.target.parent or Path(".")

@@ -21,7 +21,7 @@ import click
 from lgds_components import version
 from lgds_components.errors import ConfigurationError, LGDSError, ProviderError, ValidationError
 
-__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_PROVIDER", "EXIT_USAGE", "cli", "main"]
+__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_PROVIDER", "EXIT_USAGE", "BadInput", "cli", "main"]
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -47,6 +47,13 @@ class _Fail(click.ClickException):
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+class BadInput(_Fail):
+    """An input file or value the user must fix: one line on stderr, exit code 2."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, EXIT_USAGE)
 
 
 @click.group(cls=LGDSGroup, context_settings={"help_option_names": ["-h", "--help"]})
