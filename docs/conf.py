@@ -40,9 +40,9 @@ intersphinx_mapping = {
     "pydantic": ("https://docs.pydantic.dev/latest", "_inventories/pydantic.inv"),
 }
 
-doctest_test_doctest_blocks = "default"
-doctest_global_setup = ""
+# Docstring examples run under pytest --doctest-modules (with their module's
+# globals); the doctest builder runs the {doctest} blocks of the pages.
+doctest_test_doctest_blocks = ""
 
 html_theme = "furo"
 html_title = f"lgds-components {release}"
-html_static_path = ["_static"]
