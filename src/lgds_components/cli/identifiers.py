@@ -25,6 +25,13 @@ IDENTIFIER_TYPES: dict[str, str] = {
     "uprn": "lgds_components.identifiers.uprn",
     "usrn": "lgds_components.identifiers.usrn",
     "nino": "lgds_components.identifiers.nino",
+    "phone": "lgds_components.identifiers.phone",
+    "email": "lgds_components.identifiers.email",
+    "sort-code": "lgds_components.identifiers.sort_code",
+    "account-number": "lgds_components.identifiers.account_number",
+    "vrm": "lgds_components.identifiers.vrm",
+    "company-number": "lgds_components.identifiers.company_number",
+    "money": "lgds_components.identifiers.money",
 }
 """Identifier names the command line knows, and the module implementing each."""
 
@@ -37,7 +44,7 @@ def _module(kind: str) -> ModuleType:
 
 @click.group()
 def identifiers() -> None:
-    """Validate and format UK identifiers (postcode, UPRN, USRN, NI number)."""
+    """Validate and format UK identifiers (postcode, UPRN, NI number, phone, ...)."""
 
 
 @identifiers.command()

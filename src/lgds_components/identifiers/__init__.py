@@ -1,4 +1,5 @@
-"""UK identifiers: postcode, UPRN, USRN and National Insurance number.
+"""UK identifiers: postcode, UPRN, USRN, National Insurance number, phone, email,
+bank details, vehicle registration, company number and money.
 
 Each identifier is a module with the same four functions (the verb set, as in
 python-stdnum):
@@ -54,26 +55,64 @@ from __future__ import annotations
 
 from typing import Any
 
-from lgds_components.identifiers import nino, postcode, uprn, usrn
+import importlib
 
-__all__ = [
-    "UPRN",
-    "USRN",
-    "NINumber",
-    "Postcode",
-    "nino",
-    "postcode",
-    "postcode_type",
-    "uprn",
-    "usrn",
-]
+from lgds_components.identifiers import (
+    account_number,
+    company_number,
+    money,
+    nino,
+    postcode,
+    sort_code,
+    uprn,
+    usrn,
+    vrm,
+)
 
-_LAZY_TYPES = frozenset({"UPRN", "USRN", "NINumber", "Postcode", "postcode_type"})
+_LAZY_MODULES = frozenset({"email", "modulus", "phone"})
+_LAZY_TYPES = frozenset(
+    {
+        "UPRN",
+        "USRN",
+        "AccountNumber",
+        "CompanyNumber",
+        "EmailAddress",
+        "MobileNumber",
+        "MoneyPence",
+        "NINumber",
+        "PhoneNumber",
+        "Postcode",
+        "SortCode",
+        "VehicleRegistration",
+        "money_type",
+        "phone_type",
+        "postcode_type",
+    }
+)
+
+__all__ = sorted(
+    {
+        "account_number",
+        "company_number",
+        "money",
+        "nino",
+        "postcode",
+        "sort_code",
+        "uprn",
+        "usrn",
+        "vrm",
+    }
+    | _LAZY_MODULES
+    | _LAZY_TYPES
+)
 
 
 def __getattr__(name: str) -> Any:
-    # The pydantic types live in .types, imported on first use so that
-    # ``import lgds_components.identifiers.postcode`` never imports pydantic.
+    # phone and email import phonenumbers and email-validator (slow to import),
+    # and the pydantic types import pydantic: all are loaded on first use, so
+    # ``import lgds_components.identifiers.postcode`` stays light.
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
     if name in _LAZY_TYPES:
         from lgds_components.identifiers import types
 
@@ -82,4 +121,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | _LAZY_TYPES)
+    return sorted(set(globals()) | _LAZY_MODULES | _LAZY_TYPES)

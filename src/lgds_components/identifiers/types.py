@@ -37,8 +37,30 @@ in serialization mode (what FastAPI uses for responses):
 >>> Resident.model_json_schema(mode="serialization")["properties"]["postcode"]["examples"]
 ['SW1A 1AA']
 
-Importing this module imports pydantic; the identifier modules themselves do
-not.
+The contact, bank and money types work the same way:
+
+>>> from lgds_components.identifiers.types import (
+...     AccountNumber, EmailAddress, MoneyPence, PhoneNumber, SortCode)
+>>> class Refund(BaseModel):
+...     email: EmailAddress
+...     phone: PhoneNumber | None = None
+...     sort_code: SortCode
+...     account_number: AccountNumber
+...     amount: MoneyPence
+>>> refund = Refund(email="Name@Example.COM", phone="07400 123456",
+...                 sort_code="12-34-56", account_number="733445", amount="£12.50")
+>>> refund.model_dump()  # doctest: +NORMALIZE_WHITESPACE
+{'email': 'Name@example.com', 'phone': '+447400123456', 'sort_code': '123456',
+ 'account_number': '00733445', 'amount': 1250}
+>>> try:
+...     Refund(email="name", sort_code="1234", account_number="1", amount=1.5)
+... except ValidationError as exc:
+...     [(e["loc"][0], e["type"]) for e in exc.errors()]
+[('email', 'invalid_format'), ('sort_code', 'invalid_length'),
+ ('account_number', 'invalid_length'), ('amount', 'float_not_allowed')]
+
+Importing this module imports pydantic (and phonenumbers and email-validator);
+the identifier modules themselves do not import pydantic.
 """
 
 from __future__ import annotations
@@ -50,9 +72,37 @@ from pydantic import PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from lgds_components.errors import ValidationError
-from lgds_components.identifiers import nino, postcode, uprn, usrn
+from lgds_components.identifiers import (
+    account_number,
+    company_number,
+    email,
+    money,
+    nino,
+    phone,
+    postcode,
+    sort_code,
+    uprn,
+    usrn,
+    vrm,
+)
 
-__all__ = ["UPRN", "USRN", "NINumber", "Postcode", "postcode_type"]
+__all__ = [
+    "UPRN",
+    "USRN",
+    "AccountNumber",
+    "CompanyNumber",
+    "EmailAddress",
+    "MobileNumber",
+    "MoneyPence",
+    "NINumber",
+    "PhoneNumber",
+    "Postcode",
+    "SortCode",
+    "VehicleRegistration",
+    "money_type",
+    "phone_type",
+    "postcode_type",
+]
 
 
 def _pydantic_validator(validate: Callable[[Any], Any], name: str) -> PlainValidator:
@@ -170,3 +220,167 @@ NINumber = Annotated[
         },
     ),
 ]
+
+
+def phone_type(
+    *, kind: phone.Kind = "any", allow_drama: bool = False, international: bool = True
+) -> Any:
+    """Return a telephone number annotated type with the given options.
+
+    >>> from pydantic import TypeAdapter
+    >>> TypeAdapter(phone_type(allow_drama=True)).validate_python("07700 900 982")
+    '+447700900982'
+    """
+    what = {
+        "any": "A telephone number",
+        "mobile": "A mobile phone number",
+        "landline": "A landline telephone number",
+    }[kind]
+    if not international:
+        what = what.replace("A ", "A UK ", 1)
+    return Annotated[
+        str,
+        _pydantic_validator(
+            lambda value: phone.validate(
+                value, kind=kind, allow_drama=allow_drama, international=international
+            ),
+            "phone",
+        ),
+        *_schemas(
+            {
+                "type": "string",
+                "description": f"{what}, as people write it: spaces, hyphens, dashes, dots "
+                "and brackets are ignored; +44 and 0044 are read as UK.",
+                "examples": ["07700 900 982"],
+            },
+            {
+                "type": "string",
+                "pattern": r"^\+[1-9][0-9]{6,14}$",
+                "description": f"{what} in E.164 form.",
+                "examples": ["+447700900982"],
+            },
+        ),
+    ]
+
+
+def money_type(
+    *, allow_negative: bool = False, min: int | None = None, max: int | None = None
+) -> Any:
+    """Return an amount-in-pence annotated type with the given bounds (in pence).
+
+    >>> from pydantic import TypeAdapter
+    >>> TypeAdapter(money_type(max=5000)).validate_python("£49.99")
+    4999
+    """
+    bounds: dict[str, Any] = {"type": "integer"}
+    if not allow_negative:
+        bounds["minimum"] = 0
+    if min is not None:
+        bounds["minimum"] = min
+    if max is not None:
+        bounds["maximum"] = max
+    return Annotated[
+        int,
+        _pydantic_validator(
+            lambda value: money.validate(value, allow_negative=allow_negative, min=min, max=max),
+            "money",
+        ),
+        *_schemas(
+            {
+                "anyOf": [bounds, {"type": "string"}],
+                "description": "An amount of money: whole pence as a number, or pounds as "
+                'text ("£1,234.50", "12.5").',
+                "examples": ["£12.50", 1250],
+            },
+            {**bounds, "description": "An amount of money in pence.", "examples": [1250]},
+        ),
+    ]
+
+
+def _text_type(
+    validate: Any,
+    name: str,
+    accepts: str,
+    canonical: str,
+    pattern: str,
+    example_in: str,
+    example_out: str,
+) -> Any:
+    return Annotated[
+        str,
+        _pydantic_validator(validate, name),
+        *_schemas(
+            {"type": "string", "description": accepts, "examples": [example_in]},
+            {
+                "type": "string",
+                "pattern": pattern,
+                "description": canonical,
+                "examples": [example_out],
+            },
+        ),
+    ]
+
+
+#: A telephone number (UK or international), held in E.164 form.
+PhoneNumber = phone_type()
+
+#: A mobile phone number, held in E.164 form.
+MobileNumber = phone_type(kind="mobile")
+
+#: An email address, held normalised (domain in lower case).
+EmailAddress = _text_type(
+    email.validate,
+    "email",
+    "An email address. Surrounding spaces are trimmed.",
+    "An email address, normalised: the domain in lower case.",
+    r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+    "Name@Example.com",
+    "Name@example.com",
+)
+
+#: A UK sort code, held as 6 digits.
+SortCode = _text_type(
+    sort_code.validate,
+    "sort_code",
+    "A UK bank sort code; spaces, hyphens and dashes are ignored.",
+    "A UK bank sort code, 6 digits.",
+    r"^[0-9]{6}$",
+    "12-34-56",
+    "123456",
+)
+
+#: A UK bank account number, held as 8 digits (6 and 7 digit numbers padded).
+AccountNumber = _text_type(
+    account_number.validate,
+    "account_number",
+    "A UK bank account number, 6 to 8 digits; spaces, hyphens and dashes are ignored.",
+    "A UK bank account number, 8 digits.",
+    r"^[0-9]{8}$",
+    "733445",
+    "00733445",
+)
+
+#: A vehicle registration mark, held compact and upper case.
+VehicleRegistration = _text_type(
+    vrm.validate,
+    "vrm",
+    "A vehicle registration mark; case, spaces and punctuation are tidied.",
+    "A vehicle registration mark, compact and upper case.",
+    r"^[A-Z0-9]{2,7}$",
+    "ab12 cde",
+    "AB12CDE",
+)
+
+#: A Companies House company number, held as 8 characters.
+CompanyNumber = _text_type(
+    company_number.validate,
+    "company_number",
+    "A Companies House company number; leading zeros may be left out.",
+    "A Companies House company number, 8 characters.",
+    r"^(?:[0-9]{8}|[A-Z][A-Z0-9][0-9]{5}[0-9A-Z])$",
+    "sc 12345",
+    "SC012345",
+)
+
+#: An amount of money in pence (never negative).
+MoneyPence = money_type()
