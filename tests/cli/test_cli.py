@@ -148,7 +148,7 @@ def test_console_script_installed() -> None:
 
 
 def test_python_dash_m_style_invocation_of_entry_point() -> None:
-    code = "import sys; from lgds_components.cli.main import main; sys.exit(main(['--version']))"
+    code = "import sys; from lgds_components.cli.app import main; sys.exit(main(['--version']))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0
     assert lgds_components.version() in result.stdout

@@ -7,6 +7,6 @@ __all__ = ["main"]
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``lgds`` command; returns the exit status."""
-    from lgds_components.cli.main import main as _main
+    from lgds_components.cli.app import main as _main
 
     return _main(argv)

@@ -5,6 +5,7 @@ Every step runs offline. A component adds its step to :data:`STEPS`.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 import click
@@ -48,7 +49,20 @@ def identifiers_step() -> None:
     )
 
 
-STEPS: list[Callable[[], None]] = [identifiers_step]
+def _step(module: str, function: str = "demo_step") -> Callable[[], None]:
+    """A step defined by a component's CLI module, imported only when it runs."""
+
+    def run() -> None:
+        getattr(importlib.import_module(module), function)()
+
+    run.__name__ = f"{module.rsplit('.', 1)[-1]}_step"
+    return run
+
+
+STEPS: list[Callable[[], None]] = [
+    identifiers_step,
+    _step("lgds_components.cli.forms"),
+]
 """The demo's steps, in the order they run."""
 
 

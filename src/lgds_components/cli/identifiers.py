@@ -15,7 +15,7 @@ from typing import IO, Any
 
 import click
 
-from lgds_components.cli.main import EXIT_INVALID, EXIT_OK, BadInput
+from lgds_components.cli.app import EXIT_INVALID, EXIT_OK, BadInput
 from lgds_components.errors import ValidationError
 
 __all__ = ["IDENTIFIER_TYPES", "identifiers"]

@@ -67,10 +67,11 @@ def cli() -> None:
 
 def _register_commands() -> None:
     from lgds_components.cli.demo import demo
+    from lgds_components.cli.forms import forms
     from lgds_components.cli.identifiers import identifiers
 
-    cli.add_command(demo)
-    cli.add_command(identifiers)
+    for command in (demo, identifiers, forms):
+        cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> int:
