@@ -176,6 +176,7 @@ class _Server(ThreadingHTTPServer):
 class _RequestHandler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # small replies go out at once, not after a delayed ACK
     timeout = 30  # an idle keep-alive connection is dropped after this
 
     def log_message(self, format: str, *args: Any) -> None:
