@@ -66,11 +66,12 @@ def cli() -> None:
 
 
 def _register_commands() -> None:
+    from lgds_components.cli.bins import bins
     from lgds_components.cli.demo import demo
     from lgds_components.cli.forms import forms
     from lgds_components.cli.identifiers import identifiers
 
-    for command in (demo, identifiers, forms):
+    for command in (demo, identifiers, bins, forms):
         cli.add_command(command)
 
 

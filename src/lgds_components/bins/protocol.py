@@ -1,0 +1,143 @@
+"""The protocol every schedule source implements, and what sources get for free.
+
+A schedule source answers "when are this property's collections?". The
+embedded :class:`~lgds_components.bins.schedule.Schedule` computes the
+answer from rounds; :class:`~lgds_components.bins.ics_source.ICSSource`
+reads a council's published calendar. Code written against
+:class:`ScheduleSource` works with either, and with a contributed adapter for
+a council's waste system (registered under the entry-point group
+``lgds_components.schedule_sources``).
+
+>>> from lgds_components.bins.schedule import Schedule
+>>> with Schedule.sample() as schedule:
+...     isinstance(schedule, ScheduleSource)
+True
+
+:class:`SourceFeatures` gives a source built on the two required methods the
+grouped days, iCalendar and JSON feeds:
+:meth:`~SourceFeatures.next_days`, :meth:`~SourceFeatures.to_ical`,
+:meth:`~SourceFeatures.to_json` and :meth:`~SourceFeatures.to_ukbcd_json`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from lgds_components.bins.model import Collection, CollectionDay, group_by_date
+from lgds_components.identifiers import uprn as uprn_rules
+
+__all__ = ["ScheduleSource", "SourceFeatures"]
+
+
+@runtime_checkable
+class ScheduleSource(Protocol):
+    """Where a property's bin collections come from.
+
+    Dates are Europe/London dates. ``uprn`` may be an :class:`int` or text a
+    resident typed; a bad one raises
+    :class:`~lgds_components.errors.ValidationError`, an unknown one
+    :class:`~lgds_components.errors.NotFound`.
+    """
+
+    def today(self) -> date:
+        """Today's date in Europe/London, by the source's clock."""
+
+    def next_collections(
+        self, uprn: int | str, count: int = 8, on_or_after: date | None = None
+    ) -> list[Collection]:
+        """The next ``count`` collections dated ``on_or_after`` (default today) or later."""
+
+    def collections_between(self, uprn: int | str, start: date, end: date) -> list[Collection]:
+        """Every collection dated ``start`` to ``end`` inclusive, in order."""
+
+    def close(self) -> None:
+        """Release files and connections."""
+
+
+class SourceFeatures:
+    """Feeds and grouping for a source that implements :class:`ScheduleSource`.
+
+    Mix it in before the protocol's methods are defined (see
+    :class:`~lgds_components.bins.ics_source.ICSSource`).
+    """
+
+    name: str = "source"
+
+    def today(self) -> date:  # pragma: no cover - provided by the source
+        raise NotImplementedError
+
+    def next_collections(
+        self, uprn: int | str, count: int = 8, on_or_after: date | None = None
+    ) -> list[Collection]:  # pragma: no cover - provided by the source
+        raise NotImplementedError
+
+    def collections_between(
+        self, uprn: int | str, start: date, end: date
+    ) -> list[Collection]:  # pragma: no cover - provided by the source
+        raise NotImplementedError
+
+    def close(self) -> None:  # pragma: no cover - provided by the source
+        raise NotImplementedError
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def next_days(
+        self, uprn: int | str, count: int = 4, on_or_after: date | None = None
+    ) -> list[CollectionDay]:
+        """The next ``count`` collection days, each with every service collected that day."""
+        wanted = min(1000, max(1, count) * 10)
+        collections = self.next_collections(uprn, count=wanted, on_or_after=on_or_after)
+        return group_by_date(collections)[:count]
+
+    def _window(self, start: date | None, days: int) -> tuple[date, date]:
+        first = self.today() if start is None else start
+        return first, first + timedelta(days=max(0, days - 1))
+
+    def to_ical(
+        self,
+        uprn: int | str,
+        *,
+        start: date | None = None,
+        days: int = 365,
+        name: str | None = None,
+        dtstamp: datetime | None = None,
+        refresh: timedelta = timedelta(days=1),
+    ) -> bytes:
+        """An RFC 5545 calendar of the property's collections from ``start`` (default today).
+
+        See :func:`lgds_components.bins.ical.to_ical` for what it contains.
+        """
+        from lgds_components.bins.ical import to_ical
+
+        first, last = self._window(start, days)
+        collections = self.collections_between(uprn, first, last)
+        return to_ical(collections, uprn=uprn_rules.validate(uprn), name=name, dtstamp=dtstamp,
+                       refresh=refresh)
+
+    def to_json(
+        self,
+        uprn: int | str,
+        *,
+        start: date | None = None,
+        days: int = 365,
+        shape: Literal["lgds", "ukbcd"] = "lgds",
+    ) -> dict[str, Any]:
+        """The property's collections as JSON-ready data (see :mod:`lgds_components.bins.feeds`)."""
+        from lgds_components.bins.feeds import lgds_feed, ukbcd_feed
+
+        first, last = self._window(start, days)
+        collections = self.collections_between(uprn, first, last)
+        if shape == "ukbcd":
+            return ukbcd_feed(collections)
+        return lgds_feed(collections, uprn=uprn_rules.validate(uprn), today=self.today(),
+                         source=self.name)
+
+    def to_ukbcd_json(self, uprn: int | str, *, start: date | None = None,
+                      days: int = 365) -> dict[str, Any]:
+        """The UKBinCollectionData shape, for existing Home Assistant integrations."""
+        return self.to_json(uprn, start=start, days=days, shape="ukbcd")
