@@ -11,7 +11,7 @@ import pytest
 # whatever --import-mode pytest runs with.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from forms_support import EXAMPLES
+from tests.forms.forms_support import EXAMPLES
 
 from lgds_components.forms import Form
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from forms_support import EXAMPLES
+from tests.forms.forms_support import EXAMPLES
 
 from lgds_components.cli.forms import DEMO_SCHEMA, demo_step, forms
 from lgds_components.forms import Form

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from forms_support import EXAMPLES
+from tests.forms.forms_support import EXAMPLES
 
 
 def run(script: str) -> str:

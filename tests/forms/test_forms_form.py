@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from forms_support import TODAY, MultiDict, date_post, make_form
+from tests.forms.forms_support import TODAY, MultiDict, date_post, make_form
 
 from lgds_components.errors import ConfigurationError
 from lgds_components.forms import Form

@@ -13,7 +13,7 @@ import string
 from typing import Any
 
 import pytest
-from forms_support import TODAY, date_post, make_form
+from tests.forms.forms_support import TODAY, date_post, make_form
 
 from lgds_components.forms import Form
 from lgds_components.forms.messages import LANGUAGES, catalogue, placeholders

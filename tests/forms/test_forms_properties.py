@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from forms_support import TODAY
+from tests.forms.forms_support import TODAY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator

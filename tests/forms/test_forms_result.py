@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forms_support import TODAY
+from tests.forms.forms_support import TODAY
 
 from lgds_components.forms import Form, ValidationResult
 from lgds_components.forms.result import FieldError
