@@ -70,8 +70,9 @@ def _register_commands() -> None:
     from lgds_components.cli.demo import demo
     from lgds_components.cli.forms import forms
     from lgds_components.cli.identifiers import identifiers
+    from lgds_components.cli.payments import pay
 
-    for command in (demo, identifiers, bins, forms):
+    for command in (demo, identifiers, bins, forms, pay):
         cli.add_command(command)
 
 

@@ -63,6 +63,7 @@ STEPS: list[Callable[[], None]] = [
     identifiers_step,
     _step("lgds_components.cli.bins"),
     _step("lgds_components.cli.forms"),
+    _step("lgds_components.cli.payments"),
 ]
 """The demo's steps, in the order they run."""
 

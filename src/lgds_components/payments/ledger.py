@@ -1,0 +1,697 @@
+"""The ledger: a durable record of every payment attempt that loses nothing.
+
+A council service takes a payment in three moves, and the ledger records each
+one in SQLite (WAL, ``synchronous=FULL``, parameterised SQL only) before the
+next one can happen:
+
+1. :meth:`Ledger.begin` before redirecting the payer: the attempt and its
+   idempotency key are written **first**, then the provider is asked for the
+   payment, then the answer is written. If the process dies after the
+   provider created the payment but before the answer was written, running
+   ``begin`` again with the same key (or :meth:`Ledger.reconcile`) asks again
+   with the same key, and the provider returns the same payment: nothing is
+   lost and nothing is created, or charged, twice.
+2. :meth:`Ledger.settle` when the payer comes back to ``return_url``, and
+   :meth:`Ledger.apply_webhook` when the provider says something changed.
+   Webhooks are applied once (a message seen before is ignored) and in state
+   order: a payment only ever moves forward (:attr:`PaymentState.rank
+   <lgds_components.payments.states.PaymentState.rank>`), so a late
+   ``started`` never overwrites ``success``. Every state seen is kept, with
+   its time and where it came from (:meth:`Ledger.history`). A webhook for a
+   payment the ledger does not know yet is kept and applied as soon as the
+   payment is recorded.
+3. :meth:`Ledger.reconcile` from a scheduled job: every attempt still
+   unfinished after ``older_than_minutes`` is checked with the provider, for
+   the payers who never come back.
+
+:meth:`Ledger.refund` records the amount available *before* asking for the
+refund and sends it as ``expected_available``, so a refund retried after a
+crash is refused by the provider instead of paid twice, and then found in the
+provider's list of refunds and recorded.
+
+>>> from lgds_components.payments import FakePay, Ledger, PaymentRequest
+>>> pay = FakePay()
+>>> ledger = Ledger(":memory:", pay)
+>>> attempt = ledger.begin(PaymentRequest(amount=4500, reference="GW-1",
+...     description="Garden waste", return_url="https://council.example/done"),
+...     idempotency_key="GW-1-attempt-1")
+>>> attempt.state, attempt.next_url is not None
+(<PaymentState.CREATED: 'created'>, True)
+>>> pay.pay(attempt.payment_id)
+>>> ledger.settle("GW-1-attempt-1").state
+<PaymentState.SUCCESS: 'success'>
+>>> [seen.state.value for seen in ledger.history("GW-1-attempt-1")]
+['created', 'success']
+>>> ledger.close()
+
+The ledger does not store ``next_url`` (anyone holding it can take over the
+payer's payment); ``begin`` and ``settle`` return a fresh one. It does store
+the request, email address and prefilled details included, since a retried
+create must send exactly the same request.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from lgds_components.errors import (
+    ConfigurationError,
+    Conflict,
+    InvalidFormat,
+    NotFound,
+    ProviderError,
+)
+from lgds_components.payments.models import Payment, PaymentRequest, Refund, WebhookEvent
+from lgds_components.payments.money import to_pence
+from lgds_components.payments.protocol import PaymentProvider
+from lgds_components.payments.states import PaymentState, RefundStatus
+
+__all__ = ["Attempt", "Ledger", "ReconcileReport", "StateSeen", "WebhookOutcome"]
+
+logger = logging.getLogger(__name__)
+
+_KEY = re.compile(r"[A-Za-z0-9-]{1,255}")
+SCHEMA_VERSION: Final = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS attempts (
+    key TEXT PRIMARY KEY,
+    provider TEXT NOT NULL,
+    payment_id TEXT,
+    provider_reference TEXT,
+    reference TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    request TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    state TEXT,
+    refunded INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS attempts_by_payment
+    ON attempts (provider, payment_id) WHERE payment_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS attempts_by_reference ON attempts (provider, provider_reference);
+CREATE INDEX IF NOT EXISTS attempts_open ON attempts (state, created_at);
+CREATE TABLE IF NOT EXISTS states (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL REFERENCES attempts (key),
+    state TEXT NOT NULL,
+    seen_at TEXT NOT NULL,
+    source TEXT NOT NULL,
+    applied INTEGER NOT NULL,
+    event_id TEXT
+);
+CREATE INDEX IF NOT EXISTS states_by_key ON states (key, id);
+CREATE TABLE IF NOT EXISTS webhook_events (
+    provider TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    payment_id TEXT,
+    provider_reference TEXT,
+    state TEXT,
+    outcome TEXT NOT NULL,
+    PRIMARY KEY (provider, event_id)
+);
+CREATE INDEX IF NOT EXISTS webhook_events_waiting ON webhook_events (provider, outcome);
+CREATE TABLE IF NOT EXISTS refunds (
+    refund_key TEXT PRIMARY KEY,
+    key TEXT NOT NULL REFERENCES attempts (key),
+    amount INTEGER NOT NULL,
+    expected_available INTEGER NOT NULL,
+    refund_id TEXT,
+    status TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS refunds_by_key ON refunds (key);
+"""
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _parse_stamp(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+class WebhookOutcome(StrEnum):
+    """What :meth:`Ledger.apply_webhook` did with a message."""
+
+    APPLIED = "applied"
+    """The payment moved to the state the message reports."""
+    STALE = "stale"
+    """Recorded in the history, but the payment is already further on."""
+    NO_CHANGE = "no_change"
+    """The message reports nothing new (a refund note, a repeated state)."""
+    DUPLICATE = "duplicate"
+    """This message was applied before; nothing was done."""
+    UNKNOWN = "unknown"
+    """No attempt has this payment yet; kept, and applied when the payment is recorded."""
+
+
+@attrs.frozen(slots=True)
+class StateSeen:
+    """One state the ledger saw for an attempt."""
+
+    state: PaymentState
+    seen_at: datetime
+    source: str
+    """``create``, ``settle``, ``webhook`` or ``reconcile``."""
+    applied: bool
+    """False when it arrived after a later state and was only recorded."""
+    event_id: str | None = None
+
+
+@attrs.frozen(slots=True)
+class Attempt:
+    """One payment attempt as the ledger records it.
+
+    ``state`` is ``None`` while the attempt is *pending*: written, but not yet
+    confirmed by the provider (a crash may have come in between).
+    """
+
+    key: str
+    provider: str
+    payment_id: str | None
+    provider_reference: str | None
+    reference: str
+    amount: int
+    state: PaymentState | None
+    refunded: int
+    created_at: datetime
+    updated_at: datetime
+    next_url: str | None = attrs.field(default=None, repr=False)
+
+    @property
+    def pending(self) -> bool:
+        """Whether the provider has not yet confirmed the payment."""
+        return self.state is None
+
+    @property
+    def finished(self) -> bool:
+        """Whether the payment's state can no longer change."""
+        return self.state is not None and self.state.finished
+
+
+@attrs.frozen(slots=True)
+class ReconcileReport:
+    """What :meth:`Ledger.reconcile` did."""
+
+    checked: int
+    changed: tuple[str, ...]
+    """Keys of attempts whose state moved on."""
+    failed: tuple[tuple[str, str], ...]
+    """``(key, error message)`` for attempts the provider could not answer for now."""
+
+
+class Ledger:
+    """A durable record of payment attempts, in one SQLite file.
+
+    Args:
+        path: the SQLite file (created if missing), or ``":memory:"``.
+        provider: the provider new attempts use.
+        others: providers of earlier attempts, by name, so that attempts
+            made before a change of provider can still be settled and
+            reconciled.
+        clock: returns the current time (aware), for tests.
+        new_key: makes idempotency keys for ``begin`` when none is given.
+        on_step: called with the name of each step as it completes
+            (``"begin:recorded"``, ``"begin:created"``, ``"settle:fetched"``,
+            ``"apply_webhook:recorded"``, ``"reconcile:settled"``,
+            ``"refund:recorded"``, ``"refund:made"``); tests raise from it to
+            simulate a crash between steps.
+
+    One ledger may be shared by the threads of a web application, and several
+    processes may open the same file.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        provider: PaymentProvider,
+        *,
+        others: Mapping[str, PaymentProvider] | Iterable[PaymentProvider] = (),
+        clock: Callable[[], datetime] | None = None,
+        new_key: Callable[[], str] | None = None,
+        on_step: Callable[[str], None] | None = None,
+    ) -> None:
+        self.provider = provider
+        extra = others.values() if isinstance(others, Mapping) else others
+        self._providers: dict[str, PaymentProvider] = {p.name: p for p in extra}
+        self._providers[provider.name] = provider
+        self._clock = clock or _utcnow
+        self._new_key = new_key or (lambda: str(uuid.uuid4()))
+        self._on_step = on_step
+        self._lock = threading.RLock()
+        self.path = str(path)
+        self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                     timeout=30.0)
+        try:
+            self._setup()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def _setup(self) -> None:
+        conn = self._conn
+        conn.row_factory = sqlite3.Row
+        if self.path != ":memory:":
+            conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise ConfigurationError(
+                f"the ledger {self.path!r} was written by a newer version of lgds-components"
+            )
+        with self._tx():
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def __repr__(self) -> str:
+        return f"<Ledger {self.path!r} provider={self.provider.name!r}>"
+
+    def close(self) -> None:
+        """Close the database connection."""
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ plumbing
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _step(self, name: str) -> None:
+        if self._on_step is not None:
+            self._on_step(name)
+
+    def _now(self) -> str:
+        return _stamp(self._clock())
+
+    def _provider_for(self, name: str) -> PaymentProvider:
+        try:
+            return self._providers[name]
+        except KeyError:
+            raise ConfigurationError(
+                f"the ledger has attempts made with {name!r}; pass that provider in others="
+            ) from None
+
+    def _row(self, key_or_id: str) -> sqlite3.Row:
+        if not isinstance(key_or_id, str) or not key_or_id:
+            raise InvalidFormat("give an idempotency key or a payment id", field="key")
+        with self._lock:
+            row = self._conn.execute("SELECT * FROM attempts WHERE key = ?",
+                                     (key_or_id,)).fetchone()
+            if row is None:
+                row = self._conn.execute(
+                    "SELECT * FROM attempts WHERE payment_id = ? ORDER BY created_at LIMIT 1",
+                    (key_or_id,),
+                ).fetchone()
+        if row is None:
+            raise NotFound("The ledger has no attempt with this key or payment id",
+                           provider=self.provider.name)
+        return row
+
+    @staticmethod
+    def _attempt(row: sqlite3.Row, next_url: str | None = None) -> Attempt:
+        return Attempt(
+            key=row["key"],
+            provider=row["provider"],
+            payment_id=row["payment_id"],
+            provider_reference=row["provider_reference"],
+            reference=row["reference"],
+            amount=row["amount"],
+            state=PaymentState(row["state"]) if row["state"] else None,
+            refunded=row["refunded"],
+            created_at=_parse_stamp(row["created_at"]),
+            updated_at=_parse_stamp(row["updated_at"]),
+            next_url=next_url,
+        )
+
+    def _apply_state(
+        self, conn: sqlite3.Connection, key: str, new: PaymentState, source: str,
+        event_id: str | None = None,
+    ) -> bool | None:
+        """Move the attempt to ``new`` if that is forward; True applied, False stale, None same."""
+        row = conn.execute("SELECT state FROM attempts WHERE key = ?", (key,)).fetchone()
+        current = PaymentState(row["state"]) if row["state"] else None
+        now = self._now()
+        if current is new:
+            return None
+        forward = current is None or new.rank > current.rank
+        conn.execute(
+            "INSERT INTO states (key, state, seen_at, source, applied, event_id) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (key, new.value, now, source, int(forward), event_id),
+        )
+        if forward:
+            conn.execute("UPDATE attempts SET state = ?, updated_at = ? WHERE key = ?",
+                         (new.value, now, key))
+        elif current is not None and current.finished and new.finished:
+            logger.warning("payment attempt %s: %s reported after %s; keeping %s",
+                           key, new.value, current.value, current.value)
+        return forward
+
+    def _record(self, key: str, payment: Payment, source: str) -> bool:
+        """Write what the provider said about the attempt's payment; True if its state moved."""
+        with self._tx() as conn:
+            row = conn.execute("SELECT * FROM attempts WHERE key = ?", (key,)).fetchone()
+            if row["payment_id"] not in (None, payment.id):
+                raise Conflict("The provider returned a different payment for this attempt",
+                               provider=row["provider"])
+            try:
+                conn.execute(
+                    "UPDATE attempts SET payment_id = ?, "
+                    "provider_reference = COALESCE(?, provider_reference), "
+                    "refunded = MAX(refunded, ?), updated_at = ? WHERE key = ?",
+                    (payment.id, payment.provider_reference, payment.refund.amount_submitted,
+                     self._now(), key),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise Conflict("This payment is already recorded for another attempt",
+                               provider=row["provider"]) from exc
+            moved = bool(self._apply_state(conn, key, payment.state, source))
+            moved = self._apply_waiting(conn, key) or moved
+        return moved
+
+    def _apply_waiting(self, conn: sqlite3.Connection, key: str) -> bool:
+        row = conn.execute("SELECT * FROM attempts WHERE key = ?", (key,)).fetchone()
+        waiting = conn.execute(
+            "SELECT * FROM webhook_events WHERE provider = ? AND outcome = ? AND "
+            "(payment_id = ? OR (provider_reference IS NOT NULL AND provider_reference = ?)) "
+            "ORDER BY received_at",
+            (row["provider"], WebhookOutcome.UNKNOWN.value, row["payment_id"],
+             row["provider_reference"]),
+        ).fetchall()
+        moved = False
+        for event in waiting:
+            outcome = WebhookOutcome.NO_CHANGE
+            if event["state"]:
+                result = self._apply_state(conn, key, PaymentState(event["state"]), "webhook",
+                                           event["event_id"])
+                outcome = {True: WebhookOutcome.APPLIED, False: WebhookOutcome.STALE,
+                           None: WebhookOutcome.NO_CHANGE}[result]
+                moved = moved or bool(result)
+            conn.execute("UPDATE webhook_events SET outcome = ? WHERE provider = ? AND "
+                         "event_id = ?", (outcome.value, event["provider"], event["event_id"]))
+        return moved
+
+    # ------------------------------------------------------------------ begin
+
+    def begin(self, request: PaymentRequest, *, idempotency_key: str | None = None) -> Attempt:
+        """Record a payment attempt, create the payment, and return it with its ``next_url``.
+
+        Give an ``idempotency_key`` you can make again (from your own order or
+        application id and attempt number): calling ``begin`` again with it,
+        after a crash or a timeout, returns the same payment and never creates
+        a second one. Without a key one is made up (a UUID) and returned as
+        :attr:`Attempt.key`.
+
+        If the attempt exists and is unfinished, the payment is fetched again
+        for a fresh ``next_url``. The same key with a different request is a
+        :class:`~lgds_components.errors.Conflict`.
+        """
+        if not isinstance(request, PaymentRequest):
+            raise TypeError("begin needs a PaymentRequest")
+        key = self._new_key() if idempotency_key is None else idempotency_key
+        if not isinstance(key, str) or not _KEY.fullmatch(key):
+            raise InvalidFormat("idempotency_key must be 1 to 255 letters, digits and hyphens",
+                                field="idempotency_key")
+        fingerprint = request.fingerprint()
+        with self._tx() as conn:
+            row = conn.execute("SELECT * FROM attempts WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                now = self._now()
+                conn.execute(
+                    "INSERT INTO attempts (key, provider, reference, amount, request, fingerprint,"
+                    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (key, self.provider.name, request.reference, request.amount,
+                     request.model_dump_json(), fingerprint, now, now),
+                )
+            elif row["fingerprint"] != fingerprint:
+                raise Conflict("This idempotency key was used for a different payment request",
+                               provider=row["provider"])
+        self._step("begin:recorded")
+        if row is not None and row["payment_id"] is not None:
+            if row["state"] and PaymentState(row["state"]).finished:
+                return self._attempt(self._row(key))
+            return self.settle(key)
+        return self._create(key)
+
+    def _create(self, key: str) -> Attempt:
+        row = self._row(key)
+        provider = self._provider_for(row["provider"])
+        request = PaymentRequest.model_validate_json(row["request"])
+        payment = provider.create_payment(request, idempotency_key=key)
+        self._step("begin:created")
+        self._record(key, payment, "create")
+        return self._attempt(self._row(key), payment.next_url)
+
+    # ------------------------------------------------------------------ settle
+
+    def settle(self, key: str, *, payment: Payment | None = None,
+               source: str = "settle") -> Attempt:
+        """Bring an attempt up to date with the provider (when the payer returns, say).
+
+        ``key`` is the idempotency key or the provider's payment id. A pending
+        attempt is completed first (created with its key). Give ``payment`` to
+        record a payment you already fetched instead of asking again.
+        """
+        row = self._row(key)
+        key = row["key"]
+        if row["payment_id"] is None:
+            attempt = self._create(key)
+            if payment is None:
+                return attempt
+        if payment is None:
+            payment = self._provider_for(row["provider"]).get_payment(self._row(key)["payment_id"])
+        elif payment.id != self._row(key)["payment_id"]:
+            raise Conflict("This payment does not belong to the attempt", provider=payment.provider)
+        self._step("settle:fetched")
+        self._record(key, payment, source)
+        return self._attempt(self._row(key), payment.next_url if not payment.finished else None)
+
+    # ------------------------------------------------------------------ webhooks
+
+    def apply_webhook(self, event: WebhookEvent) -> WebhookOutcome:
+        """Apply a verified webhook event once, and only if it moves the payment forward.
+
+        A message already applied is a :attr:`WebhookOutcome.DUPLICATE`; one
+        reporting a state the payment has passed is recorded in the history
+        but changes nothing (:attr:`WebhookOutcome.STALE`). Everything
+        happens in one transaction: a crash part way leaves no trace, and the
+        provider's redelivery is applied as if it were the first.
+        """
+        if not isinstance(event, WebhookEvent):
+            raise TypeError("apply_webhook needs a WebhookEvent (from verify_webhook)")
+        with self._tx() as conn:
+            try:
+                conn.execute(
+                    "INSERT INTO webhook_events (provider, event_id, received_at, payment_id,"
+                    " provider_reference, state, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (event.provider, event.id, self._now(), event.payment_id,
+                     event.provider_reference, event.state.value if event.state else None,
+                     WebhookOutcome.UNKNOWN.value),
+                )
+            except sqlite3.IntegrityError:
+                return WebhookOutcome.DUPLICATE
+            self._step("apply_webhook:recorded")
+            row = None
+            if event.payment_id:
+                row = conn.execute("SELECT * FROM attempts WHERE provider = ? AND payment_id = ?",
+                                   (event.provider, event.payment_id)).fetchone()
+            if row is None and event.provider_reference:
+                row = conn.execute(
+                    "SELECT * FROM attempts WHERE provider = ? AND provider_reference = ?",
+                    (event.provider, event.provider_reference),
+                ).fetchone()
+            if row is None:
+                return WebhookOutcome.UNKNOWN
+            outcome = WebhookOutcome.NO_CHANGE
+            if event.state is not None:
+                result = self._apply_state(conn, row["key"], event.state, "webhook", event.id)
+                outcome = {True: WebhookOutcome.APPLIED, False: WebhookOutcome.STALE,
+                           None: WebhookOutcome.NO_CHANGE}[result]
+            conn.execute("UPDATE webhook_events SET outcome = ? WHERE provider = ? AND "
+                         "event_id = ?", (outcome.value, event.provider, event.id))
+            if event.payment is not None:
+                conn.execute(
+                    "UPDATE attempts SET refunded = MAX(refunded, ?), "
+                    "provider_reference = COALESCE(provider_reference, ?) WHERE key = ?",
+                    (event.payment.refund.amount_submitted, event.payment.provider_reference,
+                     row["key"]),
+                )
+                self._apply_waiting(conn, row["key"])
+            return outcome
+
+    # ------------------------------------------------------------------ reconcile
+
+    def reconcile(self, older_than_minutes: float = 90) -> ReconcileReport:
+        """Check every unfinished attempt older than ``older_than_minutes`` with the provider.
+
+        For the payers who never come back: run it from a scheduled job (every
+        15 minutes, say). Pending attempts are completed with their own key.
+        An attempt the provider cannot answer for now is reported in
+        ``failed`` and tried again next time; other errors propagate.
+        """
+        cutoff = _stamp(self._clock() - timedelta(minutes=older_than_minutes))
+        finished = [state.value for state in PaymentState if state.finished]
+        marks = ", ".join("?" for _ in finished)
+        with self._lock:
+            keys = [r["key"] for r in self._conn.execute(
+                f"SELECT key FROM attempts WHERE (state IS NULL OR state NOT IN ({marks})) "
+                "AND created_at <= ? ORDER BY created_at", (*finished, cutoff),
+            )]
+        changed: list[str] = []
+        failed: list[tuple[str, str]] = []
+        for key in keys:
+            before = self._attempt(self._row(key)).state
+            try:
+                after = self.settle(key, source="reconcile").state
+            except ProviderError as exc:
+                failed.append((key, str(exc)))
+                continue
+            if after is not before:
+                changed.append(key)
+            self._step("reconcile:settled")
+        return ReconcileReport(len(keys), tuple(changed), tuple(failed))
+
+    # ------------------------------------------------------------------ refunds
+
+    def refund(self, key: str, amount: int | str) -> Refund:
+        """Refund ``amount`` of an attempt's payment, at most once however often it is retried.
+
+        The amount available is read from the provider and recorded before the
+        refund is asked for, and sent as ``expected_available``. If a refund of
+        this amount was recorded but not confirmed (a crash), this call resumes
+        it: the provider refuses a second refund
+        (:class:`~lgds_components.errors.Conflict`), the first is found in its
+        list of refunds, and recorded.
+        """
+        row = self._row(key)
+        key = row["key"]
+        if row["payment_id"] is None:
+            raise Conflict("This attempt has no payment to refund yet", provider=row["provider"])
+        pence = to_pence(amount, field="amount")
+        provider = self._provider_for(row["provider"])
+        with self._lock:
+            open_intent = self._conn.execute(
+                "SELECT * FROM refunds WHERE key = ? AND status IS NULL", (key,)).fetchone()
+        if open_intent is not None and open_intent["amount"] != pence:
+            raise Conflict("Another refund of this payment is not yet confirmed; retry it first",
+                           provider=row["provider"])
+        if open_intent is None:
+            payment = provider.get_payment(row["payment_id"])
+            refund_key = self._new_key()
+            now = self._now()
+            with self._tx() as conn:
+                conn.execute(
+                    "INSERT INTO refunds (refund_key, key, amount, expected_available, "
+                    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (refund_key, key, pence, payment.refund.amount_available, now, now),
+                )
+            expected = payment.refund.amount_available
+        else:
+            refund_key, expected = open_intent["refund_key"], open_intent["expected_available"]
+        self._step("refund:recorded")
+        try:
+            refund = provider.refund(row["payment_id"], pence, expected_available=expected)
+        except Conflict:
+            found = self._find_refund(provider, key, row["payment_id"], pence)
+            if found is None:
+                raise
+            refund = found
+        self._step("refund:made")
+        with self._tx() as conn:
+            conn.execute("UPDATE refunds SET refund_id = ?, status = ?, updated_at = ? "
+                         "WHERE refund_key = ?",
+                         (refund.id, refund.status.value, self._now(), refund_key))
+            total = conn.execute(
+                "SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE key = ? AND status IS NOT NULL"
+                " AND status != ?", (key, RefundStatus.ERROR.value)).fetchone()[0]
+            conn.execute("UPDATE attempts SET refunded = MAX(refunded, ?), updated_at = ? "
+                         "WHERE key = ?", (total, self._now(), key))
+        return refund
+
+    def _find_refund(self, provider: PaymentProvider, key: str, payment_id: str,
+                     amount: int) -> Refund | None:
+        with self._lock:
+            known = {r["refund_id"] for r in self._conn.execute(
+                "SELECT refund_id FROM refunds WHERE key = ? AND refund_id IS NOT NULL", (key,))}
+        candidates = [r for r in provider.refunds(payment_id)
+                      if r.amount == amount and r.id not in known
+                      and r.status is not RefundStatus.ERROR]
+        return candidates[-1] if candidates else None
+
+    # ------------------------------------------------------------------ reading
+
+    def attempt(self, key: str) -> Attempt:
+        """The attempt with this idempotency key (or provider payment id)."""
+        return self._attempt(self._row(key))
+
+    def attempts(self, *, unfinished: bool = False) -> list[Attempt]:
+        """Every attempt, oldest first (only the unfinished ones if asked)."""
+        with self._lock:
+            rows = self._conn.execute("SELECT * FROM attempts ORDER BY created_at, key").fetchall()
+        found = [self._attempt(r) for r in rows]
+        return [a for a in found if not a.finished] if unfinished else found
+
+    def history(self, key: str) -> list[StateSeen]:
+        """Every state seen for the attempt, in the order seen."""
+        row = self._row(key)
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT * FROM states WHERE key = ? ORDER BY id", (row["key"],)).fetchall()
+        return [StateSeen(PaymentState(r["state"]), _parse_stamp(r["seen_at"]), r["source"],
+                          bool(r["applied"]), r["event_id"]) for r in rows]
+
+    def request(self, key: str) -> PaymentRequest:
+        """The payment request recorded for the attempt."""
+        return PaymentRequest.model_validate_json(self._row(key)["request"])
+
+    def dump(self) -> dict[str, Any]:
+        """Every attempt with its history, as JSON-ready data (for reports and the CLI)."""
+        return {
+            "attempts": [
+                {**{k: (v.value if isinstance(v, PaymentState) else v)
+                    for k, v in attrs.asdict(a, recurse=False).items()
+                    if k not in ("next_url", "created_at", "updated_at")},
+                 "created_at": a.created_at.isoformat(),
+                 "history": [[s.state.value, s.seen_at.isoformat(), s.source, s.applied]
+                             for s in self.history(a.key)]}
+                for a in self.attempts()
+            ]
+        }
