@@ -48,7 +48,7 @@ def demo() -> None:
 
 
 def test() -> None:
-    bindir = environment("test", ".[test,docs]", editable=True)
+    bindir = environment("test", ".[test,docs,postgres]", editable=True)
     python = bindir / "python"
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     run(python, "-m", "pytest", env=env)
@@ -59,12 +59,12 @@ def test() -> None:
 
 
 def bench() -> None:
-    bindir = environment("test", ".[test,docs]", editable=True)
+    bindir = environment("test", ".[test,docs,postgres]", editable=True)
     run(bindir / "python", "benchmarks/run.py", *sys.argv[2:])
 
 
 def docs() -> None:
-    bindir = environment("test", ".[test,docs]", editable=True)
+    bindir = environment("test", ".[test,docs,postgres]", editable=True)
     run(bindir / "python", "-m", "sphinx", "-W", "--keep-going", "-b", "html",
         "docs", "docs/_build/html")
 

@@ -9,7 +9,9 @@ on main is reproducible; locally every run explores new examples.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("default", deadline=None)
@@ -21,3 +23,25 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("ci" if os.environ.get("CI", "").lower() in {"1", "true", "yes"} else "default")
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn() -> Iterator[str]:
+    """A real PostgreSQL server for the session (see lgds_components.testing.postgres).
+
+    Skips with the reason when no server can be started here, except under CI,
+    where a missing server is a failure.
+    """
+    from lgds_components.testing.postgres import PostgresUnavailable, temporary_server
+
+    try:
+        server = temporary_server()
+        dsn = server.__enter__()
+    except PostgresUnavailable as exc:
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"PostgreSQL is required under CI: {exc}")
+        pytest.skip(f"no PostgreSQL server could be started: {exc}")
+    try:
+        yield dsn
+    finally:
+        server.__exit__(None, None, None)
