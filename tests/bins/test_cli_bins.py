@@ -11,7 +11,6 @@ import icalendar
 import pytest
 from click.testing import CliRunner
 
-import lgds_components.address as address_module
 from lgds_components.bins.sample import sample_files
 from lgds_components.cli.bins import bins, demo_step
 from lgds_components.cli.app import LGDSGroup
@@ -114,7 +113,7 @@ def test_skip_bad_rows_exits_one_and_lists_them(tmp_path: Path, csv_dir: Path) -
     ["bins", "next", "--sample", "--db", "x.sqlite", "--uprn", "1"],
     ["bins", "next", "--sample"],
     ["bins", "next", "--sample", "--postcode", "EX4 1AA"],
-    ["bins", "next", "--sample", "--postcode", "EX4 1AA", "--house", "2"],
+    ["bins", "next", "--db", "x.sqlite", "--postcode", "EX4 1AA", "--house", "2"],
     ["bins", "next", "--sample", "--uprn", "1", "--postcode", "EX4 1AA", "--house", "2"],
     ["bins", "next", "--sample", "--uprn", "1", "--from", "31/02/2026"],
     ["bins", "load", "x.sqlite"],
@@ -133,39 +132,32 @@ def test_unknown_property_and_missing_file(tmp_path: Path) -> None:
     assert code == 3 and "no bin schedule database" in err
 
 
-class FakeGazetteer:
-    """Stands in for lgds_components.address.Gazetteer (written by another component)."""
-
-    opened: list[str] = []
-    closed = 0
-
-    @classmethod
-    def open(cls, path: Any) -> FakeGazetteer:
-        cls.opened.append(str(path))
-        return cls()
-
-    def by_postcode(self, postcode: str) -> list[Any]:
-        from types import SimpleNamespace
-
-        return [SimpleNamespace(uprn=100040000012, lines=lambda: ("12 Friday Street", "EX4 1AA"),
-                                single_line=lambda: "12 Friday Street, EX4 1AA")]
-
-    def close(self) -> None:
-        FakeGazetteer.closed += 1
-
-
-def test_postcode_and_house_through_the_gazetteer(monkeypatch: pytest.MonkeyPatch,
-                                                  tmp_path: Path) -> None:
-    monkeypatch.setattr(address_module, "Gazetteer", FakeGazetteer, raising=False)
-    gazetteer = tmp_path / "gazetteer.sqlite"
-    code, out, err = run("bins", "next", "--sample", "--postcode", "EX4 1AA", "--house", "12",
-                         "--gazetteer", str(gazetteer), "--from", "2026-12-14", "-n", "2")
+def test_postcode_and_house_through_the_sample_gazetteer() -> None:
+    code, out, err = run("bins", "next", "--sample", "--postcode", "sn7 1ba", "--house", "67",
+                         "--from", "2026-12-14", "-n", "3")
     assert code == 0, err
-    assert "UPRN 100040000012" in out
-    assert FakeGazetteer.opened == [str(gazetteer)] and FakeGazetteer.closed == 1
-    code, _, err = run("bins", "next", "--sample", "--postcode", "EX4 1AA", "--house", "99",
-                       "--gazetteer", str(gazetteer))
-    assert code == 3 and "12 Friday Street" in err
+    assert "UPRN 10120535" in out  # 67 Mount Parade in the shipped sample gazetteer
+    assert "Moved from Friday 25 December because of Christmas Day" in out
+
+
+def test_postcode_and_house_through_a_gazetteer_file(tmp_path: Path) -> None:
+    from lgds_components.address import Gazetteer
+    from lgds_components.address.sample import write_csv
+
+    source = tmp_path / "addresses.csv"
+    write_csv(source, count=300, seed=14)
+    gazetteer_file = tmp_path / "gazetteer.sqlite"
+    Gazetteer.load(gazetteer_file, source)
+    with Gazetteer.open(gazetteer_file) as gazetteer:
+        address = next(a for a in gazetteer.sample_addresses(300) if a.pao_start_number and not a.sao_text and not a.pao_start_suffix)
+    code, out, err = run("bins", "next", "--sample", "--postcode", address.postcode, "--house",
+                         str(address.pao_start_number), "--gazetteer", str(gazetteer_file))
+    # the property is found; the sample schedule has no rounds for its street
+    assert code == 3 and f"UPRN {address.uprn}" not in out
+    assert "no bin collections are recorded" in err
+    code, _, err = run("bins", "next", "--sample", "--postcode", address.postcode, "--house",
+                       "no such house", "--gazetteer", str(gazetteer_file))
+    assert code == 3 and "addresses there" in err
 
 
 def test_demo_step_shows_a_bank_holiday_shift(capsys: pytest.CaptureFixture[str]) -> None:

@@ -98,6 +98,13 @@ class SourceFeatures:
         first = self.today() if start is None else start
         return first, first + timedelta(days=max(0, days - 1))
 
+    def _between(
+        self, uprn: int | str, first: date, last: date, usrn: int | str | None
+    ) -> list[Collection]:
+        # only sources with street defaults take ``usrn``; pass it only when given
+        extra: dict[str, Any] = {} if usrn is None else {"usrn": usrn}
+        return self.collections_between(uprn, first, last, **extra)
+
     def to_ical(
         self,
         uprn: int | str,
@@ -107,15 +114,17 @@ class SourceFeatures:
         name: str | None = None,
         dtstamp: datetime | None = None,
         refresh: timedelta = timedelta(days=1),
+        usrn: int | str | None = None,
     ) -> bytes:
         """An RFC 5545 calendar of the property's collections from ``start`` (default today).
 
+        ``usrn`` names the property's street, for sources with street defaults.
         See :func:`lgds_components.bins.ical.to_ical` for what it contains.
         """
         from lgds_components.bins.ical import to_ical
 
         first, last = self._window(start, days)
-        collections = self.collections_between(uprn, first, last)
+        collections = self._between(uprn, first, last, usrn)
         return to_ical(collections, uprn=uprn_rules.validate(uprn), name=name, dtstamp=dtstamp,
                        refresh=refresh)
 
@@ -126,12 +135,13 @@ class SourceFeatures:
         start: date | None = None,
         days: int = 365,
         shape: Literal["lgds", "ukbcd"] = "lgds",
+        usrn: int | str | None = None,
     ) -> dict[str, Any]:
         """The property's collections as JSON-ready data (see :mod:`lgds_components.bins.feeds`)."""
         from lgds_components.bins.feeds import lgds_feed, ukbcd_feed
 
         first, last = self._window(start, days)
-        collections = self.collections_between(uprn, first, last)
+        collections = self._between(uprn, first, last, usrn)
         if shape == "ukbcd":
             return ukbcd_feed(collections)
         return lgds_feed(collections, uprn=uprn_rules.validate(uprn), today=self.today(),

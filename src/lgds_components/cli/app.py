@@ -66,13 +66,14 @@ def cli() -> None:
 
 
 def _register_commands() -> None:
+    from lgds_components.cli.address import address
     from lgds_components.cli.bins import bins
     from lgds_components.cli.demo import demo
     from lgds_components.cli.forms import forms
     from lgds_components.cli.identifiers import identifiers
     from lgds_components.cli.payments import pay
 
-    for command in (demo, identifiers, bins, forms, pay):
+    for command in (demo, identifiers, address, bins, forms, pay):
         cli.add_command(command)
 
 

@@ -89,27 +89,30 @@ def _open_schedule(db: Path | None, sample: bool, division: str | None,
 
 
 def _property(uprn: str | None, postcode: str | None, house: str | None,
-              gazetteer: Path | None) -> int:
+              gazetteer: Path | None, sample: bool = False) -> tuple[int, int | None]:
+    """The property's UPRN and, when found through the gazetteer, its street's USRN."""
     from lgds_components.identifiers import uprn as uprn_rules
 
     if uprn is not None:
         if postcode is not None or house is not None:
             raise click.UsageError("give --uprn, or --postcode with --house, not both")
-        return uprn_rules.validate(uprn)
+        return uprn_rules.validate(uprn), None
     if postcode is None or house is None:
         raise click.UsageError("give --uprn, or --postcode with --house")
-    if gazetteer is None:
+    if gazetteer is None and not sample:
         raise click.UsageError("--postcode and --house need --gazetteer PATH to find the UPRN")
     return _resolve_with_gazetteer(gazetteer, postcode, house)
 
 
-def _resolve_with_gazetteer(path: Path, postcode: str, house: str) -> int:
+def _resolve_with_gazetteer(path: Path | None, postcode: str, house: str) -> tuple[int, int | None]:
+    """Find the property in the gazetteer at ``path`` (the shipped sample if ``None``)."""
     from lgds_components.address import Gazetteer
     from lgds_components.bins.resolve import resolve_uprn
 
-    gazetteer = Gazetteer.open(path)
+    gazetteer = Gazetteer.sample() if path is None else Gazetteer.open(path)
     try:
-        return resolve_uprn(gazetteer, postcode, house)
+        number = resolve_uprn(gazetteer, postcode, house)
+        return number, gazetteer.by_uprn(number).usrn
     finally:
         gazetteer.close()
 
@@ -131,16 +134,16 @@ def next_command(db: Path | None, sample: bool, uprn: str | None, postcode: str 
     from lgds_components.bins.feeds import lgds_feed
     from lgds_components.bins.model import group_by_date
 
-    number = _property(uprn, postcode, house, gazetteer)
+    number, usrn = _property(uprn, postcode, house, gazetteer, sample)
     with _open_schedule(db, sample, division, policy) as schedule:
         today = start or schedule.today()
-        collections = schedule.next_collections(number, count=count, on_or_after=today)
+        collections = schedule.next_collections(number, count=count, on_or_after=today, usrn=usrn)
         if as_json:
             feed = lgds_feed(collections, uprn=number, today=today, source=schedule.name)
             click.echo(json.dumps(feed, indent=2, ensure_ascii=False))
             return EXIT_OK
         click.echo(f"Bin days for UPRN {number} from {day_label(today)}:")
-        for text in _describe_days(schedule, number):
+        for text in _describe_days(schedule, number, usrn):
             click.echo(f"  {text}")
         for day in group_by_date(collections):
             names = ", ".join(s.name for s in day.services)
@@ -152,8 +155,8 @@ def next_command(db: Path | None, sample: bool, uprn: str | None, postcode: str 
     return EXIT_OK
 
 
-def _describe_days(schedule: Any, uprn: int) -> list[str]:
-    return [f"{service}: {pattern}" for service, pattern in schedule.describe(uprn)]
+def _describe_days(schedule: Any, uprn: int, usrn: int | None = None) -> list[str]:
+    return [f"{service}: {pattern}" for service, pattern in schedule.describe(uprn, usrn=usrn)]
 
 
 def _output_option(func: F) -> F:
@@ -196,9 +199,9 @@ def ical_command(db: Path | None, sample: bool, uprn: str | None, postcode: str 
 
         lgds bins ical --sample --uprn 100040000012 -o bins.ics
     """
-    number = _property(uprn, postcode, house, gazetteer)
+    number, usrn = _property(uprn, postcode, house, gazetteer, sample)
     with _open_schedule(db, sample, division, policy) as schedule:
-        data = schedule.to_ical(number, start=start, days=days)
+        data = schedule.to_ical(number, start=start, days=days, usrn=usrn)
     _write(data, output)
     return EXIT_OK
 
@@ -218,9 +221,9 @@ def json_command(db: Path | None, sample: bool, uprn: str | None, postcode: str 
 
         lgds bins json --sample --uprn 100040000012 --format ukbcd
     """
-    number = _property(uprn, postcode, house, gazetteer)
+    number, usrn = _property(uprn, postcode, house, gazetteer, sample)
     with _open_schedule(db, sample, division, policy) as schedule:
-        feed = schedule.to_json(number, start=start, days=days, shape=shape)
+        feed = schedule.to_json(number, start=start, days=days, shape=shape, usrn=usrn)
     _write((json.dumps(feed, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), output)
     return EXIT_OK
 
@@ -302,3 +305,9 @@ def demo_step() -> None:
         feed = schedule.to_ical(DEMO_UPRN, start=DEMO_DATE, days=365)
     click.echo(f"  A year's iCalendar feed: {feed.count(b'BEGIN:VEVENT')} collection days, "
                f"{len(feed):,} bytes (`lgds bins ical --sample --uprn {DEMO_UPRN}`).")
+    number, usrn = _resolve_with_gazetteer(None, "SN7 1BA", "67")
+    with Schedule.sample() as schedule:
+        first = schedule.next_collections(number, count=1, on_or_after=DEMO_DATE, usrn=usrn)[0]
+    click.echo(f"  By postcode and house number through the address gazetteer: SN7 1BA, 67 -> "
+               f"UPRN {number}; next {first.service.name} on {day_label(first.date)} "
+               "(`lgds bins next --sample --postcode 'SN7 1BA' --house 67`).")

@@ -61,6 +61,7 @@ def _step(module: str, function: str = "demo_step") -> Callable[[], None]:
 
 STEPS: list[Callable[[], None]] = [
     identifiers_step,
+    _step("lgds_components.cli.address"),
     _step("lgds_components.cli.bins"),
     _step("lgds_components.cli.forms"),
     _step("lgds_components.cli.payments"),

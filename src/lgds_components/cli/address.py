@@ -1,0 +1,350 @@
+"""``lgds address``: load a gazetteer, look up postcodes and UPRNs, search, match a CSV.
+
+Every command but ``load`` and ``sample`` reads the gazetteer given by
+``--gazetteer PATH`` (default: the synthetic sample shipped with the package).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from lgds_components.cli.app import EXIT_INVALID, EXIT_OK
+from lgds_components.errors import ValidationError
+
+__all__ = ["address", "demo_step"]
+
+_GAZETTEER = click.option(
+    "--gazetteer", "-g", "gazetteer_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The gazetteer file (default: the synthetic sample shipped with the package).",
+)
+_JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+def _open(path: Path | None) -> Any:
+    from lgds_components.address import Gazetteer
+
+    if path is None:
+        return Gazetteer.sample()
+    return Gazetteer.open(path, readonly=True)
+
+
+def _address_json(address: Any) -> dict[str, Any]:
+    import attrs
+
+    record = attrs.asdict(address)
+    record["lines"] = list(address.lines())
+    return record
+
+
+@click.group()
+def address() -> None:
+    """Addresses: postcode and UPRN lookup, search and matching, offline by default."""
+
+
+@address.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--gazetteer", "-g", "gazetteer_path", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The gazetteer file to build or replace.")
+@click.option("--format", "source_format", type=click.Choice(["addressbase", "llpg"]),
+              default="addressbase", show_default=True, help="The CSV's layout.")
+@click.option("--map", "mappings", multiple=True, metavar="FIELD=COLUMN",
+              help="Read FIELD from COLUMN (repeatable), e.g. --map street=STREET_NAME.")
+@click.option("--status", "statuses", multiple=True, default=("approved",), show_default=True,
+              help="Logical statuses to keep (repeatable): approved, alternative, "
+                   "provisional, historical.")
+@click.option("--class", "classes", multiple=True, metavar="PREFIX",
+              help="Keep only classification codes starting PREFIX (repeatable), e.g. R.")
+@click.option("--skip-errors", is_flag=True,
+              help="Leave malformed rows out and list them, instead of stopping at the first.")
+def load(source: Path, gazetteer_path: Path, source_format: str, mappings: tuple[str, ...],
+         statuses: tuple[str, ...], classes: tuple[str, ...], skip_errors: bool) -> int:
+    """Load SOURCE (CSV or .csv.gz) into a gazetteer, replacing its contents atomically.
+
+    A failed load leaves the previous contents in place. Exits 1 if rows were
+    skipped (--skip-errors).
+
+        lgds address load llpg.csv -g council.sqlite --format llpg --map street=STREET_NAME
+    """
+    from lgds_components.address import Gazetteer
+    from lgds_components.address.loader import LoadProgress
+
+    mapping: dict[str, str | None] = {}
+    for item in mappings:
+        field, sep, column = item.partition("=")
+        if not sep or not field.strip():
+            raise click.BadParameter(f"{item!r} is not FIELD=COLUMN", param_hint="--map")
+        mapping[field.strip()] = column.strip() or None
+    with click.progressbar(length=source.stat().st_size, label=f"loading {source.name}",
+                           file=sys.stderr) as bar:
+        position = [0]
+
+        def progress(state: LoadProgress) -> None:
+            bar.update(state.bytes_read - position[0])
+            position[0] = state.bytes_read
+
+        report = Gazetteer.load(
+            gazetteer_path, source, format=source_format,  # type: ignore[arg-type]
+            mapping=mapping or None, statuses=statuses, classifications=classes or None,
+            on_error="skip" if skip_errors else "fail", progress=progress,
+        )
+    click.echo(
+        f"loaded {report.rows_loaded:,} of {report.rows_read:,} rows into {gazetteer_path} "
+        f"in {report.seconds:.1f} s ({report.rows_filtered:,} filtered out, "
+        f"{report.error_count:,} malformed)",
+        err=True,
+    )
+    for error in report.errors[:20]:
+        click.echo(f"  {error}", err=True)
+    if report.error_count > 20:
+        click.echo(f"  ... and {report.error_count - 20:,} more", err=True)
+    return EXIT_OK if report.ok else EXIT_INVALID
+
+
+@address.command()
+@click.argument("postcode")
+@_GAZETTEER
+@click.option("--postal-only", is_flag=True, help="Only addresses Royal Mail delivers to.")
+@click.option("--welsh", is_flag=True, help="Welsh-language forms where the gazetteer has them.")
+@_JSON
+def postcode(postcode: str, gazetteer_path: Path | None, postal_only: bool, welsh: bool,
+             as_json: bool) -> int:
+    """List the addresses at POSTCODE in natural order (exits 1 if there are none).
+
+        lgds address postcode "sn7 1ba"
+    """
+    with _open(gazetteer_path) as gazetteer:
+        found = gazetteer.by_postcode(postcode, postal_only=postal_only,
+                                      language="cy" if welsh else None)
+    for item in found:
+        if as_json:
+            click.echo(json.dumps(_address_json(item), ensure_ascii=False))
+        else:
+            click.echo(f"{item.uprn:>12}  {item.single_line()}")
+    if not found:
+        click.echo(f"no addresses at {postcode.strip().upper()}", err=True)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+@address.command()
+@click.argument("uprn")
+@_GAZETTEER
+@_JSON
+def uprn(uprn: str, gazetteer_path: Path | None, as_json: bool) -> int:
+    """Show the address with UPRN (exits 1 if there is none)."""
+    from lgds_components.errors import NotFound
+
+    with _open(gazetteer_path) as gazetteer:
+        try:
+            found = gazetteer.by_uprn(uprn)
+        except NotFound as exc:
+            click.echo(exc.message, err=True)
+            return EXIT_INVALID
+    if as_json:
+        click.echo(json.dumps(_address_json(found), ensure_ascii=False))
+    else:
+        for line in found.lines():
+            click.echo(line)
+    return EXIT_OK
+
+
+@address.command()
+@click.argument("text")
+@_GAZETTEER
+@click.option("--limit", "-n", default=10, show_default=True, help="At most this many results.")
+@click.option("--postcode", "only_postcode", help="Only addresses at this postcode.")
+@_JSON
+def search(text: str, gazetteer_path: Path | None, limit: int, only_postcode: str | None,
+           as_json: bool) -> int:
+    """Search for addresses resembling TEXT, best first.
+
+        lgds address search "12 mount parade"
+    """
+    with _open(gazetteer_path) as gazetteer:
+        found = gazetteer.search(text, limit=limit, postcode=only_postcode)
+    for match in found:
+        if as_json:
+            click.echo(json.dumps({"uprn": match.uprn, "score": match.score,
+                                   "reason": match.reason,
+                                   "address": match.address.single_line()}, ensure_ascii=False))
+        else:
+            click.echo(f"{match.score:5.2f}  {match.uprn:>12}  {match.address.single_line()}"
+                       f"  ({match.reason})")
+    if not found:
+        click.echo("no matches", err=True)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+@address.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_GAZETTEER
+@click.option("--column", "-c", default="address", show_default=True,
+              help="The column holding the address text.")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0),
+              help="Confidence below which a row is left unmatched (default 0.8).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the CSV here (default: standard output).")
+def match(path: Path, gazetteer_path: Path | None, column: str, threshold: float | None,
+          output: Path | None) -> int:
+    """Match every address in one column of a CSV file to a UPRN.
+
+    Writes the rows back with uprn, score, reason and matched_address added
+    (empty where no address was matched confidently). A summary goes to
+    standard error. Exits 1 if any row was left unmatched.
+
+        lgds address match customers.csv -c address -o matched.csv
+    """
+    added = ["uprn", "score", "reason", "matched_address"]
+    counts = {"matched": 0, "unmatched": 0}
+    with _open(gazetteer_path) as gazetteer, path.open("r", encoding="utf-8-sig",
+                                                       newline="") as source:
+        reader = csv.DictReader(source)
+        try:
+            header = list(reader.fieldnames or [])
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise ValidationError(f"cannot read the header: {exc}", field="header", line=1) \
+                from exc
+        if column not in header:
+            listed = ", ".join(header) if header else "none (the file is empty)"
+            raise click.BadParameter(f"{path.name} has no column {column!r}; its columns are: "
+                                     f"{listed}", param_hint="--column")
+        size = max(path.stat().st_size, 1)
+        with _Output(output) as sink, click.progressbar(
+            length=size, label=f"matching {path.name}", file=sys.stderr
+        ) as bar:
+            writer = csv.DictWriter(sink, fieldnames=[*header, *[a for a in added
+                                                                 if a not in header]],
+                                    extrasaction="ignore", lineterminator="\n")
+            writer.writeheader()
+            rows = _rows(reader, path, bar, size)
+            pending: list[dict[str, Any]] = []
+
+            def texts() -> Iterator[str]:
+                for row in rows:
+                    pending.append(row)
+                    yield row.get(column) or ""
+
+            for result in gazetteer.match_many(texts(), threshold=threshold):
+                row = pending.pop(0)
+                if result is None:
+                    counts["unmatched"] += 1
+                    row.update(dict.fromkeys(added, ""))
+                else:
+                    counts["matched"] += 1
+                    row.update(uprn=result.uprn, score=f"{result.score:.3f}",
+                               reason=result.reason,
+                               matched_address=result.address.single_line())
+                writer.writerow(row)
+    total = counts["matched"] + counts["unmatched"]
+    click.echo(f"matched {counts['matched']:,} of {total:,} rows of {path.name}; "
+               f"{counts['unmatched']:,} left unmatched", err=True)
+    return EXIT_INVALID if counts["unmatched"] else EXIT_OK
+
+
+def _rows(reader: csv.DictReader[str], path: Path, bar: Any, size: int) -> Iterator[dict[str, Any]]:
+    done = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            bar.update(size - done)
+            return
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise ValidationError(f"{path.name}: unreadable row: {exc}", field="row",
+                                  line=reader.line_num + 1) from exc
+        step = sum(len(value or "") for value in row.values() if isinstance(value, str)) + 1
+        bar.update(step)
+        done += step
+        yield row
+
+
+class _Output:
+    """Standard output, or a file written beside its target and renamed into place."""
+
+    def __init__(self, target: Path | None) -> None:
+        self.target = target
+        self._tmp: str | None = None
+
+    def __enter__(self) -> IO[str]:
+        if self.target is None:
+            self._stream: IO[str] = sys.stdout
+            return self._stream
+        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.target.name}.",
+                                         dir=self.target.parent or Path("."))
+        self._stream = os.fdopen(fd, "w", newline="", encoding="utf-8")
+        return self._stream
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if self._tmp is None:
+            self._stream.flush()
+            return
+        self._stream.close()
+        if exc_type is None:
+            os.replace(self._tmp, self.target)  # type: ignore[arg-type]
+        else:
+            os.unlink(self._tmp)
+
+
+@address.command()
+@click.option("--count", "-n", type=click.IntRange(1, 50_000_000), default=1000,
+              show_default=True, help="How many records.")
+@click.option("--seed", "-s", type=int, default=0, show_default=True,
+              help="The same seed gives the same records.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here (.gz compresses; default: standard output).")
+def sample(count: int, seed: int, output: Path | None) -> int:
+    """Write COUNT synthetic AddressBase-style gazetteer records as CSV.
+
+    Every address is invented. Load the file with `lgds address load`.
+
+        lgds address sample --count 100000 --seed 7 -o addresses.csv
+    """
+    from lgds_components.address.sample import write_csv
+
+    if output is None:
+        write_csv(sys.stdout, count, seed)
+    else:
+        written = write_csv(output, count, seed)
+        click.echo(f"wrote {written:,} records to {output}", err=True)
+    return EXIT_OK
+
+
+def demo_step() -> None:
+    """Postcode lookup, search and matching on the shipped sample gazetteer."""
+    from lgds_components.address import Gazetteer
+
+    title = "Addresses (synthetic sample gazetteer)"
+    click.echo()
+    click.secho(title, bold=True)
+    click.echo("-" * len(title))
+    with Gazetteer.sample() as gazetteer:
+        found = gazetteer.by_postcode("sn7 1ba", postal_only=True)
+        click.echo(f"  by_postcode('sn7 1ba'): {len(found)} addresses, in natural order")
+        for item in found[:6]:
+            click.echo(f"    {item.uprn}  {item.single_line()}")
+        click.echo("    ...")
+        typed = "67a mount parade"
+        click.echo(f"  search({typed!r}):")
+        for result in gazetteer.search(typed, limit=3):
+            click.echo(f"    {result.score:.2f}  {result.address.single_line()}")
+        for messy in ("FLAT 2 65 MOUNT PDE RUSHWORTH", "2/65 Mount Prade, SN7",
+                      "99 Nowhere Street"):
+            result = gazetteer.match(messy)
+            shown = (click.style(f"{result.uprn} ({result.score:.2f}, {result.reason})",
+                                 fg="green")
+                     if result else click.style("no confident match", fg="red"))
+            click.echo(f"  match({messy!r}) -> {shown}")
+
+
