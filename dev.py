@@ -2,7 +2,7 @@
 """Developer commands that need nothing but Python 3.11+.
 
     python3 dev.py demo     run `lgds demo` in its own virtual environment
-    python3 dev.py test     run the tests, the docs build and every doctest
+    python3 dev.py test     run the linter, the tests, the docs build and every doctest
     python3 dev.py bench    run every benchmark and print the table
     python3 dev.py docs     build the HTML docs only
 
@@ -51,11 +51,12 @@ def test() -> None:
     bindir = environment("test", ".[test,docs,postgres]", editable=True)
     python = bindir / "python"
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    run(bindir / "ruff", "check", "src", "tests", "benchmarks", "examples", "docs", "dev.py")
     run(python, "-m", "pytest", env=env)
     for builder in ("html", "doctest"):
         run(python, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", builder,
             "docs", f"docs/_build/{builder}", env=env)
-    print("\nall checks passed: tests, docs (warnings as errors) and doctests", flush=True)
+    print("\nall checks passed: lint, tests, docs (warnings as errors) and doctests", flush=True)
 
 
 def bench() -> None:
@@ -73,7 +74,7 @@ COMMANDS = {"demo": demo, "test": test, "bench": bench, "docs": docs}
 
 
 def main() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py itself runs on any Python 3
         raise SystemExit("lgds-components needs Python 3.11 or newer; this is "
                          f"{sys.version.split()[0]}")
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

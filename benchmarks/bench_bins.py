@@ -206,7 +206,7 @@ def _floor_lookup() -> tuple[sqlite3.Connection, dict[int, tuple[object, ...]]]:
     conn = sqlite3.connect(db, check_same_thread=False)
     atexit.register(conn.close)
     schedule = _schedule()
-    calc = schedule._calculator()  # noqa: SLF001 - the benchmark measures against internals
+    calc = schedule._calculator()
     answers = {set_id: calc.next(rounds, FROM, 8)
                for set_id, rounds in schedule.store.round_sets().items()}
     return conn, answers
@@ -300,7 +300,7 @@ def _raw_floor(db: Path) -> float:
         conn.close()
 
 
-def results(filter: str = "") -> list[Result]:  # noqa: A002 - the runner's argument name
+def results(filter: str = "") -> list[Result]:
     names = ("bins CSV load (all files, one transaction)",
              "bins next 8, every property, one by one", "bins next 8, every property, batched")
     if not any(filter in name for name in names):

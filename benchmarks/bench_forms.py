@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - curly apostrophes and dashes are what people type
+
 """Forms: garden waste submissions validated per second, against raw ``jsonschema``.
 
 The form is ``examples/forms/garden_waste.schema.json`` (12 fields on 4 pages:

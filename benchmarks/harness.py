@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Case", "Result", "measure", "format_table"]
+__all__ = ["Case", "Result", "format_table", "measure"]
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,8 @@ def format_table(results: Sequence[Result]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = []
     for index, row in enumerate(rows):
-        lines.append("| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths)) + " |")
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        lines.append("| " + " | ".join(cells) + " |")
         if index == 0:
             lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(lines)

@@ -22,7 +22,8 @@ settings.register_profile(
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.load_profile("ci" if os.environ.get("CI", "").lower() in {"1", "true", "yes"} else "default")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+settings.load_profile("ci" if IN_CI else "default")
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +39,7 @@ def postgres_dsn() -> Iterator[str]:
         server = temporary_server()
         dsn = server.__enter__()
     except PostgresUnavailable as exc:
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        if IN_CI:
             pytest.fail(f"PostgreSQL is required under CI: {exc}")
         pytest.skip(f"no PostgreSQL server could be started: {exc}")
     try:

@@ -39,7 +39,9 @@ def test_every_public_module_has_a_reference_page() -> None:
     documented = set()
     for page in DOCS.rglob("*.md"):
         documented |= set(re.findall(r"automodule:: ([\w.]+)", page.read_text(encoding="utf-8")))
-    missing = [name for name in public_modules() if name not in documented and name != "lgds_components"]
+    missing = [
+        name for name in public_modules() if name not in documented and name != "lgds_components"
+    ]
     assert not missing, f"public modules without an automodule in docs/: {missing}"
 
 

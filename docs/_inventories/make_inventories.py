@@ -60,11 +60,14 @@ def python_entries() -> list[tuple[str, str, str]]:
         module = importlib.import_module(module_name)
         page = f"library/{module_name}.html"
         entries.append((module_name, "py:module", f"{page}#module-{module_name}"))
-        for name in names or [n for n in getattr(module, "__all__", dir(module)) if not n.startswith("_")]:
+        public = [n for n in getattr(module, "__all__", dir(module)) if not n.startswith("_")]
+        for name in names or public:
             value = getattr(module, name, None)
             if value is None:
                 continue
-            role = "py:class" if inspect.isclass(value) else "py:function" if callable(value) else "py:data"
+            role = "py:data"
+            if callable(value):
+                role = "py:class" if inspect.isclass(value) else "py:function"
             if inspect.isclass(value) and issubclass(value, BaseException):
                 role = "py:exception"
             entries.append((f"{module_name}.{name}", role, f"{page}#{module_name}.{name}"))

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - curly apostrophes, dashes and fullwidth digits are what people type
+
 """Apply for a garden waste subscription: one good and one bad submission.
 
 Run from anywhere:

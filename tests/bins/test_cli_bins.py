@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import click
 import icalendar
@@ -12,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from lgds_components.bins.sample import sample_files
-from lgds_components.cli.bins import bins, demo_step
 from lgds_components.cli.app import LGDSGroup
+from lgds_components.cli.bins import bins, demo_step
 
 
 @click.group(cls=LGDSGroup)
@@ -149,7 +148,10 @@ def test_postcode_and_house_through_a_gazetteer_file(tmp_path: Path) -> None:
     gazetteer_file = tmp_path / "gazetteer.sqlite"
     Gazetteer.load(gazetteer_file, source)
     with Gazetteer.open(gazetteer_file) as gazetteer:
-        address = next(a for a in gazetteer.sample_addresses(300) if a.pao_start_number and not a.sao_text and not a.pao_start_suffix)
+        address = next(
+            a for a in gazetteer.sample_addresses(300)
+            if a.pao_start_number and not a.sao_text and not a.pao_start_suffix
+        )
     code, out, err = run("bins", "next", "--sample", "--postcode", address.postcode, "--house",
                          str(address.pao_start_number), "--gazetteer", str(gazetteer_file))
     # the property is found; the sample schedule has no rounds for its street

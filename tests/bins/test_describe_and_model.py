@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,7 +22,7 @@ from lgds_components.bins.model import (
 from lgds_components.bins.schedule import Schedule
 from lgds_components.errors import ConfigurationError, InvalidComponent, ValidationError
 
-UTC = timezone.utc
+UTC = UTC
 D = date
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -82,7 +83,7 @@ def test_scheduled_dates_are_n_weeks_apart(
     found = calc.between([round_.id], start, start + timedelta(days=730))
     originals = sorted(c.original_date for c in found)
     step = 7 * round_.every
-    for before, after in zip(originals, originals[1:]):
+    for before, after in itertools.pairwise(originals):
         gap = (after - before).days
         if round_.seasonal:
             assert gap % step == 0  # the season's break is a whole number of periods
@@ -125,7 +126,7 @@ def test_leap_years(year: int, england: HolidayCalendar) -> None:
     calc = Calculator(SERVICES, [round_], england)
     found = calc.between(["R"], D(year, 2, 1), D(year, 3, 31))
     assert leap_day in [c.date for c in found]
-    assert [(b.date - a.date).days for a, b in zip(found, found[1:])] == [7] * (len(found) - 1)
+    assert [(b.date - a.date).days for a, b in itertools.pairwise(found)] == [7] * (len(found) - 1)
 
 
 def test_scotland_vs_england(england: HolidayCalendar, scotland: HolidayCalendar) -> None:

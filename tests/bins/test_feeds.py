@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 import jsonschema
@@ -18,7 +18,7 @@ from lgds_components.bins.sample import SAMPLE_UPRNS
 from lgds_components.bins.schedule import Schedule
 
 D = date
-STAMP = datetime(2026, 12, 14, 9, 30, tzinfo=timezone.utc)
+STAMP = datetime(2026, 12, 14, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -87,7 +87,7 @@ END:VCALENDAR
 @pytest.fixture
 def source() -> ICSSource:
     return ICSSource.from_text(COUNCIL_FEED,
-                               now=lambda: datetime(2026, 12, 14, 8, tzinfo=timezone.utc))
+                               now=lambda: datetime(2026, 12, 14, 8, tzinfo=UTC))
 
 
 def test_rrule_exdate_and_recurrence_id(source: ICSSource) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -135,7 +135,7 @@ def test_settings_in_the_file_are_used(tmp_path: Path) -> None:
 def test_the_schedule_is_a_schedule_source(sample: Schedule) -> None:
     assert isinstance(sample, ScheduleSource)
     assert sample.today() == sample.today()
-    fixed = Schedule.sample(now=lambda: datetime(2026, 12, 14, 12, tzinfo=timezone.utc))
+    fixed = Schedule.sample(now=lambda: datetime(2026, 12, 14, 12, tzinfo=UTC))
     with fixed:
         assert fixed.next_collections(100040000012, count=1)[0].date == D(2026, 12, 18)
 

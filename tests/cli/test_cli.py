@@ -31,7 +31,9 @@ def test_help_lists_component_groups(capsys: pytest.CaptureFixture[str]) -> None
     assert "identifiers" in out and "demo" in out
 
 
-def test_unknown_command_is_a_usage_error_without_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_command_is_a_usage_error_without_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, _, err = run(capsys, "frobnicate")
     assert code == 2
     assert "No such command" in err and "Traceback" not in err

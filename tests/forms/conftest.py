@@ -11,9 +11,8 @@ import pytest
 # whatever --import-mode pytest runs with.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tests.forms.forms_support import EXAMPLES
-
 from lgds_components.forms import Form
+from tests.forms.forms_support import EXAMPLES
 
 
 @pytest.fixture(scope="session")

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from tests.forms.forms_support import EXAMPLES
 
 from lgds_components.cli.forms import DEMO_SCHEMA, demo_step, forms
 from lgds_components.forms import Form
+from tests.forms.forms_support import EXAMPLES
 
 GARDEN = str(EXAMPLES / "garden_waste.schema.json")
 

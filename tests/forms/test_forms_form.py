@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - curly apostrophes, dashes and fullwidth digits are what people type
+
 """Validating posts: typed data, one error per field by GOV.UK priority, in page order."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from tests.forms.forms_support import TODAY, MultiDict, date_post, make_form
 
 from lgds_components.errors import ConfigurationError
 from lgds_components.forms import Form
 from lgds_components.forms.result import FieldError
+from tests.forms.forms_support import TODAY, MultiDict, date_post, make_form
 
 
 def garden_post(**changes: Any) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - curly apostrophes, dashes and fullwidth digits are what people type
+
 """The UK formats: a jsonschema format checker, and reading what people type."""
 
 from __future__ import annotations

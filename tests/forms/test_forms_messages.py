@@ -13,10 +13,10 @@ import string
 from typing import Any
 
 import pytest
-from tests.forms.forms_support import TODAY, date_post, make_form
 
 from lgds_components.forms import Form
 from lgds_components.forms.messages import LANGUAGES, catalogue, placeholders
+from tests.forms.forms_support import TODAY, date_post, make_form
 
 TEXT = {"type": "string"}
 DATE = {"type": "string", "format": "date"}

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - curly apostrophes, dashes and fullwidth digits are what people type
+
 """Normalisers: what browsers send, read the GOV.UK way; never slow, never surprised."""
 
 from __future__ import annotations

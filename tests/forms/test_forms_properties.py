@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.forms.forms_support import TODAY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
@@ -13,6 +12,7 @@ from lgds_components.forms import Form
 from lgds_components.forms.fields import _compile, json_equal
 from lgds_components.forms.formats import format_checker
 from lgds_components.forms.messages import catalogue
+from tests.forms.forms_support import TODAY
 
 # -- arbitrary posts -------------------------------------------------------
 

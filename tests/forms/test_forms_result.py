@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from tests.forms.forms_support import TODAY
-
 from lgds_components.forms import Form, ValidationResult
 from lgds_components.forms.result import FieldError
+from tests.forms.forms_support import TODAY
 
 
 def test_error_summary_is_the_govuk_error_summary_parameters(garden_waste: Form) -> None:

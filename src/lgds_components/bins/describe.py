@@ -19,7 +19,7 @@ datetime.date(2026, 7, 2)
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Final, TypeAlias
 from zoneinfo import ZoneInfo
 
@@ -37,7 +37,7 @@ Clock: TypeAlias = Callable[[], datetime]
 
 def utc_now() -> datetime:
     """The current moment, in UTC (the default clock)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def london_today(now: Clock | None = None) -> date:

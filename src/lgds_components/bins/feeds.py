@@ -57,7 +57,7 @@ class UkbcdBin(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     type: str = Field(description="The service's name, as residents know it.")
-    collectionDate: str = Field(  # noqa: N815 - the field name is the format's own
+    collectionDate: str = Field(
         pattern=r"^\d{2}/\d{2}/\d{4}$", description="The date, DD/MM/YYYY."
     )
 

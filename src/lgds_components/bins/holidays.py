@@ -33,7 +33,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -384,9 +384,9 @@ def refresh(
                             provider="govuk-bank-holidays") from exc
     if not isinstance(raw, dict):
         raise InvalidFormat("GOV.UK bank holidays reply was not a JSON object")
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    fetched = datetime.now(timezone.utc).date().isoformat()
+    fetched = datetime.now(UTC).date().isoformat()
     raw["_meta"] = {"source": url, "assembled": fetched, "method": "downloaded"}
     holidays = parse(raw, source=url)
     target = cache_path(cache_dir)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Final
 
 from lgds_components.bins.model import Collection, CollectionDay, group_by_date
@@ -91,7 +91,7 @@ def to_ical(
     """
     import icalendar
 
-    stamp = (dtstamp or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(
+    stamp = (dtstamp or datetime.now(UTC)).astimezone(UTC).replace(
         microsecond=0)
     title = name or f"Bin collections for UPRN {uprn}"
     calendar = icalendar.Calendar()

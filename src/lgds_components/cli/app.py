@@ -13,7 +13,6 @@ User errors print one line to standard error, never a traceback.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click

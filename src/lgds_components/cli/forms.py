@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - curly apostrophes, dashes and fullwidth digits are what people type
+
 """``lgds forms``: check a form schema, or validate a post against one.
 
     lgds forms check SCHEMA.json
@@ -19,9 +19,8 @@ from typing import IO, Any
 
 import click
 
-from lgds_components.errors import ConfigurationError
-
 from lgds_components.cli.app import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from lgds_components.errors import ConfigurationError
 
 __all__ = ["DEMO_SCHEMA", "demo_step", "forms"]
 

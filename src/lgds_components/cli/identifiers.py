@@ -5,9 +5,7 @@ from __future__ import annotations
 import csv
 import importlib
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -15,6 +13,7 @@ from typing import IO, Any
 
 import click
 
+from lgds_components.cli._output import AtomicOutput
 from lgds_components.cli.app import EXIT_INVALID, EXIT_OK, BadInput
 from lgds_components.errors import ValidationError
 
@@ -98,7 +97,7 @@ def check_csv(path: Path, column: str, kind: str, output: Path | None) -> int:
         reader = csv.DictReader(_decoded_lines(source, path), strict=True)
         header = _read_header(reader, column, path)
         added = [f"{column}_valid", f"{column}_canonical", f"{column}_error"]
-        with _output(output) as sink:
+        with AtomicOutput(output) as sink:
             writer = csv.DictWriter(sink, fieldnames=[*header, *added], extrasaction="ignore")
             writer.writeheader()
             for row in _rows(reader, path):
@@ -108,7 +107,8 @@ def check_csv(path: Path, column: str, kind: str, output: Path | None) -> int:
                 except ValidationError as exc:
                     canonical, error = "", exc.message
                 counts["invalid" if error else "valid"] += 1
-                row.update(dict(zip(added, ["false" if error else "true", canonical, error])))
+                outcome = ["false" if error else "true", canonical, error]
+                row.update(dict(zip(added, outcome, strict=True)))
                 writer.writerow(row)
     total = counts["valid"] + counts["invalid"]
     click.echo(
@@ -162,31 +162,3 @@ def _decoded_lines(source: IO[bytes], path: Path) -> Iterator[str]:
                     "save the file as CSV UTF-8"
                 ) from exc
             yield line.replace("\r\n", "\n")
-
-
-class _output:
-    """Standard output, or a file written beside its target and renamed into place."""
-
-    def __init__(self, target: Path | None) -> None:
-        self.target = target
-        self._tmp: str | None = None
-
-    def __enter__(self) -> IO[str]:
-        if self.target is None:
-            self._stream: IO[str] = sys.stdout
-            return self._stream
-        fd, self._tmp = tempfile.mkstemp(
-            prefix=f".{self.target.name}.", dir=self.target.parent or Path(".")
-        )
-        self._stream = os.fdopen(fd, "w", newline="", encoding="utf-8")
-        return self._stream
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if self._tmp is None:
-            self._stream.flush()
-            return
-        self._stream.close()
-        if exc_type is None:
-            os.replace(self._tmp, self.target)  # type: ignore[arg-type]
-        else:
-            os.unlink(self._tmp)

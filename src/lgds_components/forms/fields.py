@@ -1,4 +1,4 @@
-# ruff: noqa: RUF002 - curly apostrophes, dashes and fullwidth digits are what people type
+
 """A form's fields: what each one is, how its answer is read, and its rules.
 
 :func:`build_fields` turns a checked schema (see :mod:`~lgds_components.forms.schema`)

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF002 - curly apostrophes, dashes and fullwidth digits are what people type
+
 """Turn the strings a browser sends into typed values, the way GOV.UK asks.
 
 Every function takes what was typed (a ``str``) and returns the typed value,

@@ -53,9 +53,8 @@ pydantic is imported only when one of them is first used.
 
 from __future__ import annotations
 
-from typing import Any
-
 import importlib
+from typing import Any
 
 from lgds_components.identifiers import (
     account_number,
@@ -90,21 +89,35 @@ _LAZY_TYPES = frozenset(
     }
 )
 
-__all__ = sorted(
-    {
-        "account_number",
-        "company_number",
-        "money",
-        "nino",
-        "postcode",
-        "sort_code",
-        "uprn",
-        "usrn",
-        "vrm",
-    }
-    | _LAZY_MODULES
-    | _LAZY_TYPES
-)
+__all__ = [
+    "UPRN",
+    "USRN",
+    "AccountNumber",
+    "CompanyNumber",
+    "EmailAddress",
+    "MobileNumber",
+    "MoneyPence",
+    "NINumber",
+    "PhoneNumber",
+    "Postcode",
+    "SortCode",
+    "VehicleRegistration",
+    "account_number",
+    "company_number",
+    "email",
+    "modulus",
+    "money",
+    "money_type",
+    "nino",
+    "phone",
+    "phone_type",
+    "postcode",
+    "postcode_type",
+    "sort_code",
+    "uprn",
+    "usrn",
+    "vrm",
+]
 
 
 def __getattr__(name: str) -> Any:
