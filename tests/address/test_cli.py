@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from tests.address.conftest import street_row, write
 
 from lgds_components.address import Gazetteer
 from lgds_components.cli.address import address, demo_step
 from lgds_components.errors import ValidationError
+from tests.address.conftest import street_row, write
 
 
 def invoke(*args: str) -> Result:

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.address.conftest import ROWS, row, street_row, write
 
 from lgds_components.address import Gazetteer
 from lgds_components.address.loader import LLPG_COLUMNS, LoadProgress, LoadReport
 from lgds_components.errors import InvalidFormat, MissingValue, ValidationError
+from tests.address.conftest import ROWS, row, street_row, write
 
 
 def lines_at(gazetteer: Gazetteer, postcode: str) -> list[str]:
