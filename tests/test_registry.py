@@ -128,3 +128,24 @@ def test_importing_the_registry_scans_no_entry_points() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "True"
+
+
+@pytest.mark.parametrize(
+    "registry, names",
+    [
+        ("ADDRESS_PROVIDERS", {"gazetteer", "os-places"}),
+        ("PAYMENT_PROVIDERS", {"govuk-pay", "stripe", "fake"}),
+        ("SCHEDULE_SOURCES", {"sqlite", "ics"}),
+    ],
+)
+def test_built_in_providers_are_installed_entry_points(registry: str, names: set[str]) -> None:
+    from lgds_components import registry as module
+
+    group = getattr(module, registry)
+    group.refresh()
+    assert names <= set(group.names())
+    for name in names:
+        info = group.info(name)
+        assert info.distribution.replace("_", "-").lower() == "lgds-components"
+        provider = group.get(name)
+        assert callable(provider), f"{name} should resolve to a provider class"
