@@ -80,3 +80,15 @@ def test_sample_builds_in_the_temporary_directory_when_the_cache_is_unwritable(
     with Gazetteer.sample() as gazetteer:
         assert gazetteer.path.parent == tmp_path
         assert len(gazetteer) > 4000
+
+
+def test_generator_keeps_going_past_the_plain_town_names() -> None:
+    """Thousands of towns (several million rows) need qualified names and spare areas."""
+    from lgds_components.address import sample
+    from lgds_components.identifiers import postcode
+
+    generator = sample._Generator(7)
+    towns = [generator.town() for _ in range(4000)]  # the plain names run out near 1,040
+    assert len({town.name for town in towns}) == len(towns)
+    assert len({(town.area, town.district) for town in towns}) == len(towns)
+    assert all(postcode.is_valid(town.next_postcode()) for town in towns)

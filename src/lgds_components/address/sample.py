@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import itertools
 import os
 import random
 from collections.abc import Iterator
@@ -100,12 +101,34 @@ _FLOORS = ["Basement Flat", "Ground Floor Flat", "First Floor Flat", "Second Flo
            "Top Floor Flat"]
 
 
+_QUALIFIERS = ["Upper ", "Lower ", "Great ", "Little ", "North ", "South ", "East ", "West ",
+               "New ", "Old ", "Nether ", "High "]
+_SPARE_AREAS = [
+    first + second
+    for first in "ABCDEFGHJKLMNOPRSTUWYZ"
+    for second in "ABCDEFGHKLMNOPQRSTUVWXY"
+    if first + second not in {*_ENGLISH_AREAS, *_WELSH_AREAS}
+]
+"""Made-up postcode areas (valid letters) for towns once the usual areas' districts run out."""
+
+
+def _town_name(rng: random.Random, used: set[str]) -> str:
+    """A town name not used yet; qualified ("Upper ...") once the plain names run out."""
+    for _ in range(50):
+        name = rng.choice(_FIRST) + rng.choice(_LAST)
+        if name not in used:
+            return name
+    base = rng.choice(_FIRST) + rng.choice(_LAST)
+    qualified = (f"{qualifier}{base}" for qualifier in _QUALIFIERS)
+    return next((q for q in qualified if q not in used), None) or next(
+        f"{base} {n}" for n in itertools.count(2) if f"{base} {n}" not in used
+    )
+
+
 class _Town:
     def __init__(self, rng: random.Random, welsh: bool, area: str, district: int,
                  used_names: set[str]) -> None:
-        name = ""
-        while not name or name in used_names:
-            name = rng.choice(_FIRST) + rng.choice(_LAST)
+        name = _town_name(rng, used_names)
         used_names.add(name)
         self.name = name
         self.welsh_name = (rng.choice(_WELSH_FIRST) + rng.choice(_WELSH_LAST)) if welsh else ""
@@ -153,6 +176,9 @@ class _Generator:
         welsh = self.towns % 4 == 2
         area = rng.choice(_WELSH_AREAS if welsh else _ENGLISH_AREAS)
         district = self.districts.get(area, rng.randrange(1, 9))
+        if district >= 99:  # every district of this area is taken: use a spare area
+            area = next(a for a in _SPARE_AREAS if self.districts.get(a, 1) < 99)
+            district = self.districts.get(area, 1)
         self.districts[area] = district + 1
         return _Town(rng, welsh, area, district % 99 + 1, self.town_names)
 
