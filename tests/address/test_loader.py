@@ -368,3 +368,35 @@ def test_target_that_is_not_a_database(tmp_path: Path, small_csv: Path) -> None:
         Gazetteer.open(small_csv)
     with pytest.raises(ConfigurationError, match="no gazetteer file"):
         Gazetteer.open(tmp_path / "absent.sqlite")
+
+
+def test_stored_sort_keys_search_text_and_index_words_match_the_model(tmp_path: Path) -> None:
+    """The loader's fast path builds derived columns itself; they must equal the model's."""
+    import sqlite3
+    from importlib import resources
+
+    from lgds_components.address.gazetteer import _COLUMNS, _address, _sample_source
+    from lgds_components.address.loader import index_tokens
+    from lgds_components.address.scoring import search_text
+
+    target = tmp_path / "g.sqlite"
+    every_status = ("approved", "alternative", "provisional", "historical")
+    with resources.as_file(_sample_source()) as source:
+        Gazetteer.load(target, source, statuses=every_status)
+    conn = sqlite3.connect(target)
+    try:
+        conn.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, address_fts, instance)")
+        words: dict[int, set[str]] = {}
+        for term, doc in conn.execute("SELECT term, doc FROM temp.v"):
+            words.setdefault(doc, set()).add(term)
+        query = f"SELECT id, {_COLUMNS}, postcode_key, sort_key, search FROM address"
+        rows = conn.execute(query).fetchall()
+    finally:
+        conn.close()
+    assert rows
+    for identifier, *values, postcode_key, sort_key, search in rows:
+        address = _address(tuple(values))
+        assert sort_key == address.sort_key()
+        assert search == search_text(address)
+        assert postcode_key == address.postcode.replace(" ", "")
+        assert words.get(identifier, set()) == set(index_tokens(address).split())

@@ -18,6 +18,7 @@ __all__ = [
     "ADDRESS_COLUMNS",
     "FORMAT_VERSION",
     "TABLES",
+    "approved_index",
     "create_tables",
     "finish_tables",
 ]
@@ -61,9 +62,6 @@ def create_tables(suffix: str) -> list[str]:
     search TEXT NOT NULL DEFAULT '',
     preferred INTEGER NOT NULL DEFAULT 0
 )""",
-        # the partial unique index catches a duplicate approved record as it is inserted
-        f"CREATE UNIQUE INDEX address{suffix}_approved ON address{suffix}(uprn, language) "
-        "WHERE logical_status = 1",
         f"CREATE VIRTUAL TABLE address_fts{suffix} USING fts5("
         "body, content='', columnsize=0, detail=none, tokenize='ascii', prefix='1 2 3')",
         f"CREATE TABLE address_term{suffix} (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) "
@@ -74,11 +72,21 @@ def create_tables(suffix: str) -> list[str]:
     ]
 
 
+def approved_index(suffix: str) -> str:
+    """SQL creating the partial unique index that refuses a second approved record
+    for a UPRN and language. A load creates it only when the CSV is not in UPRN
+    order (in order, the loader finds such duplicates itself), and drops it before
+    the swap."""
+    return (f"CREATE UNIQUE INDEX address{suffix}_approved ON address{suffix}(uprn, language) "
+            "WHERE logical_status = 1")
+
+
 def finish_tables() -> list[str]:
-    """SQL run after the renames: the lookup indexes, under their final names."""
+    """SQL run after the renames: the lookup indexes, under their final names
+    (the UPRN index first: the loader uses it to mark preferred records)."""
     return [
+        "CREATE INDEX address_by_uprn ON address(uprn)",
         "CREATE INDEX address_by_postcode ON address(postcode_key, sort_key) "
         "WHERE preferred = 1",
-        "CREATE INDEX address_by_uprn ON address(uprn)",
         "CREATE INDEX address_term_delete_by_deletion ON address_term_delete(deletion)",
     ]

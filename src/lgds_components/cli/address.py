@@ -1,22 +1,32 @@
 """``lgds address``: load a gazetteer, look up postcodes and UPRNs, search, match a CSV.
 
 Every command but ``load`` and ``sample`` reads the gazetteer given by
-``--gazetteer PATH`` (default: the synthetic sample shipped with the package).
+``--gazetteer PATH`` (default: the synthetic sample shipped with the package),
+or the PostgreSQL gazetteer given by ``--postgres DSN`` (see
+:mod:`lgds_components.cli._address_store`, which also adds ``changes`` and
+``migrate`` for PostgreSQL).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import click
 
+from lgds_components.cli._address_store import (
+    changes,
+    load_store,
+    migrate,
+    open_store,
+    postgres_options,
+    report_load,
+)
+from lgds_components.cli._output import AtomicOutput
 from lgds_components.cli.app import EXIT_INVALID, EXIT_OK
 from lgds_components.errors import ValidationError
 
@@ -30,12 +40,9 @@ _GAZETTEER = click.option(
 _JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 
 
-def _open(path: Path | None) -> Any:
-    from lgds_components.address import Gazetteer
-
-    if path is None:
-        return Gazetteer.sample()
-    return Gazetteer.open(path, readonly=True)
+def _open(path: Path | None, postgres_dsn: str | None = None,
+          schema: str = "lgds_address") -> Any:
+    return open_store(path, postgres_dsn, schema)
 
 
 def _address_json(address: Any) -> dict[str, Any]:
@@ -53,9 +60,10 @@ def address() -> None:
 
 @address.command()
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--gazetteer", "-g", "gazetteer_path", required=True,
+@click.option("--gazetteer", "-g", "gazetteer_path",
               type=click.Path(dir_okay=False, path_type=Path),
-              help="The gazetteer file to build or replace.")
+              help="The gazetteer file to build or replace (or give --postgres).")
+@postgres_options
 @click.option("--format", "source_format", type=click.Choice(["addressbase", "llpg"]),
               default="addressbase", show_default=True, help="The CSV's layout.")
 @click.option("--map", "mappings", multiple=True, metavar="FIELD=COLUMN",
@@ -67,63 +75,51 @@ def address() -> None:
               help="Keep only classification codes starting PREFIX (repeatable), e.g. R.")
 @click.option("--skip-errors", is_flag=True,
               help="Leave malformed rows out and list them, instead of stopping at the first.")
-def load(source: Path, gazetteer_path: Path, source_format: str, mappings: tuple[str, ...],
-         statuses: tuple[str, ...], classes: tuple[str, ...], skip_errors: bool) -> int:
+def load(source: Path, gazetteer_path: Path | None, postgres_dsn: str | None, pg_schema: str,
+         source_format: str, mappings: tuple[str, ...], statuses: tuple[str, ...],
+         classes: tuple[str, ...], skip_errors: bool) -> int:
     """Load SOURCE (CSV or .csv.gz) into a gazetteer, replacing its contents atomically.
 
     A failed load leaves the previous contents in place. Exits 1 if rows were
     skipped (--skip-errors).
 
         lgds address load llpg.csv -g council.sqlite --format llpg --map street=STREET_NAME
+        lgds address load addressbase.csv.gz --postgres "$DATABASE_URL"
     """
-    from lgds_components.address import Gazetteer
-    from lgds_components.address.loader import LoadProgress
-
     mapping: dict[str, str | None] = {}
     for item in mappings:
         field, sep, column = item.partition("=")
         if not sep or not field.strip():
             raise click.BadParameter(f"{item!r} is not FIELD=COLUMN", param_hint="--map")
         mapping[field.strip()] = column.strip() or None
-    with click.progressbar(length=source.stat().st_size, label=f"loading {source.name}",
-                           file=sys.stderr) as bar:
-        position = [0]
-
-        def progress(state: LoadProgress) -> None:
-            bar.update(state.bytes_read - position[0])
-            position[0] = state.bytes_read
-
-        report = Gazetteer.load(
-            gazetteer_path, source, format=source_format,  # type: ignore[arg-type]
-            mapping=mapping or None, statuses=statuses, classifications=classes or None,
-            on_error="skip" if skip_errors else "fail", progress=progress,
-        )
-    click.echo(
-        f"loaded {report.rows_loaded:,} of {report.rows_read:,} rows into {gazetteer_path} "
-        f"in {report.seconds:.1f} s ({report.rows_filtered:,} filtered out, "
-        f"{report.error_count:,} malformed)",
-        err=True,
+    report = load_store(
+        source, gazetteer_path, postgres_dsn, pg_schema, format=source_format,
+        mapping=mapping or None, statuses=statuses, classifications=classes or None,
+        on_error="skip" if skip_errors else "fail",
     )
-    for error in report.errors[:20]:
-        click.echo(f"  {error}", err=True)
-    if report.error_count > 20:
-        click.echo(f"  ... and {report.error_count - 20:,} more", err=True)
-    return EXIT_OK if report.ok else EXIT_INVALID
+    if postgres_dsn is not None:
+        from lgds_components.address.postgres import safe_dsn
+
+        target = f"PostgreSQL {safe_dsn(postgres_dsn)} (schema {pg_schema})"
+    else:
+        target = str(gazetteer_path)
+    return report_load(report, target)
 
 
 @address.command()
 @click.argument("postcode")
 @_GAZETTEER
+@postgres_options
 @click.option("--postal-only", is_flag=True, help="Only addresses Royal Mail delivers to.")
 @click.option("--welsh", is_flag=True, help="Welsh-language forms where the gazetteer has them.")
 @_JSON
-def postcode(postcode: str, gazetteer_path: Path | None, postal_only: bool, welsh: bool,
-             as_json: bool) -> int:
+def postcode(postcode: str, gazetteer_path: Path | None, postgres_dsn: str | None,
+             pg_schema: str, postal_only: bool, welsh: bool, as_json: bool) -> int:
     """List the addresses at POSTCODE in natural order (exits 1 if there are none).
 
         lgds address postcode "sn7 1ba"
     """
-    with _open(gazetteer_path) as gazetteer:
+    with _open(gazetteer_path, postgres_dsn, pg_schema) as gazetteer:
         found = gazetteer.by_postcode(postcode, postal_only=postal_only,
                                       language="cy" if welsh else None)
     for item in found:
@@ -140,12 +136,14 @@ def postcode(postcode: str, gazetteer_path: Path | None, postal_only: bool, wels
 @address.command()
 @click.argument("uprn")
 @_GAZETTEER
+@postgres_options
 @_JSON
-def uprn(uprn: str, gazetteer_path: Path | None, as_json: bool) -> int:
+def uprn(uprn: str, gazetteer_path: Path | None, postgres_dsn: str | None, pg_schema: str,
+         as_json: bool) -> int:
     """Show the address with UPRN (exits 1 if there is none)."""
     from lgds_components.errors import NotFound
 
-    with _open(gazetteer_path) as gazetteer:
+    with _open(gazetteer_path, postgres_dsn, pg_schema) as gazetteer:
         try:
             found = gazetteer.by_uprn(uprn)
         except NotFound as exc:
@@ -162,16 +160,17 @@ def uprn(uprn: str, gazetteer_path: Path | None, as_json: bool) -> int:
 @address.command()
 @click.argument("text")
 @_GAZETTEER
+@postgres_options
 @click.option("--limit", "-n", default=10, show_default=True, help="At most this many results.")
 @click.option("--postcode", "only_postcode", help="Only addresses at this postcode.")
 @_JSON
-def search(text: str, gazetteer_path: Path | None, limit: int, only_postcode: str | None,
-           as_json: bool) -> int:
+def search(text: str, gazetteer_path: Path | None, postgres_dsn: str | None, pg_schema: str,
+           limit: int, only_postcode: str | None, as_json: bool) -> int:
     """Search for addresses resembling TEXT, best first.
 
         lgds address search "12 mount parade"
     """
-    with _open(gazetteer_path) as gazetteer:
+    with _open(gazetteer_path, postgres_dsn, pg_schema) as gazetteer:
         found = gazetteer.search(text, limit=limit, postcode=only_postcode)
     for match in found:
         if as_json:
@@ -190,14 +189,15 @@ def search(text: str, gazetteer_path: Path | None, limit: int, only_postcode: st
 @address.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_GAZETTEER
+@postgres_options
 @click.option("--column", "-c", default="address", show_default=True,
               help="The column holding the address text.")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0),
               help="Confidence below which a row is left unmatched (default 0.8).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the CSV here (default: standard output).")
-def match(path: Path, gazetteer_path: Path | None, column: str, threshold: float | None,
-          output: Path | None) -> int:
+def match(path: Path, gazetteer_path: Path | None, postgres_dsn: str | None, pg_schema: str,
+          column: str, threshold: float | None, output: Path | None) -> int:
     """Match every address in one column of a CSV file to a UPRN.
 
     Writes the rows back with uprn, score, reason and matched_address added
@@ -208,8 +208,9 @@ def match(path: Path, gazetteer_path: Path | None, column: str, threshold: float
     """
     added = ["uprn", "score", "reason", "matched_address"]
     counts = {"matched": 0, "unmatched": 0}
-    with _open(gazetteer_path) as gazetteer, path.open("r", encoding="utf-8-sig",
-                                                       newline="") as source:
+    with _open(gazetteer_path, postgres_dsn, pg_schema) as gazetteer, path.open(
+        "r", encoding="utf-8-sig", newline=""
+    ) as source:
         reader = csv.DictReader(source)
         try:
             header = list(reader.fieldnames or [])
@@ -221,7 +222,7 @@ def match(path: Path, gazetteer_path: Path | None, column: str, threshold: float
             raise click.BadParameter(f"{path.name} has no column {column!r}; its columns are: "
                                      f"{listed}", param_hint="--column")
         size = max(path.stat().st_size, 1)
-        with _Output(output) as sink, click.progressbar(
+        with AtomicOutput(output) as sink, click.progressbar(
             length=size, label=f"matching {path.name}", file=sys.stderr
         ) as bar:
             writer = csv.DictWriter(sink, fieldnames=[*header, *[a for a in added
@@ -270,33 +271,6 @@ def _rows(reader: csv.DictReader[str], path: Path, bar: Any, size: int) -> Itera
         yield row
 
 
-class _Output:
-    """Standard output, or a file written beside its target and renamed into place."""
-
-    def __init__(self, target: Path | None) -> None:
-        self.target = target
-        self._tmp: str | None = None
-
-    def __enter__(self) -> IO[str]:
-        if self.target is None:
-            self._stream: IO[str] = sys.stdout
-            return self._stream
-        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.target.name}.",
-                                         dir=self.target.parent or Path("."))
-        self._stream = os.fdopen(fd, "w", newline="", encoding="utf-8")
-        return self._stream
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if self._tmp is None:
-            self._stream.flush()
-            return
-        self._stream.close()
-        if exc_type is None:
-            os.replace(self._tmp, self.target)  # type: ignore[arg-type]
-        else:
-            os.unlink(self._tmp)
-
-
 @address.command()
 @click.option("--count", "-n", type=click.IntRange(1, 50_000_000), default=1000,
               show_default=True, help="How many records.")
@@ -319,6 +293,10 @@ def sample(count: int, seed: int, output: Path | None) -> int:
         written = write_csv(output, count, seed)
         click.echo(f"wrote {written:,} records to {output}", err=True)
     return EXIT_OK
+
+
+address.add_command(changes)
+address.add_command(migrate)
 
 
 def demo_step() -> None:

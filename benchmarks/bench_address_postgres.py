@@ -1,0 +1,367 @@
+"""The gazetteer on PostgreSQL at scale, against the SQLite gazetteer in the same run.
+
+Every figure is measured on synthetic AddressBase-style records from
+:mod:`lgds_components.address.sample` (``LGDS_BENCH_PG_ADDRESSES`` rows,
+default 1,000,000; seed 1), loaded into both stores in the same run:
+
+* **load**: ``PostgresGazetteer.load`` (validation, COPY, indexes, vocabulary,
+  atomic swap) and ``Gazetteer.load`` of the same CSV, each in its own
+  subprocess; the note gives the loader's peak RSS (``ru_maxrss`` of the
+  client process; the server's memory is not included) and PostgreSQL's share
+  spent building indexes after the rows were in. Floor for the PostgreSQL load:
+  a raw ``COPY`` of the CSV's lines into a one-column table.
+* **postcode lookup**: ``by_postcode`` for ``LGDS_BENCH_PG_POSTCODES`` (2,000)
+  postcodes drawn from the gazetteer, from ``LGDS_BENCH_PG_CLIENTS`` (4)
+  client processes at once, each with its own gazetteer object (PostgreSQL:
+  a pool of one connection each); p50 and p99 over every call of every client.
+  The floor is the SQLite gazetteer doing the same in the same way.
+* **search**: ``search()`` of ``LGDS_BENCH_PG_SEARCHES`` (400) type-ahead
+  prefixes of real addresses (4 characters up to the whole line), likewise.
+  The note says how many of the searches gave identical results (UPRNs and
+  scores) from both stores.
+
+The server: ``LGDS_BENCH_PG_DSN`` if set (the gazetteer goes into schema
+``bench_<rows>``), else a throwaway server from
+:func:`lgds_components.testing.postgres.temporary_server` (``fsync=off``,
+``synchronous_commit=off``, ``full_page_writes=off``: load figures are
+therefore a lower bound for a durable server; default ``shared_buffers``).
+With ``LGDS_BENCH_PG_DSN`` set and ``LGDS_BENCH_PG_REUSE=1``, a gazetteer
+already loaded from the same CSV is reused and the load figures come from the
+JSON file written when it was loaded.
+
+Above 1,000,000 rows the CSV is made of 1,000,000-row chunks of
+``sample.generate`` with seeds 1, 2, 3, ...: the generator runs out of town
+names near 1.8 million rows. Each chunk's UPRNs and USRNs are shifted and its
+postcode areas mapped to unused area letters, so records stay unique.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import random
+import string
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from harness import Result
+
+__all__ = ["results"]
+
+SIZE = int(os.environ.get("LGDS_BENCH_PG_ADDRESSES", "1000000"))
+CLIENTS = int(os.environ.get("LGDS_BENCH_PG_CLIENTS", "4"))
+POSTCODES = int(os.environ.get("LGDS_BENCH_PG_POSTCODES", "2000"))
+SEARCHES = int(os.environ.get("LGDS_BENCH_PG_SEARCHES", "400"))
+DSN = os.environ.get("LGDS_BENCH_PG_DSN", "")
+REUSE = os.environ.get("LGDS_BENCH_PG_REUSE", "") == "1"
+SEED = 1
+CHUNK = 1_000_000
+CACHE = Path(__file__).resolve().parent / ".cache"
+
+
+# -- data ----------------------------------------------------------------------------
+
+
+def _generator_version() -> str:
+    import hashlib
+
+    from lgds_components.address import sample
+
+    return hashlib.sha256(Path(sample.__file__).read_bytes()).hexdigest()[:8]
+
+
+def _area_codes() -> list[str]:
+    """Two-letter postcode areas the generator does not use, in a fixed order."""
+    from lgds_components.address import sample
+
+    used = set(sample._ENGLISH_AREAS) | set(sample._WELSH_AREAS) | {"BF", "GX"}
+    first = [c for c in string.ascii_uppercase if c not in "QVX"]
+    second = [c for c in string.ascii_uppercase if c not in "IJZ"]
+    return [a + b for a in first for b in second if a + b not in used]
+
+
+def _records(size: int) -> Iterator[dict[str, str]]:
+    from lgds_components.address import sample
+
+    areas = sorted(set(sample._ENGLISH_AREAS) | set(sample._WELSH_AREAS))
+    spare = _area_codes()
+    for chunk in range((size + CHUNK - 1) // CHUNK):
+        count = min(CHUNK, size - chunk * CHUNK)
+        mapping = dict(zip(areas, spare[(chunk - 1) * len(areas):chunk * len(areas)],
+                           strict=True)) if chunk else {}
+        for record in sample.generate(count, SEED + chunk):
+            if chunk:
+                for key in ("uprn", "parent_uprn"):
+                    if record[key]:
+                        record[key] = str(int(record[key]) + chunk * 100_000_000)
+                if record["usrn"]:
+                    record["usrn"] = str(int(record["usrn"]) + chunk * 1_000_000)
+                for key in ("postcode", "postcode_locator"):
+                    code = record[key]
+                    if code:
+                        letters = code[:2] if code[1].isalpha() else code[:1]
+                        record[key] = mapping[letters] + code[len(letters):]
+            yield record
+
+
+def _csv() -> Path:
+    import csv
+
+    from lgds_components.address.loader import ADDRESSBASE_COLUMNS
+    from lgds_components.address.sample import write_csv
+
+    CACHE.mkdir(exist_ok=True)
+    kind = "" if SIZE <= CHUNK else "-chunked"
+    path = CACHE / f"addresses-{SIZE}-seed{SEED}{kind}-v{_generator_version()}.csv"
+    if path.exists():
+        return path
+    print(f"generating {SIZE:,} synthetic addresses ...", file=sys.stderr, flush=True)
+    partial = path.with_suffix(f".partial{os.getpid()}")
+    if SIZE <= CHUNK:
+        write_csv(partial, SIZE, SEED)
+    else:
+        with partial.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(ADDRESSBASE_COLUMNS)
+            for record in _records(SIZE):
+                writer.writerow(record.values())
+    partial.replace(path)
+    return path
+
+
+# -- the two stores ------------------------------------------------------------------
+
+_PG_LOAD = """
+import json, resource, sys, time
+from lgds_components.address.postgres import PostgresGazetteer
+phases = {}
+started = time.perf_counter()
+def progress(state):
+    phases.setdefault(state.phase, time.perf_counter() - started)
+report = PostgresGazetteer.load(sys.argv[1], sys.argv[2], schema=sys.argv[3],
+                                progress=progress, maintenance_work_mem="1GB")
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({"seconds": seconds, "peak": peak, "rows": report.rows_loaded,
+                  "indexing": seconds - phases.get("indexing", seconds)}))
+"""
+
+_PG_FLOOR = """
+import json, resource, sys, time
+import psycopg
+started = time.perf_counter()
+with psycopg.connect(sys.argv[1], autocommit=True) as conn:
+    with conn.transaction():
+        conn.execute("DROP TABLE IF EXISTS bench_raw_copy")
+        conn.execute("CREATE UNLOGGED TABLE bench_raw_copy (line text)")
+        with open(sys.argv[2], "rb") as handle, conn.cursor() as cur:
+            raw = ("COPY bench_raw_copy FROM STDIN "
+                   "WITH (FORMAT csv, QUOTE e'\\\\x01', DELIMITER e'\\\\x02')")
+            with cur.copy(raw) as copy:
+                while chunk := handle.read(1 << 20):
+                    copy.write(chunk)
+    conn.execute("DROP TABLE bench_raw_copy")
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({"seconds": seconds, "peak": peak}))
+"""
+
+_SQLITE_LOAD = """
+import json, resource, sys, time
+from lgds_components.address import Gazetteer
+started = time.perf_counter()
+report = Gazetteer.load(sys.argv[1], sys.argv[2])
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({"seconds": seconds, "peak": peak, "rows": report.rows_loaded}))
+"""
+
+_CLIENT = """
+import json, sys, time
+kind, target, schema, verb, offset = sys.argv[1:6]
+inputs = json.loads(sys.stdin.read())
+if kind == "postgres":
+    from lgds_components.address.postgres import PostgresGazetteer
+    store = PostgresGazetteer.connect(target, pool_size=1, schema=schema)
+else:
+    from lgds_components.address import Gazetteer
+    store = Gazetteer.open(target, readonly=True)
+call = store.by_postcode if verb == "postcode" else store.search
+rotated = inputs[int(offset):] + inputs[:int(offset)]
+for item in rotated[:50]:
+    call(item)
+samples = []
+answers = {}
+clock = time.perf_counter
+for item in rotated:
+    start = clock()
+    found = call(item)
+    samples.append(clock() - start)
+    if verb == "search":
+        answers[item] = [[m.uprn, m.score] for m in found]
+store.close()
+print(json.dumps({"samples": samples, "answers": answers}))
+"""
+
+
+def _run(script: str, *args: str) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True,
+                          text=True, check=False)
+    if done.returncode:
+        raise RuntimeError(done.stderr[-2000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@cache
+def _server() -> str:
+    if DSN:
+        return DSN
+    from lgds_components.testing.postgres import temporary_server
+
+    server = temporary_server(database="lgds_bench")
+    dsn = server.__enter__()
+    atexit.register(server.__exit__, None, None, None)
+    return dsn
+
+
+def _schema() -> str:
+    return f"bench_{SIZE}"
+
+
+@cache
+def _loaded() -> dict[str, Any]:
+    """Load both stores (timed, each in a subprocess) unless reusing; cached per run."""
+    source = _csv()
+    dsn = _server()
+    record = CACHE / f"postgres-load-{source.stem}.json"
+    sqlite_path = CACHE / f"pg-bench-gazetteer-{source.stem}.sqlite"
+    if REUSE and DSN and record.exists() and sqlite_path.exists():
+        figures = json.loads(record.read_text(encoding="utf-8"))
+        figures["reused"] = True
+        return figures
+    print(f"loading {SIZE:,} addresses into PostgreSQL ...", file=sys.stderr, flush=True)
+    figures: dict[str, Any] = {"postgres": _run(_PG_LOAD, dsn, str(source), _schema())}
+    print("raw COPY floor ...", file=sys.stderr, flush=True)
+    figures["floor"] = _run(_PG_FLOOR, dsn, str(source))
+    print(f"loading {SIZE:,} addresses into SQLite ...", file=sys.stderr, flush=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+    figures["sqlite"] = _run(_SQLITE_LOAD, str(sqlite_path), str(source))
+    figures["sqlite_path"] = str(sqlite_path)
+    figures["when"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    if DSN:
+        record.write_text(json.dumps(figures), encoding="utf-8")
+    else:
+        atexit.register(lambda: [Path(f"{sqlite_path}{s}").unlink(missing_ok=True)
+                                 for s in ("", "-wal", "-shm")])
+    figures["reused"] = False
+    return figures
+
+
+def _inputs() -> tuple[list[str], list[str]]:
+    from lgds_components.address import Gazetteer
+
+    figures = _loaded()
+    with Gazetteer.open(figures["sqlite_path"], readonly=True) as gazetteer:
+        postcodes = [a.postcode for a in gazetteer.sample_addresses(POSTCODES, seed=SEED)]
+        rng = random.Random(SEED)
+        searches = []
+        for address in gazetteer.sample_addresses(SEARCHES, seed=SEED + 1):
+            text = address.single_line()
+            searches.append(text[: rng.randrange(4, len(text) + 1)])
+    return postcodes, searches
+
+
+def _concurrent(kind: str, verb: str, inputs: list[str]) -> tuple[list[float], dict[str, Any]]:
+    figures = _loaded()
+    target = _server() if kind == "postgres" else figures["sqlite_path"]
+    payload = json.dumps(inputs)
+    step = max(len(inputs) // CLIENTS, 1)
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", _CLIENT, kind, target, _schema(), verb, str(i * step)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for i in range(CLIENTS)
+    ]
+    samples: list[float] = []
+    answers: dict[str, Any] = {}
+    for process in processes:
+        out, err = process.communicate(payload)
+        if process.returncode:
+            raise RuntimeError(err[-2000:])
+        result = json.loads(out.strip().splitlines()[-1])
+        samples += result["samples"]
+        answers.update(result["answers"])
+    return samples, answers
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return ordered[len(ordered) // 2], ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+def _setting() -> str:
+    if DSN:
+        return "server from LGDS_BENCH_PG_DSN"
+    return "throwaway server, fsync off"
+
+
+def results(wanted: str = "") -> list[Result]:
+    names = {
+        "load": f"address postgres load ({SIZE:,} rows)",
+        "postcode": f"address postgres by_postcode, {CLIENTS} clients ({SIZE:,} rows)",
+        "search": f"address postgres search, {CLIENTS} clients ({SIZE:,} rows)",
+    }
+    if not any(wanted in name for name in names.values()):
+        return []
+    import psycopg
+
+    figures = _loaded()
+    with psycopg.connect(_server()) as conn:
+        version = conn.info.server_version
+    server = f"PostgreSQL {version // 10000}.{version % 10000}, {_setting()}"
+    out = []
+    if wanted in names["load"]:
+        pg, floor, lite = figures["postgres"], figures["floor"], figures["sqlite"]
+        reused = f"; figures from the load of {figures['when']}" if figures.get("reused") else ""
+        out.append(Result(
+            name=names["load"], size=int(pg["rows"]), median_s=pg["seconds"],
+            p99_s=pg["seconds"], floor_median_s=floor["seconds"],
+            floor_name="raw COPY of the CSV lines",
+            note=(f"loader peak RSS {pg['peak'] / 2**20:.0f} MB; {pg['indexing']:.0f} s after "
+                  f"the rows were in (indexes, vocabulary, swap); SQLite Gazetteer.load "
+                  f"{lite['seconds']:.0f} s, peak RSS {lite['peak'] / 2**20:.0f} MB; "
+                  f"{server}{reused}"),
+        ))
+    postcodes, searches = _inputs()
+    for verb, inputs in (("postcode", postcodes), ("search", searches)):
+        if wanted not in names[verb]:
+            continue
+        print(f"{verb}: {CLIENTS} clients against each store ...", file=sys.stderr, flush=True)
+        pg_samples, pg_answers = _concurrent("postgres", verb, inputs)
+        lite_samples, lite_answers = _concurrent("sqlite", verb, inputs)
+        pg_p50, pg_p99 = _percentiles(pg_samples)
+        lite_p50, lite_p99 = _percentiles(lite_samples)
+        note = f"SQLite p99 {lite_p99 * 1e3:.2f} ms; {server}"
+        if verb == "search":
+            differ = [key for key, value in pg_answers.items() if lite_answers.get(key) != value]
+            for key in differ[:5]:
+                print(f"  differs: {key!r}\n    postgres {pg_answers[key][:3]}\n"
+                      f"    sqlite   {lite_answers.get(key, [])[:3]}", file=sys.stderr)
+            same = len(pg_answers) - len(differ)
+            note = (f"identical UPRNs and scores from both stores for {same} of "
+                    f"{len(pg_answers)} searches; {note}")
+        out.append(Result(
+            name=names[verb], size=len(pg_samples), median_s=pg_p50, p99_s=pg_p99,
+            floor_median_s=lite_p50, floor_name="SQLite gazetteer, same calls and clients",
+            note=note,
+        ))
+    return out
+

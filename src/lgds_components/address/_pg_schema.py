@@ -1,0 +1,285 @@
+"""The PostgreSQL gazetteer's schema and its migrations (private).
+
+Everything lives in one PostgreSQL schema (``lgds_address`` unless another
+name is given), so several gazetteers can share a database:
+
+``schema_version``
+    one row per migration applied; :func:`migrate` brings a database up to
+    :data:`LATEST_VERSION` and refuses one that a newer library has migrated.
+``address``
+    one row per LPI record (as the SQLite gazetteer's table), plus
+    ``postcode_key``, ``sort_key`` (``bytea``: the natural key's UTF-8 bytes,
+    which order as SQLite's ``BINARY`` collation does and may hold the NUL
+    separators the key uses), ``search`` (the scoring text), ``body`` (the
+    indexed words, each between spaces) and ``line`` (the source CSV line).
+    Two GIN indexes serve search: one over ``body``'s words as an array
+    (whole words), one ``pg_trgm`` index over ``body`` (words being typed,
+    ``LIKE '% ab%'``).
+``address_secondary``
+    the ids of records that are not their UPRN's preferred record (a Welsh
+    alternate, an alternative address); every other record is preferred.
+``address_term`` / ``address_term_delete``
+    the vocabulary with document counts, and each word's one-letter
+    deletions (typo correction), as in the SQLite gazetteer.
+``gazetteer_meta``
+    what was loaded and when.
+
+A load builds each of these (bar ``schema_version``) under a ``_new`` name,
+then drops the old tables and renames the new ones inside the load's
+transaction. Index definitions live in :func:`index_statements` only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from lgds_components.errors import ConfigurationError
+
+__all__ = [
+    "ADDRESS_COLUMNS",
+    "DEFAULT_SCHEMA",
+    "LATEST_VERSION",
+    "LIVE_TABLES",
+    "MIGRATIONS",
+    "WORDS",
+    "check_schema_name",
+    "create_statements",
+    "index_statements",
+    "lock_key",
+    "migrate",
+    "quote",
+    "rename_statements",
+    "schema_version",
+    "trgm_schema",
+]
+
+#: The schema used when none is named.
+DEFAULT_SCHEMA = "lgds_address"
+
+#: Columns of ``address`` holding Address fields, in attrs field order.
+ADDRESS_COLUMNS = (
+    "uprn", "parent_uprn", "usrn", "organisation",
+    "sao_start_number", "sao_start_suffix", "sao_end_number", "sao_end_suffix", "sao_text",
+    "pao_start_number", "pao_start_suffix", "pao_end_number", "pao_end_suffix", "pao_text",
+    "street", "locality", "town", "postcode", "easting", "northing",
+    "classification", "logical_status", "language", "postal",
+)
+
+_TYPES = {
+    "uprn": "bigint NOT NULL", "parent_uprn": "bigint", "usrn": "bigint",
+    "sao_start_number": "integer", "sao_end_number": "integer",
+    "pao_start_number": "integer", "pao_end_number": "integer",
+    "easting": "double precision", "northing": "double precision",
+    "logical_status": "smallint NOT NULL", "postal": "boolean NOT NULL",
+}
+
+#: Tables a load replaces (``schema_version`` stays).
+LIVE_TABLES = ("address", "address_secondary", "address_term", "address_term_delete",
+               "gazetteer_meta")
+
+#: The words of a record as an array: the expression under the whole-word GIN index.
+WORDS = "string_to_array(btrim(body), ' ')"
+
+_NAME = re.compile(r"[a-z_][a-z0-9_]{0,39}")
+
+
+def check_schema_name(schema: str) -> str:
+    """Return ``schema`` if it is a plain lower-case SQL name, else raise ConfigurationError.
+
+    >>> check_schema_name("lgds_address")
+    'lgds_address'
+    """
+    if not isinstance(schema, str) or not _NAME.fullmatch(schema) or schema.startswith("pg_"):
+        raise ConfigurationError(
+            f"schema must be a lower-case name of letters, digits and underscores "
+            f"(up to 40, not starting pg_), not {schema!r}"
+        )
+    return schema
+
+
+def quote(name: str) -> str:
+    """A SQL identifier, double-quoted.
+
+    >>> quote('odd"name')
+    '"odd""name"'
+    """
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lock_key(schema: str, purpose: str = "write") -> int:
+    """The advisory lock number that loads and changes (``"write"``) or migrations
+    (``"migrate"``) of ``schema`` take."""
+    name = f"lgds-components:{schema}" + ("" if purpose == "write" else f":{purpose}")
+    digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _column(name: str) -> str:
+    return f"{name} {_TYPES.get(name, 'text NOT NULL')}"
+
+
+def create_statements(schema: str, suffix: str) -> list[str]:
+    """SQL creating the replaceable tables named ``<table><suffix>``, without indexes."""
+    s = check_schema_name(schema)
+    columns = ",\n    ".join(_column(name) for name in ADDRESS_COLUMNS)
+    return [
+        f"""CREATE TABLE {s}.address{suffix} (
+    id bigint NOT NULL,
+    {columns},
+    postcode_key text COLLATE "C" NOT NULL,
+    sort_key bytea NOT NULL,
+    search text NOT NULL,
+    body text COLLATE "C" NOT NULL,
+    line integer
+)""",
+        f"CREATE TABLE {s}.address_secondary{suffix} (id bigint NOT NULL)",
+        f'CREATE TABLE {s}.address_term{suffix} (term text COLLATE "C" NOT NULL, '
+        "docs integer NOT NULL)",
+        f'CREATE TABLE {s}.address_term_delete{suffix} (deletion text COLLATE "C" NOT NULL, '
+        'term text COLLATE "C" NOT NULL)',
+        f"CREATE TABLE {s}.gazetteer_meta{suffix} (key text NOT NULL, value text NOT NULL)",
+    ]
+
+
+def index_statements(schema: str, suffix: str, trgm_schema: str) -> list[str]:
+    """SQL building every index and key on the tables named ``<table><suffix>``.
+
+    The unique approved-record index comes first: a load checks it separately.
+    Names carry the suffix; :func:`rename_statements` drops it after a swap.
+    """
+    s = check_schema_name(schema)
+    t = quote(trgm_schema)
+    a = f"address{suffix}"
+    return [
+        f"CREATE UNIQUE INDEX {a}_approved ON {s}.{a} (uprn, language) "
+        "WHERE logical_status = 1",
+        f"ALTER TABLE {s}.{a} ADD CONSTRAINT {a}_pkey PRIMARY KEY (id)",
+        f"CREATE INDEX {a}_uprn ON {s}.{a} (uprn)",
+        f"CREATE INDEX {a}_postcode ON {s}.{a} (postcode_key, sort_key)",
+        f"CREATE INDEX {a}_parent ON {s}.{a} (parent_uprn) WHERE parent_uprn IS NOT NULL",
+        f"CREATE INDEX {a}_words ON {s}.{a} USING gin (({WORDS}))",
+        f"CREATE INDEX {a}_body ON {s}.{a} USING gin (body {t}.gin_trgm_ops)",
+        f"ALTER TABLE {s}.address_secondary{suffix} "
+        f"ADD CONSTRAINT address_secondary{suffix}_pkey PRIMARY KEY (id)",
+        f"ALTER TABLE {s}.address_term{suffix} "
+        f"ADD CONSTRAINT address_term{suffix}_pkey PRIMARY KEY (term)",
+        f"CREATE INDEX address_term_delete{suffix}_deletion "
+        f"ON {s}.address_term_delete{suffix} (deletion)",
+        f"ALTER TABLE {s}.gazetteer_meta{suffix} "
+        f"ADD CONSTRAINT gazetteer_meta{suffix}_pkey PRIMARY KEY (key)",
+    ]
+
+
+_INDEXES = {
+    "address": ("approved", "pkey", "uprn", "postcode", "parent", "words", "body"),
+    "address_secondary": ("pkey",),
+    "address_term": ("pkey",),
+    "address_term_delete": ("deletion",),
+    "gazetteer_meta": ("pkey",),
+}
+
+
+def rename_statements(schema: str, suffix: str) -> list[str]:
+    """SQL renaming the ``<table><suffix>`` tables and their indexes to the live names."""
+    s = check_schema_name(schema)
+    out = []
+    for table in LIVE_TABLES:
+        out.append(f"ALTER TABLE {s}.{table}{suffix} RENAME TO {table}")
+        for index in _INDEXES[table]:
+            out.append(f"ALTER INDEX {s}.{table}{suffix}_{index} RENAME TO {table}_{index}")
+    return out
+
+
+def _version_1(schema: str, trgm_schema: str) -> list[str]:
+    """The first schema: empty live tables with their indexes."""
+    return [*create_statements(schema, ""), *index_statements(schema, "", trgm_schema)]
+
+
+#: Migration number -> function(schema, trgm_schema) giving its SQL statements.
+MIGRATIONS = {1: _version_1}
+
+#: The schema version this library reads and writes.
+LATEST_VERSION = max(MIGRATIONS)
+
+
+def schema_version(conn: Any, schema: str) -> int | None:
+    """The schema version recorded in ``schema``, or None when it was never migrated."""
+    s = check_schema_name(schema)
+    found = conn.execute(
+        "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = %s AND tablename = %s",
+        (s, "schema_version"),
+    ).fetchone()
+    if found is None:
+        return None
+    row = conn.execute(f"SELECT max(version) FROM {s}.schema_version").fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def trgm_schema(conn: Any, *, create: bool = False) -> str:
+    """The schema holding ``pg_trgm`` (installing it first when ``create``).
+
+    Raises:
+        ConfigurationError: the extension is missing and cannot be installed.
+    """
+    import psycopg
+
+    query = ("SELECT n.nspname FROM pg_catalog.pg_extension e "
+             "JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'")
+    row = conn.execute(query).fetchone()
+    if row is None and create:
+        try:
+            with conn.transaction():
+                conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        except psycopg.Error as exc:
+            raise ConfigurationError(
+                "the PostgreSQL gazetteer needs the pg_trgm extension and it could not be "
+                f"installed ({exc.diag.message_primary or exc}). Ask the database owner to run "
+                "CREATE EXTENSION pg_trgm (on a managed service, allow pg_trgm first)"
+            ) from exc
+        row = conn.execute(query).fetchone()
+    if row is None:
+        raise ConfigurationError(
+            "the pg_trgm extension is not installed in this database; run "
+            "PostgresGazetteer.migrate(dsn) or CREATE EXTENSION pg_trgm"
+        )
+    return str(row[0])
+
+
+def migrate(conn: Any, schema: str) -> int:
+    """Create or upgrade the gazetteer schema on ``conn`` (autocommit); return its version.
+
+    Safe to run at any time and from several processes at once: it takes the
+    schema's advisory lock and applies only the migrations not yet recorded.
+
+    Raises:
+        ConfigurationError: the database was migrated by a newer library, or
+            ``pg_trgm`` cannot be installed.
+    """
+    s = check_schema_name(schema)
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(s, "migrate"),))
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {s}")
+        conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {s}.schema_version (version integer PRIMARY KEY, "
+            "applied_at timestamptz NOT NULL DEFAULT now(), library text NOT NULL)"
+        )
+        current = schema_version(conn, s) or 0
+        if current > LATEST_VERSION:
+            raise ConfigurationError(
+                f"the gazetteer schema {s!r} is at version {current}, newer than this "
+                f"lgds-components understands ({LATEST_VERSION}); upgrade lgds-components"
+            )
+        if current < LATEST_VERSION:
+            trgm = trgm_schema(conn, create=True)
+            from lgds_components import __version__
+
+            for version in range(current + 1, LATEST_VERSION + 1):
+                for statement in MIGRATIONS[version](s, trgm):
+                    conn.execute(statement)
+                conn.execute(
+                    f"INSERT INTO {s}.schema_version (version, library) VALUES (%s, %s)",
+                    (version, f"lgds-components {__version__}"),
+                )
+    return LATEST_VERSION

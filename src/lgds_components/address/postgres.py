@@ -1,0 +1,860 @@
+"""The gazetteer on PostgreSQL, for national scale: the same answers as the SQLite file.
+
+:class:`PostgresGazetteer` answers every
+:class:`~lgds_components.address.AddressLookup` question from a PostgreSQL
+database (13 or later, with the ``pg_trgm`` extension), so a service moves
+from the embedded file to a database server by changing one line::
+
+    gazetteer = Gazetteer.open("council.sqlite")
+    gazetteer = PostgresGazetteer.connect("postgresql://gazetteer@db.internal/addresses")
+
+It needs the optional driver: ``pip install "lgds-components[postgres]"``
+(psycopg 3 and psycopg_pool); importing :mod:`lgds_components.address`
+does not import it.
+
+- **Loading** (:meth:`PostgresGazetteer.load`) reads the same CSV formats as
+  :meth:`~lgds_components.address.gazetteer.Gazetteer.load`, with the same
+  checks and line-numbered errors, streams the rows in with ``COPY`` into new
+  tables, builds the indexes after the rows are in, and swaps the new tables
+  for the old inside the load's one transaction: readers see the old
+  gazetteer until the commit, then the new one, never a half-loaded one.
+- **Change-only updates** (:meth:`PostgresGazetteer.apply_changes`) apply
+  inserts, updates and deletes by UPRN in one transaction (see
+  :mod:`lgds_components.address.changes`).
+- **Lookups** by postcode and UPRN use B-tree indexes.
+- **Search and matching** find candidates with a ``pg_trgm`` GIN index over
+  each record's normalised words, then rank them with
+  :mod:`lgds_components.address.scoring` exactly as the SQLite gazetteer
+  does: the same candidates, the same scores, the same order.
+- **Pooling**: a psycopg_pool pool on the primary; give ``read_dsn`` to send
+  reads to a replica through a second pool (loads and changes always go to
+  the primary).
+
+The schema (``lgds_address`` by default) is created and upgraded by the
+library: :meth:`PostgresGazetteer.migrate`, run by every load.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any, Literal
+
+from lgds_components.address import _pg_schema, scoring
+from lgds_components.address.changes import Change, ChangeReport
+from lgds_components.address.gazetteer import (
+    _CANDIDATES,
+    _MARGIN,
+    _MAX_WORDS,
+    _PREFIX_INDEXED,
+    _PREFIX_TERMS,
+    DEFAULT_THRESHOLD,
+    MAX_QUERY_LENGTH,
+)
+from lgds_components.address.loader import LoadProgress, LoadReport
+from lgds_components.address.match import Match
+from lgds_components.address.model import Address, _unchecked
+from lgds_components.address.text import ABBREVIATIONS, NOISE_WORDS, STOP_WORDS
+from lgds_components.errors import (
+    ConfigurationError,
+    InvalidLength,
+    LGDSError,
+    NotFound,
+    ProviderError,
+    ProviderUnavailable,
+    ValidationError,
+)
+
+__all__ = ["DEFAULT_POOL_SIZE", "DEFAULT_SCHEMA", "PostgresGazetteer", "safe_dsn"]
+
+#: The PostgreSQL schema the gazetteer lives in unless another is named.
+DEFAULT_SCHEMA = _pg_schema.DEFAULT_SCHEMA
+#: Connections per pool unless another size is given.
+DEFAULT_POOL_SIZE = 4
+
+_PROVIDER = "postgres"
+_COLUMNS = ", ".join(f"a.{name}" for name in _pg_schema.ADDRESS_COLUMNS)
+_INSTALL = 'PostgresGazetteer needs psycopg: pip install "lgds-components[postgres]"'
+# Session settings for every pooled connection: no parallel plans and no
+# synchronised scans (so a heap scan reads the table in its physical order,
+# which search relies on), no JIT (queries are small), and a plan made for
+# each search's own words (a generic plan cannot tell a rare word from a common
+# one). Sequential scans are off: every query has an index, and search decides
+# for itself when reading rows in order pays (the planner's estimates for sets
+# of words are poor, and a scan that misses reads the whole table).
+_SESSION = (
+    "SELECT set_config('max_parallel_workers_per_gather', '0', false), "
+    "set_config('synchronize_seqscans', 'off', false), set_config('jit', 'off', false), "
+    "set_config('plan_cache_mode', 'force_custom_plan', false), "
+    "set_config('enable_seqscan', 'off', false)"
+)
+
+
+def _drivers() -> tuple[Any, Any]:
+    """psycopg and psycopg_pool, or a ConfigurationError saying how to install them."""
+    try:
+        import psycopg
+        import psycopg_pool
+    except ImportError as exc:
+        raise ConfigurationError(_INSTALL) from exc
+    return psycopg, psycopg_pool
+
+
+_URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
+_KEYWORD_PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
+
+
+def safe_dsn(text: str) -> str:
+    """``text`` with any password in a connection string masked.
+
+    >>> safe_dsn("postgresql://app:s3cret@db/gaz")
+    'postgresql://app:********@db/gaz'
+    >>> safe_dsn("host=db password='a b' dbname=gaz")
+    'host=db password=******** dbname=gaz'
+    """
+    text = _URL_PASSWORD.sub(r"\1********@", text)
+    return _KEYWORD_PASSWORD.sub(r"\1********", text)
+
+
+@contextmanager
+def _errors(what: str, dsn: str = "") -> Iterator[None]:
+    """Turn driver and pool failures into the library's ProviderError family."""
+    psycopg, psycopg_pool = _drivers()
+    try:
+        yield
+    except LGDSError:
+        raise
+    except (psycopg.OperationalError, psycopg_pool.PoolTimeout) as exc:
+        raise ProviderUnavailable(f"{what}: {safe_dsn(str(exc)).strip()}",
+                                  provider=_PROVIDER) from exc
+    except psycopg.Error as exc:
+        raise ProviderError(f"{what}: {safe_dsn(str(exc)).strip()}",
+                            provider=_PROVIDER) from exc
+
+
+def _connect(dsn: str, connect_kwargs: Mapping[str, Any] | None) -> Any:
+    psycopg, _ = _drivers()
+    options = {"connect_timeout": 10, **(connect_kwargs or {}), "autocommit": True}
+    with _errors(f"cannot connect to {safe_dsn(dsn)}"):
+        return psycopg.connect(dsn, **options)
+
+
+def _like(term: str, prefix: bool) -> str:
+    """A LIKE pattern matching ``term`` as a whole word (or a word start) of the body."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"% {escaped}%" if prefix else f"% {escaped} %"
+
+
+_WORDS = "string_to_array(btrim(a.body), ' ')"  # as _pg_schema.WORDS, on alias a
+# A scan of the loaded rows in id order is used when it should meet enough
+# matches within this many rows; past that the indexes are cheaper.
+_SCAN_ROWS = 10_000
+# Whole words held by at most this share of records join the word-index
+# condition (the rarest group always does); commoner ones are checked per row.
+_DRIVER_SHARE = 0.1
+_ALTERNATIVES_SHARE = 0.02
+
+
+class _Statistics:
+    """Counts a search plans with: rows loaded, the id order boundary, term counts."""
+
+    __slots__ = ("docs", "ordered", "rows", "top")
+
+    def __init__(self, rows: int, ordered: int, top: int, docs: dict[tuple[str, bool], int]):
+        self.rows = rows
+        self.ordered = ordered
+        self.top = top
+        self.docs = docs
+
+
+def _filter(group: list[tuple[str, bool]]) -> tuple[str, list[Any]]:
+    """A per-row check that a record holds one of ``group``'s terms (no index)."""
+    sql = " OR ".join("strpos(a.body, %s) > 0" for _ in group)
+    return f"({sql})", [f" {term}" if prefix else f" {term} " for term, prefix in group]
+
+
+def _index_conditions(
+    groups: list[list[tuple[str, bool]]], sizes: list[int], total: int
+) -> list[tuple[str, list[Any]]]:
+    """Conditions for the rarest groups that the GIN indexes answer, and per-row
+    checks for the rest."""
+    rarest = min(range(len(groups)), key=sizes.__getitem__)
+    together: list[str] = []
+    out: list[tuple[str, list[Any]]] = []
+    for index, group in enumerate(groups):
+        whole = [term for term, prefix in group if not prefix]
+        partial = [term for term, prefix in group if prefix]
+        share = sizes[index] / total
+        indexed = index == rarest or (not partial and share <= (
+            _DRIVER_SHARE if len(whole) == 1 else _ALTERNATIVES_SHARE))
+        if not indexed:
+            out.append(_filter(group))
+        elif len(whole) == 1 and not partial:
+            together.append(whole[0])
+        else:
+            parts: list[str] = []
+            values: list[Any] = []
+            if whole:
+                parts.append(f"{_WORDS} && %s::text[]")
+                values.append(whole)
+            for term in partial:
+                parts.append("a.body LIKE %s")
+                values.append(_like(term, True))
+            out.append(("(" + " OR ".join(parts) + ")", values))
+    if together:
+        out.insert(0, (f"{_WORDS} @> %s::text[]", [together]))
+    return out
+
+
+def _address(row: tuple[Any, ...]) -> Address:
+    return _unchecked(row[:24])
+
+
+Group = list[tuple[str, bool]]
+
+
+class PostgresGazetteer:
+    """An address gazetteer in PostgreSQL (see the module docs).
+
+    Make one with :meth:`connect` (or the constructor, which takes the same
+    arguments); close it, or use ``with``, to close its pools. One object is
+    meant to be shared by every thread of a process.
+
+    Args:
+        dsn: the primary's connection string (libpq keywords or a URL);
+            libpq's ``PG*`` environment variables fill in what it leaves out.
+        pool_size: connections in each pool.
+        read_dsn: a read replica's connection string: searches and lookups
+            go there through a second pool; loads and changes stay on the primary.
+        read_pool_size: connections in the read pool (default ``pool_size``).
+        schema: the PostgreSQL schema holding the gazetteer.
+        threshold: default confidence threshold for :meth:`match`.
+        timeout: seconds to wait for a free pooled connection.
+        connect_kwargs: more psycopg connection arguments, for example
+            ``{"prepare_threshold": None}`` behind a PgBouncer older than 1.21
+            in transaction mode.
+
+    Raises:
+        ConfigurationError: psycopg is not installed, or the database has no
+            gazetteer schema (run :meth:`migrate` or :meth:`load`), or a newer one.
+        ProviderUnavailable: the server cannot be reached.
+    """
+
+    provider = _PROVIDER
+
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        pool_size: int = DEFAULT_POOL_SIZE,
+        read_dsn: str | None = None,
+        read_pool_size: int | None = None,
+        schema: str = DEFAULT_SCHEMA,
+        threshold: float = DEFAULT_THRESHOLD,
+        timeout: float = 30.0,
+        connect_kwargs: Mapping[str, Any] | None = None,
+    ) -> None:
+        _, psycopg_pool = _drivers()
+        self.schema = _pg_schema.check_schema_name(schema)
+        self.threshold = threshold
+        self._dsn = dsn
+        self._read_dsn = read_dsn
+        self._connect_kwargs = dict(connect_kwargs or {})
+        self._pools: list[Any] = []
+        self._closed = False
+        if isinstance(pool_size, bool) or not isinstance(pool_size, int) or pool_size < 1:
+            raise ConfigurationError(f"pool_size must be a whole number from 1, not {pool_size!r}")
+        for target in (dsn, read_dsn):
+            if target is not None:
+                with _connect(target, self._connect_kwargs) as conn, \
+                        _errors(f"cannot read {safe_dsn(target)}"):
+                    self._check(conn)
+        kwargs = {**self._connect_kwargs, "autocommit": True}
+        self._pool = psycopg_pool.ConnectionPool(
+            dsn, min_size=1, max_size=pool_size, kwargs=kwargs, configure=self._configure,
+            timeout=timeout, open=False, name=f"lgds-{self.schema}-primary",
+        )
+        self._pools.append(self._pool)
+        self._read_pool = self._pool
+        if read_dsn is not None:
+            self._read_pool = psycopg_pool.ConnectionPool(
+                read_dsn, min_size=1, max_size=read_pool_size or pool_size, kwargs=kwargs,
+                configure=self._configure, timeout=timeout, open=False,
+                name=f"lgds-{self.schema}-read",
+            )
+            self._pools.append(self._read_pool)
+        for pool in self._pools:
+            pool.open(wait=False)
+        s = self.schema
+        self._sql_postcode = (
+            f"SELECT {_COLUMNS} FROM {s}.address a WHERE a.postcode_key = %s AND NOT EXISTS "
+            f"(SELECT 1 FROM {s}.address_secondary x WHERE x.id = a.id)"
+        )
+        self._sql_postcode_language = (
+            f"SELECT {_COLUMNS}, a.sort_key FROM {s}.address a "
+            "WHERE a.postcode_key = %s AND a.logical_status = 1"
+        )
+        self._sql_uprn = (
+            f"SELECT {_COLUMNS} FROM {s}.address a "
+            f"LEFT JOIN {s}.address_secondary x ON x.id = a.id WHERE a.uprn = %s "
+            "ORDER BY x.id IS NULL DESC, a.language = %s DESC, a.logical_status, a.id"
+        )
+        self._sql_children = (
+            f"SELECT {_COLUMNS} FROM {s}.address a WHERE a.parent_uprn = %s AND NOT EXISTS "
+            f"(SELECT 1 FROM {s}.address_secondary x WHERE x.id = a.id) ORDER BY a.sort_key"
+        )
+        self._sql_sample = (
+            f"SELECT {_COLUMNS}, a.id FROM {s}.address a WHERE a.id = ANY(%s) AND a.postal "
+            f"AND NOT EXISTS (SELECT 1 FROM {s}.address_secondary x WHERE x.id = a.id)"
+        )
+        self._sql_prefix_terms = (
+            f"SELECT term FROM {s}.address_term WHERE term >= %s AND term < %s "
+            "ORDER BY docs DESC, term LIMIT %s"
+        )
+        self._sql_term = f"SELECT 1 FROM {s}.address_term WHERE term = %s"
+        self._sql_deletions = (
+            f"SELECT DISTINCT d.term, t.docs FROM {s}.address_term_delete d "
+            f"JOIN {s}.address_term t ON t.term = d.term WHERE d.deletion = ANY(%s)"
+        )
+        self._sql_statistics = (
+            f"SELECT (SELECT value FROM {s}.gazetteer_meta WHERE key = 'rows'), "
+            f"(SELECT value FROM {s}.gazetteer_meta WHERE key = 'ordered_until'), "
+            f"(SELECT max(id) FROM {s}.address), "
+            f"(SELECT coalesce(json_object_agg(term, docs), '{{}}') FROM {s}.address_term "
+            "WHERE term = ANY(%s::text[])), "
+            "(SELECT coalesce(json_object_agg(p, (SELECT coalesce(sum(t.docs), 0) "
+            f"FROM {s}.address_term t WHERE t.term >= p AND t.term < p || chr(127))), '{{}}') "
+            "FROM unnest(%s::text[]) AS p)"
+        )
+        self._sql_candidates = (
+            f"SELECT {_COLUMNS}, a.sort_key, a.search, a.id FROM {s}.address a WHERE "
+        )
+
+    def __repr__(self) -> str:
+        replica = f", read_dsn={safe_dsn(self._read_dsn)!r}" if self._read_dsn else ""
+        return f"PostgresGazetteer({safe_dsn(self._dsn)!r}{replica}, schema={self.schema!r})"
+
+    # -- opening, schema, loading ----------------------------------------------------
+
+    @classmethod
+    def connect(
+        cls,
+        dsn: str,
+        *,
+        pool_size: int = DEFAULT_POOL_SIZE,
+        read_dsn: str | None = None,
+        read_pool_size: int | None = None,
+        schema: str = DEFAULT_SCHEMA,
+        threshold: float = DEFAULT_THRESHOLD,
+        timeout: float = 30.0,
+        connect_kwargs: Mapping[str, Any] | None = None,
+    ) -> PostgresGazetteer:
+        """Connect to a gazetteer database (see the class for the arguments)."""
+        return cls(
+            dsn, pool_size=pool_size, read_dsn=read_dsn, read_pool_size=read_pool_size,
+            schema=schema, threshold=threshold, timeout=timeout, connect_kwargs=connect_kwargs,
+        )
+
+    def _check(self, conn: Any) -> None:
+        version = _pg_schema.schema_version(conn, self.schema)
+        if version is None:
+            raise ConfigurationError(
+                f"the database has no gazetteer schema {self.schema!r}; create it with "
+                "PostgresGazetteer.migrate(dsn) or load one with PostgresGazetteer.load(dsn, csv)"
+            )
+        if version != _pg_schema.LATEST_VERSION:
+            action = ("upgrade lgds-components" if version > _pg_schema.LATEST_VERSION
+                      else "run PostgresGazetteer.migrate(dsn)")
+            raise ConfigurationError(
+                f"the gazetteer schema {self.schema!r} is at version {version}; this "
+                f"lgds-components uses version {_pg_schema.LATEST_VERSION}: {action}"
+            )
+
+    @staticmethod
+    def _configure(conn: Any) -> None:
+        conn.execute(_SESSION)
+
+    @classmethod
+    def migrate(
+        cls, dsn: str, *, schema: str = DEFAULT_SCHEMA,
+        connect_kwargs: Mapping[str, Any] | None = None,
+    ) -> int:
+        """Create the gazetteer schema, or bring it up to date; return its version.
+
+        Installs ``pg_trgm`` if it is missing (which needs the right to create
+        extensions). Safe to run at every deployment, from several processes.
+
+        Raises:
+            ConfigurationError: the schema was made by a newer lgds-components,
+                or ``pg_trgm`` is missing and cannot be installed.
+            ProviderUnavailable: the server cannot be reached.
+        """
+        schema = _pg_schema.check_schema_name(schema)
+        with _connect(dsn, connect_kwargs) as conn, _errors(f"cannot migrate {safe_dsn(dsn)}"):
+            return _pg_schema.migrate(conn, schema)
+
+    @classmethod
+    def load(
+        cls,
+        dsn: str,
+        source_csv: str | os.PathLike[str],
+        *,
+        schema: str = DEFAULT_SCHEMA,
+        format: Literal["addressbase", "llpg"] = "addressbase",
+        mapping: Mapping[str, str | None] | None = None,
+        statuses: Iterable[str | int] = ("approved",),
+        classifications: Iterable[str] | None = None,
+        on_error: Literal["fail", "skip"] = "fail",
+        progress: Callable[[LoadProgress], object] | None = None,
+        maintenance_work_mem: str = "512MB",
+        connect_kwargs: Mapping[str, Any] | None = None,
+    ) -> LoadReport:
+        """Load a CSV into the gazetteer at ``dsn``, atomically replacing its contents.
+
+        The arguments and CSV formats are those of
+        :func:`lgds_components.address.loader.load`; the report's ``path`` is
+        the source CSV. Migrates the schema first. Runs in one transaction on
+        the primary: if anything fails (a bad row with ``on_error="fail"``, an
+        exception from ``progress``, a lost connection) the previous
+        gazetteer stays, and readers keep answering from it throughout.
+
+        Args:
+            maintenance_work_mem: memory PostgreSQL may use to build each
+                index (a session setting); more builds the search index faster.
+
+        Raises:
+            ValidationError: a malformed row (``line`` and ``field`` say where),
+                a missing column or a bad argument.
+            ProviderUnavailable: the server cannot be reached, or another load
+                or change of the same schema is running.
+            ConfigurationError: ``pg_trgm`` is missing and cannot be installed.
+        """
+        from lgds_components.address import _pg_load
+
+        schema = _pg_schema.check_schema_name(schema)
+        with _connect(dsn, connect_kwargs) as conn, _errors(f"cannot load into {safe_dsn(dsn)}"):
+            _pg_schema.migrate(conn, schema)
+            return _pg_load.load(
+                conn, schema, source_csv, format=format, mapping=mapping, statuses=statuses,
+                classifications=classifications, on_error=on_error, progress=progress,
+                maintenance_work_mem=maintenance_work_mem,
+            )
+
+    def apply_changes(
+        self,
+        changes: str | os.PathLike[str] | Iterable[Change | tuple[str, Any]],
+        *,
+        format: Literal["addressbase", "llpg"] = "addressbase",
+        mapping: Mapping[str, str | None] | None = None,
+        change_column: str = "change_type",
+    ) -> ChangeReport:
+        """Apply change-only updates (inserts, updates, deletes by UPRN) in one transaction.
+
+        ``changes`` is a change file (see :func:`lgds_components.address.changes.read_changes`
+        for the layout) or an iterable of :class:`~lgds_components.address.changes.Change`
+        values or ``(action, Address or UPRN)`` pairs. Every change is read
+        and checked before anything is written; the whole batch is applied or,
+        at the first error, none of it. Inserted and updated records pass the
+        same status and classification filters as the last load.
+
+        Raises:
+            ValidationError: a malformed row, a delete or update of a UPRN the
+                gazetteer does not hold, an insert of an approved record that
+                already exists (``line`` says which change).
+            ProviderUnavailable: the primary cannot be reached, or a load or
+                another batch of changes is running.
+        """
+        from lgds_components.address import _pg_load
+
+        with self._writing() as conn:
+            return _pg_load.apply_changes(conn, self.schema, changes, format=format,
+                                          mapping=mapping, change_column=change_column)
+
+    def close(self) -> None:
+        """Close the connection pools."""
+        if self._closed:
+            return
+        self._closed = True
+        for pool in self._pools:
+            pool.close()
+
+    def __enter__(self) -> PostgresGazetteer:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- connections -------------------------------------------------------------------
+
+    @contextmanager
+    def _reading(self) -> Iterator[Any]:
+        if self._closed:
+            raise ProviderError("the gazetteer is closed", provider=_PROVIDER)
+        target = self._read_dsn or self._dsn
+        with _errors(f"gazetteer {safe_dsn(target)} failed"), \
+                self._read_pool.connection() as conn:
+            yield conn
+
+    @contextmanager
+    def _writing(self) -> Iterator[Any]:
+        if self._closed:
+            raise ProviderError("the gazetteer is closed", provider=_PROVIDER)
+        with _errors(f"gazetteer {safe_dsn(self._dsn)} failed"), self._pool.connection() as conn:
+            yield conn
+
+    # -- lookups ------------------------------------------------------------------------
+
+    def info(self) -> dict[str, str]:
+        """What was loaded: source file, format, time, row counts, last change."""
+        with self._reading() as conn:
+            return dict(conn.execute(
+                f"SELECT key, value FROM {self.schema}.gazetteer_meta").fetchall())
+
+    def __len__(self) -> int:
+        """How many addresses (UPRNs) the gazetteer holds."""
+        return int(self.info().get("addresses", "0"))
+
+    def by_postcode(
+        self, postcode: str, *, postal_only: bool = False, language: str | None = None
+    ) -> list[Address]:
+        """Every address at ``postcode``, in natural order (one per UPRN).
+
+        As :meth:`lgds_components.address.gazetteer.Gazetteer.by_postcode`:
+        ``postal_only`` leaves out what Royal Mail does not deliver to;
+        ``language="cy"`` gives Welsh forms where they exist.
+
+        Raises:
+            ValidationError: not a valid postcode.
+        """
+        from lgds_components.identifiers import postcode as postcodes
+
+        key = postcodes.validate(postcode).replace(" ", "")
+        postal = " AND a.postal" if postal_only else ""
+        with self._reading() as conn:
+            if language is None or language == "en":
+                rows = conn.execute(f"{self._sql_postcode}{postal} ORDER BY a.sort_key",
+                                    (key,)).fetchall()
+                return [_address(row) for row in rows]
+            rows = conn.execute(f"{self._sql_postcode_language}{postal} ORDER BY a.id",
+                                (key,)).fetchall()
+        chosen: dict[int, tuple[Any, ...]] = {}
+        for row in rows:
+            if row[0] not in chosen or row[22] == language:
+                chosen[row[0]] = row
+        return [_address(row) for row in sorted(chosen.values(), key=lambda r: r[-1])]
+
+    def by_uprn(self, uprn: int | str, *, language: str | None = None) -> Address:
+        """The address with this UPRN (its approved English record by default).
+
+        Raises:
+            ValidationError: not a UPRN.
+            NotFound: no such UPRN in the gazetteer.
+        """
+        from lgds_components.identifiers import uprn as uprns
+
+        value = uprns.validate(uprn)
+        with self._reading() as conn:
+            return self._by_uprn(conn, value, language)
+
+    def _by_uprn(self, conn: Any, value: int, language: str | None) -> Address:
+        rows = conn.execute(self._sql_uprn, (value, language or "en")).fetchall()
+        if not rows:
+            raise NotFound(f"no address with UPRN {value}", provider=self.provider)
+        best = rows[0]
+        if language is not None:
+            for row in rows:
+                if row[22] == language and row[21] == 1:
+                    best = row
+                    break
+        return _address(best)
+
+    def children(self, uprn: int | str) -> list[Address]:
+        """The addresses inside a building (those whose parent UPRN is ``uprn``)."""
+        from lgds_components.identifiers import uprn as uprns
+
+        value = uprns.validate(uprn)
+        with self._reading() as conn:
+            rows = conn.execute(self._sql_children, (value,)).fetchall()
+        return [_address(row) for row in rows]
+
+    def sample_addresses(self, count: int, seed: int = 0) -> list[Address]:
+        """Up to ``count`` postal addresses picked at random (repeatably, by ``seed``);
+        the same ones the SQLite gazetteer picks from the same CSV."""
+        import random
+
+        rng = random.Random(seed)
+        chosen: dict[int, Address] = {}
+        with self._reading() as conn:
+            top = conn.execute(f"SELECT max(id) FROM {self.schema}.address").fetchone()[0] or 0
+            attempts = 0
+            while len(chosen) < count and attempts < count * 20 and top:
+                wanted = []
+                while len(wanted) < max(count - len(chosen), 1) * 2 and attempts < count * 20:
+                    attempts += 1
+                    wanted.append(rng.randint(1, top))
+                rows = {row[-1]: row for row in conn.execute(self._sql_sample, (wanted,))}
+                for identifier in wanted:
+                    row = rows.get(identifier)
+                    if row is not None and len(chosen) < count:
+                        chosen.setdefault(row[0], _address(row))
+        return list(chosen.values())
+
+    # -- search ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _check_text(text: object) -> str:
+        if not isinstance(text, str):
+            raise ValidationError("Enter an address as text", field="text")
+        if len(text) > MAX_QUERY_LENGTH:
+            raise InvalidLength(
+                f"Address must be {MAX_QUERY_LENGTH} characters or fewer", field="text"
+            )
+        return text
+
+    def _corrections(self, conn: Any) -> Callable[[str, bool], dict[str, float]]:
+        """The stored terms a word may stand for (as the SQLite gazetteer works them out)."""
+
+        def corrections(word: str, prefix: bool) -> dict[str, float]:
+            terms: dict[str, float] = {}
+            if prefix:
+                found = conn.execute(
+                    self._sql_prefix_terms,
+                    (word, word + "\x7f", 1 if len(word) <= _PREFIX_INDEXED else _PREFIX_TERMS),
+                ).fetchall()
+                if len(word) <= _PREFIX_INDEXED and found:
+                    terms[word] = 1.0
+                else:
+                    terms.update((term, 1.0) for (term,) in found)
+                for long, short in ABBREVIATIONS.items():
+                    if len(word) >= 2 and long.startswith(word) and long != word:
+                        terms[short] = 1.0
+                if terms:
+                    return terms
+            elif conn.execute(self._sql_term, (word,)).fetchone() is not None:
+                return {word: 1.0}
+            if len(word) < 4 or not word.isalpha():
+                return terms
+            for long, short in ABBREVIATIONS.items():
+                if (len(long) >= 4 and long[0] == word[0] and abs(len(long) - len(word)) <= 1
+                        and scoring.damerau_levenshtein(word, long, 1) <= 1):
+                    terms[short] = 0.9
+            limit = 1 if len(word) < 8 else 2
+            keys = [word, *{word[:i] + word[i + 1:] for i in range(len(word))}]
+            scored = []
+            for term, docs in conn.execute(self._sql_deletions, (keys,)):
+                distance = scoring.damerau_levenshtein(word, term, limit)
+                if distance <= limit:
+                    scored.append((distance, -docs, term))
+            for distance, _, term in sorted(scored)[:4]:
+                terms[term] = 0.9 if distance == 1 else 0.8
+            return terms
+
+        return corrections
+
+    @staticmethod
+    def _groups(query: scoring.Query, postcode_key: str | None) -> list[Group]:
+        """What must be present, one group of alternatives (term, is_prefix) per thing."""
+        groups: list[Group] = []
+        if postcode_key:
+            groups.append([(postcode_key.lower(), False)])
+        elif query.postcode:
+            groups.append([(query.postcode, False)])
+        elif query.outward:
+            groups.append([(query.outward, False)])
+        for number in dict.fromkeys(query.numbers):
+            groups.append([(number, False)])
+        for word in query.words[:_MAX_WORDS]:
+            if word.text in STOP_WORDS or word.text in NOISE_WORDS:
+                continue
+            alternatives = [(term, False) for term in word.terms]
+            if word.prefix and word.text in word.terms and len(word.text) <= _PREFIX_INDEXED:
+                alternatives.remove((word.text, False))
+                alternatives.append((word.text, True))
+            if alternatives:
+                groups.append(alternatives)
+        return groups
+
+    def _statistics(self, conn: Any, groups: list[Group]) -> _Statistics:
+        """Row counts, and how many records hold each term (or a word starting with it)."""
+        whole = sorted({term for group in groups for term, prefix in group if not prefix})
+        prefixes = sorted({term for group in groups for term, prefix in group if prefix})
+        rows, ordered, top, docs, prefix_docs = conn.execute(
+            self._sql_statistics, (whole, prefixes)
+        ).fetchone()
+        counts = {(term, False): int(value) for term, value in docs.items()}
+        counts.update(((term, True), int(value)) for term, value in prefix_docs.items())
+        return _Statistics(int(rows or 0), int(ordered or 0), int(top or 0), counts)
+
+    def _fetch(
+        self, conn: Any, groups: list[Group], limit: int, stats: _Statistics
+    ) -> list[Any]:
+        """The first ``limit`` records, by id, holding a term of every group.
+
+        As the SQLite gazetteer's full-text query: the same records, in the
+        same order. How they are found depends on how common the terms are
+        (the vocabulary's document counts say exactly):
+
+        - a term no record holds empties its group; an empty group, the answer;
+        - when matches are plentiful, the loaded rows are read in id order
+          until ``limit`` match (a bounded range of ids first);
+        - otherwise the word index (and, for a word being typed, the pg_trgm
+          index) finds the records holding the rarest terms, and the rest
+          are checked row by row.
+
+        Loaded rows are stored in id order up to ``ordered_until``, so a scan
+        without ORDER BY meets them in id order and stops at ``limit``;
+        rows added by later changes (larger ids) are fetched in order after them.
+        """
+        live: list[Group] = []
+        sizes: list[int] = []
+        for group in groups:
+            kept = [alternative for alternative in group if stats.docs.get(alternative, 0) > 0]
+            if not kept:
+                return []
+            live.append(kept)
+            sizes.append(sum(stats.docs[alternative] for alternative in kept))
+        total = max(stats.rows, 1)
+        expected = float(total)
+        for size in sizes:
+            expected *= min(1.0, size / total)
+        rows: list[Any] = []
+        start = 0
+        if expected >= limit and stats.ordered:
+            to_read = limit * total / expected
+            if to_read <= _SCAN_ROWS:
+                bound = min(stats.ordered, int(to_read * 3) + limit)
+                rows = self._run(conn, [_filter(group) for group in live], 0, bound, limit)
+                if len(rows) >= limit:
+                    return rows
+                start = bound
+        if start < stats.ordered:
+            conditions = _index_conditions(live, sizes, total)
+            upper = stats.ordered if stats.top > stats.ordered else None
+            rows += self._run(conn, conditions, start, upper, limit - len(rows))
+        if len(rows) < limit and stats.top > stats.ordered:
+            rows += self._run(conn, [_filter(group) for group in live], stats.ordered, None,
+                              limit - len(rows), ordered=True)
+        rows.sort(key=lambda row: row[-1])
+        return rows
+
+    def _run(
+        self, conn: Any, conditions: list[tuple[str, list[Any]]], after: int,
+        upto: int | None, limit: int, *, ordered: bool = False,
+    ) -> list[Any]:
+        parts = [sql for sql, _ in conditions]
+        params: list[Any] = [value for _, values in conditions for value in values]
+        if after:
+            parts.append("a.id > %s")
+            params.append(after)
+        if upto is not None:
+            parts.append("a.id <= %s")
+            params.append(upto)
+        order = " ORDER BY a.id" if ordered else ""
+        return conn.execute(
+            f"{self._sql_candidates}{' AND '.join(parts)}{order} LIMIT %s", (*params, limit)
+        ).fetchall()
+
+    def _candidates(self, conn: Any, query: scoring.Query, postcode_key: str | None) -> list[Any]:
+        groups = self._groups(query, postcode_key)
+        if not groups:
+            return []
+        stats = self._statistics(conn, groups)
+        rows = self._fetch(conn, groups, _CANDIDATES, stats)
+        if rows or len(groups) < 2:
+            return rows
+        # nothing holds every word: try again without each word in turn
+        first = 1 if postcode_key else 0
+        found: list[Any] = []
+        for skip in range(first, min(len(groups), 8)):
+            relaxed = groups[:skip] + groups[skip + 1:]
+            if relaxed:
+                found.extend(self._fetch(conn, relaxed, _CANDIDATES // 2, stats))
+        return found
+
+    def _ranked(
+        self, conn: Any, query: scoring.Query, postcode_key: str | None, count: int,
+        partial: bool = False,
+    ) -> list[Match]:
+        if query.uprn is not None:
+            try:
+                from lgds_components.identifiers import uprn as uprns
+
+                found_uprn = self._by_uprn(conn, uprns.validate(query.uprn), None)
+                return [Match(found_uprn, 1.0, "exact uprn")]
+            except (NotFound, ValidationError):
+                query = scoring.Query(numbers=(str(query.uprn),))
+        best: dict[int, tuple[float, str, Any]] = {}
+        for row in self._candidates(conn, query, postcode_key):
+            found = scoring.features_from_search(row[-2], row[17])
+            value, reason = scoring.score(query, found, partial=partial)
+            uprn = row[0]
+            previous = best.get(uprn)
+            if previous is None or value > previous[0]:
+                best[uprn] = (value, reason, row)
+        ordered = sorted(best.values(), key=lambda item: (-item[0], item[2][-3]))[:count]
+        return [Match(_address(row), value, reason) for value, reason, row in ordered]
+
+    def search(self, text: str, limit: int = 10, postcode: str | None = None) -> list[Match]:
+        """Addresses resembling ``text``, best first (type-ahead: the last word may be partial).
+
+        Args:
+            text: what the resident has typed so far.
+            limit: at most this many results (1 to 100).
+            postcode: only addresses at this postcode.
+
+        Raises:
+            ValidationError: ``text`` is longer than :data:`MAX_QUERY_LENGTH`,
+                ``limit`` is out of range, or ``postcode`` is not a postcode.
+        """
+        text = self._check_text(text)
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100:
+            raise ValidationError("limit must be a whole number from 1 to 100", field="limit")
+        key = None
+        if postcode is not None:
+            from lgds_components.identifiers import postcode as postcodes
+
+            key = postcodes.validate(postcode).replace(" ", "")
+        with self._reading() as conn:
+            query = scoring.parse(text, prefix=True, corrections=self._corrections(conn))
+            if query.is_empty and key is None:
+                return []
+            return self._ranked(conn, query, key, limit, partial=True)
+
+    def match(self, text: str, *, threshold: float | None = None) -> Match | None:
+        """The one address ``text`` describes, or ``None`` when not confident.
+
+        ``None`` when the best candidate scores below ``threshold`` (default
+        :attr:`threshold`), or another address scores almost as well.
+
+        Raises:
+            ValidationError: ``text`` is not text or is too long.
+        """
+        text = self._check_text(text)
+        limit = self.threshold if threshold is None else threshold
+        with self._reading() as conn:
+            query = scoring.parse(text, prefix=False, corrections=self._corrections(conn))
+            if query.is_empty:
+                return None
+            ranked = self._ranked(conn, query, None, 2)
+        if not ranked or ranked[0].score < limit:
+            return None
+        if len(ranked) > 1 and ranked[0].score - ranked[1].score < _MARGIN:
+            return None
+        return ranked[0]
+
+    def match_many(
+        self, rows: Iterable[str], *, threshold: float | None = None
+    ) -> Iterator[Match | None]:
+        """:meth:`match` each of ``rows`` in turn, lazily; a row that is not
+        usable text (not a string, too long) gives ``None``."""
+        for row in rows:
+            try:
+                yield self.match(row, threshold=threshold)
+            except ValidationError:
+                yield None

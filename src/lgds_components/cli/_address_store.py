@@ -1,0 +1,191 @@
+"""``lgds address`` against either store: the SQLite file or PostgreSQL (``--postgres DSN``).
+
+:func:`open_store` opens whichever store the options name; :func:`load_store`
+loads a CSV into it with a progress bar; :data:`postgres_options` adds
+``--postgres DSN`` and ``--schema NAME`` to a command. The commands that
+only make sense for PostgreSQL (``changes``, ``migrate``) live here too.
+
+The connection string can come from ``LGDS_POSTGRES_DSN`` instead of the
+command line (where other users of the machine may see it); libpq's own
+variables (``PGHOST``, ``PGPASSWORD``, ``~/.pgpass``) fill in what it leaves out.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from lgds_components.cli.app import EXIT_INVALID, EXIT_OK
+
+__all__ = [
+    "changes",
+    "load_store",
+    "migrate",
+    "open_store",
+    "postgres_options",
+    "report_load",
+]
+
+_DEFAULT_SCHEMA = "lgds_address"  # as lgds_components.address.postgres.DEFAULT_SCHEMA
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def postgres_options(command: F) -> F:
+    """Add ``--postgres DSN`` and ``--schema NAME`` to a click command."""
+    command = click.option(
+        "--schema", "pg_schema", default=_DEFAULT_SCHEMA, show_default=True, metavar="NAME",
+        help="The PostgreSQL schema holding the gazetteer (with --postgres).",
+    )(command)
+    return click.option(
+        "--postgres", "postgres_dsn", metavar="DSN", envvar="LGDS_POSTGRES_DSN",
+        help="Use the PostgreSQL gazetteer at DSN instead of a file "
+             "(or set LGDS_POSTGRES_DSN).",
+    )(command)
+
+
+def _check_one(gazetteer_path: Path | None, postgres_dsn: str | None) -> None:
+    if gazetteer_path is not None and postgres_dsn is not None:
+        raise click.UsageError("give either --gazetteer or --postgres, not both")
+
+
+def open_store(
+    gazetteer_path: Path | None, postgres_dsn: str | None = None,
+    schema: str = _DEFAULT_SCHEMA,
+) -> Any:
+    """The gazetteer the options name: PostgreSQL, a file, or the shipped sample."""
+    _check_one(gazetteer_path, postgres_dsn)
+    if postgres_dsn is not None:
+        from lgds_components.address.postgres import PostgresGazetteer
+
+        return PostgresGazetteer.connect(postgres_dsn, pool_size=1, schema=schema)
+    from lgds_components.address import Gazetteer
+
+    if gazetteer_path is None:
+        return Gazetteer.sample()
+    return Gazetteer.open(gazetteer_path, readonly=True)
+
+
+def load_store(
+    source: Path,
+    gazetteer_path: Path | None,
+    postgres_dsn: str | None,
+    schema: str = _DEFAULT_SCHEMA,
+    **options: Any,
+) -> Any:
+    """Load ``source`` into the store the options name, showing a progress bar on stderr.
+
+    ``options`` are those of :meth:`lgds_components.address.Gazetteer.load`
+    (``format``, ``mapping``, ``statuses``, ``classifications``, ``on_error``).
+    Returns the :class:`~lgds_components.address.loader.LoadReport`.
+    """
+    from lgds_components.address.loader import LoadProgress
+
+    _check_one(gazetteer_path, postgres_dsn)
+    if gazetteer_path is None and postgres_dsn is None:
+        raise click.UsageError("give --gazetteer PATH or --postgres DSN to load into")
+    with click.progressbar(length=max(source.stat().st_size, 1),
+                           label=f"loading {source.name}", file=sys.stderr) as bar:
+        position = [0]
+        phase = ["reading"]
+
+        def progress(state: LoadProgress) -> None:
+            bar.update(state.bytes_read - position[0])
+            position[0] = state.bytes_read
+            if state.phase != phase[0]:
+                phase[0] = state.phase
+                if state.phase == "indexing":
+                    bar.label = f"indexing {state.rows_loaded:,} rows"
+                    bar.render_progress()
+
+        if postgres_dsn is not None:
+            from lgds_components.address.postgres import PostgresGazetteer
+
+            return PostgresGazetteer.load(postgres_dsn, source, schema=schema,
+                                          progress=progress, **options)
+        from lgds_components.address import Gazetteer
+
+        return Gazetteer.load(gazetteer_path, source, progress=progress,  # type: ignore[arg-type]
+                              **options)
+
+
+def _mapping(mappings: tuple[str, ...]) -> dict[str, str | None] | None:
+    mapping: dict[str, str | None] = {}
+    for item in mappings:
+        field, sep, column = item.partition("=")
+        if not sep or not field.strip():
+            raise click.BadParameter(f"{item!r} is not FIELD=COLUMN", param_hint="--map")
+        mapping[field.strip()] = column.strip() or None
+    return mapping or None
+
+
+def _require(postgres_dsn: str | None) -> str:
+    if postgres_dsn is None:
+        raise click.UsageError("give --postgres DSN (or set LGDS_POSTGRES_DSN)")
+    return postgres_dsn
+
+
+@click.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@postgres_options
+@click.option("--format", "source_format", type=click.Choice(["addressbase", "llpg"]),
+              default="addressbase", show_default=True, help="The CSV's layout.")
+@click.option("--map", "mappings", multiple=True, metavar="FIELD=COLUMN",
+              help="Read FIELD from COLUMN (repeatable).")
+@click.option("--change-column", default="change_type", show_default=True,
+              help="The column saying I (insert), U (update) or D (delete).")
+def changes(source: Path, postgres_dsn: str | None, pg_schema: str, source_format: str,
+            mappings: tuple[str, ...], change_column: str) -> int:
+    """Apply a change-only update file (inserts, updates, deletes by UPRN) in one transaction.
+
+    All of SOURCE is applied, or, at the first bad row, none of it.
+
+        lgds address changes cou-2026-11.csv --postgres "$DATABASE_URL"
+    """
+    from lgds_components.address.postgres import PostgresGazetteer
+
+    with PostgresGazetteer.connect(_require(postgres_dsn), pool_size=1,
+                                   schema=pg_schema) as gazetteer:
+        report = gazetteer.apply_changes(source, format=source_format,  # type: ignore[arg-type]
+                                         mapping=_mapping(mappings), change_column=change_column)
+    click.echo(
+        f"applied {report.rows_read:,} changes in {report.seconds:.1f} s: "
+        f"{report.inserted:,} inserted, {report.updated:,} updated, {report.deleted:,} deleted"
+        f" ({report.filtered:,} left out by the load's filters)",
+        err=True,
+    )
+    return EXIT_OK
+
+
+@click.command()
+@postgres_options
+def migrate(postgres_dsn: str | None, pg_schema: str) -> int:
+    """Create or upgrade the PostgreSQL gazetteer schema (loads do this too).
+
+        lgds address migrate --postgres "$DATABASE_URL"
+    """
+    from lgds_components.address.postgres import PostgresGazetteer
+
+    version = PostgresGazetteer.migrate(_require(postgres_dsn), schema=pg_schema)
+    click.echo(f"gazetteer schema {pg_schema!r} is at version {version}", err=True)
+    return EXIT_OK
+
+
+def report_load(report: Any, target: str) -> int:
+    """Print a load's summary to stderr; 0 if no row was skipped, else 1."""
+    echo = click.echo
+    echo(
+        f"loaded {report.rows_loaded:,} of {report.rows_read:,} rows into {target} "
+        f"in {report.seconds:.1f} s ({report.rows_filtered:,} filtered out, "
+        f"{report.error_count:,} malformed)",
+        err=True,
+    )
+    for error in report.errors[:20]:
+        echo(f"  {error}", err=True)
+    if report.error_count > 20:
+        echo(f"  ... and {report.error_count - 20:,} more", err=True)
+    return EXIT_OK if report.ok else EXIT_INVALID
