@@ -92,3 +92,14 @@ def test_generator_keeps_going_past_the_plain_town_names() -> None:
     assert len({town.name for town in towns}) == len(towns)
     assert len({(town.area, town.district) for town in towns}) == len(towns)
     assert all(postcode.is_valid(town.next_postcode()) for town in towns)
+
+
+def test_shipped_sample_is_the_generators_output() -> None:
+    """The package's sample gazetteer is reproducible from its documented command."""
+    from importlib import resources
+
+    expected = io.StringIO()
+    write_csv(expected, 5000, 14)
+    shipped = resources.files("lgds_components") / "data" / "sample_gazetteer.csv.gz"
+    with gzip.open(shipped.open("rb"), "rt", encoding="utf-8", newline="") as handle:
+        assert handle.read() == expected.getvalue()
