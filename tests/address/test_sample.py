@@ -101,5 +101,5 @@ def test_shipped_sample_is_the_generators_output() -> None:
     expected = io.StringIO()
     write_csv(expected, 5000, 14)
     shipped = resources.files("lgds_components") / "data" / "sample_gazetteer.csv.gz"
-    with gzip.open(shipped.open("rb"), "rt", encoding="utf-8", newline="") as handle:
+    with shipped.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8", newline="") as handle:
         assert handle.read() == expected.getvalue()
