@@ -21,6 +21,7 @@ grouped days, iCalendar and JSON feeds:
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -55,30 +56,35 @@ class ScheduleSource(Protocol):
         """Release files and connections."""
 
 
-class SourceFeatures:
+class SourceFeatures(ABC):
     """Feeds and grouping for a source that implements :class:`ScheduleSource`.
 
-    Mix it in before the protocol's methods are defined (see
-    :class:`~lgds_components.bins.ics_source.ICSSource`).
+    A source subclasses it and defines the four abstract methods (see
+    :class:`~lgds_components.bins.ics_source.ICSSource`); one that leaves any
+    out cannot be instantiated.
     """
 
     name: str = "source"
 
-    def today(self) -> date:  # pragma: no cover - provided by the source
-        raise NotImplementedError
+    @abstractmethod
+    def today(self) -> date:
+        """Today's date in Europe/London, by the source's clock."""
 
+    @abstractmethod
     def next_collections(
         self, uprn: int | str, count: int = 8, on_or_after: date | None = None
-    ) -> list[Collection]:  # pragma: no cover - provided by the source
-        raise NotImplementedError
+    ) -> list[Collection]:
+        """The next ``count`` collections dated ``on_or_after`` (default today) or later."""
 
+    @abstractmethod
     def collections_between(
         self, uprn: int | str, start: date, end: date
-    ) -> list[Collection]:  # pragma: no cover - provided by the source
-        raise NotImplementedError
+    ) -> list[Collection]:
+        """Every collection dated ``start`` to ``end`` inclusive, in order."""
 
-    def close(self) -> None:  # pragma: no cover - provided by the source
-        raise NotImplementedError
+    @abstractmethod
+    def close(self) -> None:
+        """Release files and connections."""
 
     def __enter__(self) -> Any:
         return self

@@ -33,6 +33,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
@@ -56,7 +57,7 @@ _JSON = {"Content-Type": "application/json"}
 _T = TypeVar("_T", bound="_PaymentServer")
 
 
-class _PaymentServer:
+class _PaymentServer(ABC):
     """What both servers share: the HTTP server, faults, lost responses, auth."""
 
     def __init__(self, api_keys: Iterable[str]) -> None:
@@ -77,8 +78,8 @@ class _PaymentServer:
         self._started()
         return self
 
-    def _started(self) -> None:
-        pass
+    def _started(self) -> None:  # noqa: B027 - an optional hook, empty by default
+        """Called once the server is listening; a subclass may override it."""
 
     def close(self) -> None:
         """Stop the server, waking any request it is holding back."""
@@ -127,8 +128,9 @@ class _PaymentServer:
             self._closing.wait(delay)
         return reply
 
-    def _handle(self, request: Request) -> Reply:  # pragma: no cover - overridden
-        raise NotImplementedError
+    @abstractmethod
+    def _handle(self, request: Request) -> Reply:
+        """Answer one request as the provider would."""
 
     def _authorised(self, request: Request) -> bool:
         given = request.headers.get("Authorization") or ""
