@@ -33,7 +33,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
 
-from lgds_components.address import _schema, scoring
+from lgds_components.address import _schema, ranking, scoring
 from lgds_components.address.loader import LoadProgress, LoadReport, connect, load
 from lgds_components.address.match import Match
 from lgds_components.address.model import Address, _unchecked
@@ -57,8 +57,6 @@ SAMPLE_CSV = "sample_gazetteer.csv.gz"
 
 # Candidates fetched from the index before re-ranking
 _CANDIDATES = 300
-# A match must beat the next different address by this much
-_MARGIN = 0.05
 _MAX_WORDS = 12
 # prefix lengths the FTS index holds (prefix='1 2 3'); longer ones are expanded
 _PREFIX_INDEXED = 3
@@ -415,14 +413,9 @@ class Gazetteer:
         rows = self._fetch(groups, _CANDIDATES)
         if rows or len(groups) < 2:
             return rows
-        # nothing holds every word: try again without each word in turn
-        # (a county, a misspelt town, a word the gazetteer does not have)
-        first = 1 if postcode_key else 0
         found: list[Any] = []
-        for skip in range(first, min(len(groups), 8)):
-            relaxed = groups[:skip] + groups[skip + 1 :]
-            if relaxed:
-                found.extend(self._fetch(relaxed, _CANDIDATES // 2))
+        for fewer in ranking.relaxed(groups, postcode_key):
+            found.extend(self._fetch(fewer, _CANDIDATES // 2))
         return found
 
     def _ranked(
@@ -434,16 +427,10 @@ class Gazetteer:
                 return [Match(self.by_uprn(query.uprn), 1.0, "exact uprn")]
             except (NotFound, ValidationError):
                 query = scoring.Query(numbers=(str(query.uprn),))
-        best: dict[int, tuple[float, str, Any]] = {}
-        for row in self._candidates(query, postcode_key):
-            found = scoring.features_from_search(row[-1], row[17])
-            value, reason = scoring.score(query, found, partial=partial)
-            uprn = row[0]
-            previous = best.get(uprn)
-            if previous is None or value > previous[0]:
-                best[uprn] = (value, reason, row)
-        ordered = sorted(best.values(), key=lambda item: (-item[0], item[2][-2]))[:count]
-        return [Match(_address(row), value, reason) for value, reason, row in ordered]
+        return ranking.best_matches(
+            self._candidates(query, postcode_key), query, count=count, partial=partial,
+            search_column=-1, sort_column=-2, to_address=_address,
+        )
 
     def search(self, text: str, limit: int = 10, postcode: str | None = None) -> list[Match]:
         """Addresses resembling ``text``, best first (type-ahead: the last word may be partial).
@@ -458,13 +445,7 @@ class Gazetteer:
                 ``limit`` is out of range, or ``postcode`` is not a postcode.
         """
         text = self._check_text(text)
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100:
-            raise ValidationError("limit must be a whole number from 1 to 100", field="limit")
-        key = None
-        if postcode is not None:
-            from lgds_components.identifiers import postcode as postcodes
-
-            key = postcodes.validate(postcode).replace(" ", "")
+        key = ranking.search_limits(limit, postcode)
         query = self._parse(text, prefix=True)
         if query.is_empty and key is None:
             return []
@@ -485,23 +466,14 @@ class Gazetteer:
         query = self._parse(text, prefix=False)
         if query.is_empty:
             return None
-        ranked = self._ranked(query, None, 2)
-        if not ranked or ranked[0].score < limit:
-            return None
-        if len(ranked) > 1 and ranked[0].score - ranked[1].score < _MARGIN:
-            return None
-        return ranked[0]
+        return ranking.confident(self._ranked(query, None, 2), limit)
 
     def match_many(
         self, rows: Iterable[str], *, threshold: float | None = None
     ) -> Iterator[Match | None]:
         """:meth:`match` each of ``rows`` in turn, lazily; a row that is not
         usable text (not a string, too long) gives ``None``."""
-        for row in rows:
-            try:
-                yield self.match(row, threshold=threshold)
-            except ValidationError:
-                yield None
+        return ranking.match_each(lambda row: self.match(row, threshold=threshold), rows)
 
 
 # -- the shipped sample ------------------------------------------------------------

@@ -43,11 +43,10 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, Literal
 
-from lgds_components.address import _pg_schema, scoring
+from lgds_components.address import _pg_schema, ranking, scoring
 from lgds_components.address.changes import Change, ChangeReport
 from lgds_components.address.gazetteer import (
     _CANDIDATES,
-    _MARGIN,
     _MAX_WORDS,
     _PREFIX_INDEXED,
     _PREFIX_TERMS,
@@ -768,13 +767,9 @@ class PostgresGazetteer:
         rows = self._fetch(conn, groups, _CANDIDATES, stats)
         if rows or len(groups) < 2:
             return rows
-        # nothing holds every word: try again without each word in turn
-        first = 1 if postcode_key else 0
         found: list[Any] = []
-        for skip in range(first, min(len(groups), 8)):
-            relaxed = groups[:skip] + groups[skip + 1:]
-            if relaxed:
-                found.extend(self._fetch(conn, relaxed, _CANDIDATES // 2, stats))
+        for fewer in ranking.relaxed(groups, postcode_key):
+            found.extend(self._fetch(conn, fewer, _CANDIDATES // 2, stats))
         return found
 
     def _ranked(
@@ -789,16 +784,10 @@ class PostgresGazetteer:
                 return [Match(found_uprn, 1.0, "exact uprn")]
             except (NotFound, ValidationError):
                 query = scoring.Query(numbers=(str(query.uprn),))
-        best: dict[int, tuple[float, str, Any]] = {}
-        for row in self._candidates(conn, query, postcode_key):
-            found = scoring.features_from_search(row[-2], row[17])
-            value, reason = scoring.score(query, found, partial=partial)
-            uprn = row[0]
-            previous = best.get(uprn)
-            if previous is None or value > previous[0]:
-                best[uprn] = (value, reason, row)
-        ordered = sorted(best.values(), key=lambda item: (-item[0], item[2][-3]))[:count]
-        return [Match(_address(row), value, reason) for value, reason, row in ordered]
+        return ranking.best_matches(
+            self._candidates(conn, query, postcode_key), query, count=count, partial=partial,
+            search_column=-2, sort_column=-3, to_address=_address,
+        )
 
     def search(self, text: str, limit: int = 10, postcode: str | None = None) -> list[Match]:
         """Addresses resembling ``text``, best first (type-ahead: the last word may be partial).
@@ -813,13 +802,7 @@ class PostgresGazetteer:
                 ``limit`` is out of range, or ``postcode`` is not a postcode.
         """
         text = self._check_text(text)
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100:
-            raise ValidationError("limit must be a whole number from 1 to 100", field="limit")
-        key = None
-        if postcode is not None:
-            from lgds_components.identifiers import postcode as postcodes
-
-            key = postcodes.validate(postcode).replace(" ", "")
+        key = ranking.search_limits(limit, postcode)
         with self._reading() as conn:
             query = scoring.parse(text, prefix=True, corrections=self._corrections(conn))
             if query.is_empty and key is None:
@@ -842,19 +825,11 @@ class PostgresGazetteer:
             if query.is_empty:
                 return None
             ranked = self._ranked(conn, query, None, 2)
-        if not ranked or ranked[0].score < limit:
-            return None
-        if len(ranked) > 1 and ranked[0].score - ranked[1].score < _MARGIN:
-            return None
-        return ranked[0]
+        return ranking.confident(ranked, limit)
 
     def match_many(
         self, rows: Iterable[str], *, threshold: float | None = None
     ) -> Iterator[Match | None]:
         """:meth:`match` each of ``rows`` in turn, lazily; a row that is not
         usable text (not a string, too long) gives ``None``."""
-        for row in rows:
-            try:
-                yield self.match(row, threshold=threshold)
-            except ValidationError:
-                yield None
+        return ranking.match_each(lambda row: self.match(row, threshold=threshold), rows)
