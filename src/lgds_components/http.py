@@ -50,7 +50,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any, Final, TypeAlias
+from typing import Any, Final, Self, TypeAlias
 from urllib.parse import urlsplit, urlunsplit
 
 import attrs
@@ -75,6 +75,7 @@ __all__ = [
     "RetryPolicy",
     "RetryingAdapter",
     "Secrets",
+    "SessionHolder",
     "Timeout",
     "build_session",
     "default_parse_error",
@@ -495,6 +496,34 @@ class ProviderSession(requests.Session):
 
     def __repr__(self) -> str:
         return f"<ProviderSession provider={self.provider!r}>"
+
+
+class SessionHolder:
+    """Mixin for adapters: the session the caller gave, or one the adapter built.
+
+    Call :meth:`_hold_session` in ``__init__``; :meth:`close` (and leaving a
+    ``with`` block) closes the session only if the adapter built it.
+    """
+
+    _session: requests.Session
+    _owns_session: bool
+
+    def _hold_session(
+        self, session: requests.Session | None, build: Callable[[], requests.Session]
+    ) -> None:
+        self._owns_session = session is None
+        self._session = build() if session is None else session
+
+    def close(self) -> None:
+        """Close the HTTP session, if this adapter made it."""
+        if self._owns_session:
+            self._session.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def build_session(

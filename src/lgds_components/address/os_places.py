@@ -63,7 +63,6 @@ import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from types import TracebackType
 from typing import Annotated, Any, Final, Literal
 
 import requests
@@ -81,7 +80,14 @@ from lgds_components.errors import (
     ProviderError,
     ValidationError,
 )
-from lgds_components.http import DEFAULT_TIMEOUT, RetryPolicy, Timeout, build_session, send
+from lgds_components.http import (
+    DEFAULT_TIMEOUT,
+    RetryPolicy,
+    SessionHolder,
+    Timeout,
+    build_session,
+    send,
+)
 from lgds_components.identifiers import postcode as postcodes
 from lgds_components.identifiers import uprn as uprns
 from lgds_components.secret import RedactingFilter, Secret, redact
@@ -469,7 +475,7 @@ def _secret(api_key: Secret | str) -> Secret:
 # ----------------------------------------------------------------------------- the client
 
 
-class OSPlaces:
+class OSPlaces(SessionHolder):
     """The OS Places API as an :class:`~lgds_components.address.AddressLookup`.
 
     Args:
@@ -547,14 +553,13 @@ class OSPlaces:
         self.key_location = key_location
         self._case: Callable[[str], str] = _title_case if title_case else str
         self.timeout = timeout
-        self._owns_session = session is None
-        self._session = session if session is not None else build_session(
+        self._hold_session(session, lambda: build_session(
             provider=PROVIDER,
             secrets=[self._key],
             retry=retry,
             timeout=timeout,
             user_agent_suffix=user_agent_suffix,
-        )
+        ))
 
     @classmethod
     def from_env(cls, variable: str = "OS_PLACES_API_KEY", **kwargs: Any) -> OSPlaces:
@@ -574,22 +579,6 @@ class OSPlaces:
     def redacting_filter(self) -> RedactingFilter:
         """A logging filter hiding this client's key (attach it with ``key_location="query"``)."""
         return RedactingFilter([self._key])
-
-    def close(self) -> None:
-        """Close the session if this client made it."""
-        if self._owns_session:
-            self._session.close()
-
-    def __enter__(self) -> OSPlaces:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # -- HTTP -------------------------------------------------------------------
 

@@ -61,6 +61,7 @@ from lgds_components.http import (
     DEFAULT_TIMEOUT,
     IDEMPOTENCY_KEY_HEADER,
     RetryPolicy,
+    SessionHolder,
     Timeout,
     build_session,
     send,
@@ -124,7 +125,7 @@ def _date(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class GovUkPay:
+class GovUkPay(SessionHolder):
     """A :class:`~lgds_components.payments.protocol.PaymentProvider` for GOV.UK Pay.
 
     Args:
@@ -166,10 +167,9 @@ class GovUkPay:
         self.base_url = base_url.rstrip("/")
         self._webhook_secrets = _secret_list(webhook_secret)
         self._secrets = (self._key, *self._webhook_secrets)
-        self._owns_session = session is None
-        self._session = session or build_session(
+        self._hold_session(session, lambda: build_session(
             provider=self.name, secrets=self._secrets, retry=retry, timeout=timeout
-        )
+        ))
         self._headers = {
             "Authorization": f"Bearer {self._key.reveal()}",
             "Accept": "application/json",
@@ -177,17 +177,6 @@ class GovUkPay:
 
     def __repr__(self) -> str:
         return f"<GovUkPay {self.key_kind} key {self.base_url}>"
-
-    def close(self) -> None:
-        """Close the HTTP session, if this adapter made it."""
-        if self._owns_session:
-            self._session.close()
-
-    def __enter__(self) -> GovUkPay:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     # ------------------------------------------------------------------ HTTP
 

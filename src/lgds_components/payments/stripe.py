@@ -83,6 +83,7 @@ from lgds_components.http import (
     DEFAULT_TIMEOUT,
     IDEMPOTENCY_KEY_HEADER,
     RetryPolicy,
+    SessionHolder,
     Timeout,
     build_session,
     send,
@@ -417,7 +418,7 @@ def event_from_body(body: bytes, provider: str = "stripe") -> WebhookEvent:
 # ---------------------------------------------------------------------------- the adapter
 
 
-class Stripe:
+class Stripe(SessionHolder):
     """A :class:`~lgds_components.payments.protocol.PaymentProvider` for Stripe Checkout.
 
     Args:
@@ -467,27 +468,15 @@ class Stripe:
         self._new_key = new_key
         self._webhook_secrets = _secret_list(webhook_secret)
         self._secrets = (self._key, *self._webhook_secrets)
-        self._owns_session = session is None
-        self._session = session or build_session(
+        self._hold_session(session, lambda: build_session(
             provider=self.name, secrets=self._secrets, retry=retry, timeout=timeout
-        )
+        ))
         self._headers = {"Authorization": f"Bearer {api_key.reveal()}"}
         if api_version:
             self._headers["Stripe-Version"] = api_version
 
     def __repr__(self) -> str:
         return f"<Stripe {self.key_kind} key {self.base_url}>"
-
-    def close(self) -> None:
-        """Close the HTTP session, if this adapter made it."""
-        if self._owns_session:
-            self._session.close()
-
-    def __enter__(self) -> Stripe:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     # ------------------------------------------------------------------ HTTP
 
