@@ -24,15 +24,13 @@ The server: ``LGDS_BENCH_PG_DSN`` if set (the gazetteer goes into schema
 ``bench_<rows>``), else a throwaway server from
 :func:`lgds_components.testing.postgres.temporary_server` (``fsync=off``,
 ``synchronous_commit=off``, ``full_page_writes=off``: load figures are
-therefore a lower bound for a durable server; default ``shared_buffers``).
+therefore a lower bound for a durable server; ``shared_buffers`` from
+``LGDS_BENCH_PG_SHARED_BUFFERS``, default 4GB, a sixth of this machine's memory).
 With ``LGDS_BENCH_PG_DSN`` set and ``LGDS_BENCH_PG_REUSE=1``, a gazetteer
 already loaded from the same CSV is reused and the load figures come from the
 JSON file written when it was loaded.
 
-Above 1,000,000 rows the CSV is made of 1,000,000-row chunks of
-``sample.generate`` with seeds 1, 2, 3, ...: the generator runs out of town
-names near 1.8 million rows. Each chunk's UPRNs and USRNs are shifted and its
-postcode areas mapped to unused area letters, so records stay unique.
+The CSV is ``sample.write_csv(path, rows, 1)``, cached in ``benchmarks/.cache``.
 """
 
 from __future__ import annotations
@@ -41,11 +39,9 @@ import atexit
 import json
 import os
 import random
-import string
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -59,9 +55,9 @@ CLIENTS = int(os.environ.get("LGDS_BENCH_PG_CLIENTS", "4"))
 POSTCODES = int(os.environ.get("LGDS_BENCH_PG_POSTCODES", "2000"))
 SEARCHES = int(os.environ.get("LGDS_BENCH_PG_SEARCHES", "400"))
 DSN = os.environ.get("LGDS_BENCH_PG_DSN", "")
+SHARED_BUFFERS = os.environ.get("LGDS_BENCH_PG_SHARED_BUFFERS", "4GB")
 REUSE = os.environ.get("LGDS_BENCH_PG_REUSE", "") == "1"
 SEED = 1
-CHUNK = 1_000_000
 CACHE = Path(__file__).resolve().parent / ".cache"
 
 
@@ -76,61 +72,16 @@ def _generator_version() -> str:
     return hashlib.sha256(Path(sample.__file__).read_bytes()).hexdigest()[:8]
 
 
-def _area_codes() -> list[str]:
-    """Two-letter postcode areas the generator does not use, in a fixed order."""
-    from lgds_components.address import sample
-
-    used = set(sample._ENGLISH_AREAS) | set(sample._WELSH_AREAS) | {"BF", "GX"}
-    first = [c for c in string.ascii_uppercase if c not in "QVX"]
-    second = [c for c in string.ascii_uppercase if c not in "IJZ"]
-    return [a + b for a in first for b in second if a + b not in used]
-
-
-def _records(size: int) -> Iterator[dict[str, str]]:
-    from lgds_components.address import sample
-
-    areas = sorted(set(sample._ENGLISH_AREAS) | set(sample._WELSH_AREAS))
-    spare = _area_codes()
-    for chunk in range((size + CHUNK - 1) // CHUNK):
-        count = min(CHUNK, size - chunk * CHUNK)
-        mapping = dict(zip(areas, spare[(chunk - 1) * len(areas):chunk * len(areas)],
-                           strict=True)) if chunk else {}
-        for record in sample.generate(count, SEED + chunk):
-            if chunk:
-                for key in ("uprn", "parent_uprn"):
-                    if record[key]:
-                        record[key] = str(int(record[key]) + chunk * 100_000_000)
-                if record["usrn"]:
-                    record["usrn"] = str(int(record["usrn"]) + chunk * 1_000_000)
-                for key in ("postcode", "postcode_locator"):
-                    code = record[key]
-                    if code:
-                        letters = code[:2] if code[1].isalpha() else code[:1]
-                        record[key] = mapping[letters] + code[len(letters):]
-            yield record
-
-
 def _csv() -> Path:
-    import csv
-
-    from lgds_components.address.loader import ADDRESSBASE_COLUMNS
     from lgds_components.address.sample import write_csv
 
     CACHE.mkdir(exist_ok=True)
-    kind = "" if SIZE <= CHUNK else "-chunked"
-    path = CACHE / f"addresses-{SIZE}-seed{SEED}{kind}-v{_generator_version()}.csv"
+    path = CACHE / f"addresses-{SIZE}-seed{SEED}-v{_generator_version()}.csv"
     if path.exists():
         return path
     print(f"generating {SIZE:,} synthetic addresses ...", file=sys.stderr, flush=True)
     partial = path.with_suffix(f".partial{os.getpid()}")
-    if SIZE <= CHUNK:
-        write_csv(partial, SIZE, SEED)
-    else:
-        with partial.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(ADDRESSBASE_COLUMNS)
-            for record in _records(SIZE):
-                writer.writerow(record.values())
+    write_csv(partial, SIZE, SEED)
     partial.replace(path)
     return path
 
@@ -224,7 +175,7 @@ def _server() -> str:
         return DSN
     from lgds_components.testing.postgres import temporary_server
 
-    server = temporary_server(database="lgds_bench")
+    server = temporary_server(database="lgds_bench", settings={"shared_buffers": SHARED_BUFFERS})
     dsn = server.__enter__()
     atexit.register(server.__exit__, None, None, None)
     return dsn
@@ -310,7 +261,7 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
 def _setting() -> str:
     if DSN:
         return "server from LGDS_BENCH_PG_DSN"
-    return "throwaway server, fsync off"
+    return f"throwaway server, fsync off, shared_buffers {SHARED_BUFFERS}"
 
 
 def results(wanted: str = "") -> list[Result]:

@@ -293,6 +293,28 @@ def test_generated_gives_the_same_answers_past_the_candidate_cut(
         assert matched(pg, case.text) == matched(lite, case.text), case.text
 
 
+@pytest.mark.parametrize("plan", ["index only", "scan first"])
+def test_both_ways_of_fetching_give_the_same_answers(
+    generated: tuple[PostgresGazetteer, Gazetteer], plan: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whichever way _fetch finds the candidates (the words index, or reading rows in
+    id order and falling back to the index for the rest), the answers are SQLite's."""
+    from lgds_components.address import postgres
+
+    if plan == "index only":
+        monkeypatch.setattr(postgres, "_SCAN_ROWS", 0)
+        monkeypatch.setattr(postgres, "_POSTINGS_PER_ROW", 10**9)
+    else:
+        monkeypatch.setattr(postgres, "_SCAN_ROWS", 2_000)
+        monkeypatch.setattr(postgres, "_POSTINGS_PER_ROW", 1)
+    pg, lite = generated
+    picked = lite.sample_addresses(40, seed=5)
+    common = ["1", "s", "12 h", "flat", "high street", "1 st", "12", "a", "ground floor flat",
+              "2 r", "first floor flat 1", "zzz", "1 2 3"]
+    for text in common + type_ahead(picked):
+        assert answers(pg, text, limit=20) == answers(lite, text, limit=20), text
+
+
 def test_vocabulary_matches_the_sqlite_index(
     database: str, pg_sample: PostgresGazetteer, sample: Gazetteer
 ) -> None:

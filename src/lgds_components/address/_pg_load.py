@@ -16,13 +16,10 @@ so the table's physical order is id order. Search relies on that (see
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import os
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 from lgds_components.address import _pg_schema as schema_sql
@@ -30,32 +27,48 @@ from lgds_components.address import loader
 from lgds_components.address.changes import Change, ChangeReport, changes_from, read_changes
 from lgds_components.address.loader import LoadProgress, LoadReport, index_tokens
 from lgds_components.address.model import Address, _unchecked
+from lgds_components.address.ranking import PREFIX_INDEXED
 from lgds_components.address.scoring import search_text
 from lgds_components.errors import (
     InvalidFormat,
     MissingValue,
     ProviderUnavailable,
-    ValidationError,
 )
 
-__all__ = ["apply_changes", "load"]
+__all__ = ["apply_changes", "load", "prefix_tokens"]
 
 _PROVIDER = "postgres"
 _REPORT_EVERY = 5000
 _ADDRESS_INSERT = (
-    "id", *schema_sql.ADDRESS_COLUMNS, "postcode_key", "sort_key", "search", "body", "line",
+    "id", "body", "prefixes", *schema_sql.ADDRESS_COLUMNS, "postcode_key", "sort_key", "search",
+    "line",
 )
 _PREFERENCE = "logical_status <> 1, language <> 'en', logical_status, id"
 
 
+def prefix_tokens(words: list[str]) -> str:
+    """The prefix tokens of ``words`` as stored in ``prefixes``: each word's first one,
+    two and three characters with ``*``, once each, every token followed by a space.
+
+    >>> prefix_tokens(["high", "st", "1"])
+    'h* hi* hig* s* st* 1* '
+    """
+    tokens = dict.fromkeys(
+        word[:size] for word in words for size in range(1, min(len(word), PREFIX_INDEXED) + 1)
+    )
+    return "".join(f"{token}* " for token in tokens)
+
+
 def _row(identifier: int, line: int | None, values: tuple[Any, ...], address: Address) -> tuple:
+    words = index_tokens(address)
     return (
         identifier,
+        f" {words} ",
+        prefix_tokens(words.split()),
         *values,
         address.postcode.replace(" ", ""),
         address.sort_key().encode("utf-8"),
         search_text(address),
-        f" {index_tokens(address)} ",
         line,
     )
 
@@ -130,43 +143,16 @@ def load(
     maintenance_work_mem: str = "512MB",
 ) -> LoadReport:
     """Load a CSV into ``schema`` on ``conn`` (autocommit, migrated); see PostgresGazetteer.load."""
-    import psycopg
-
     started = time.perf_counter()
     s = schema_sql.check_schema_name(schema)
-    if on_error not in ("fail", "skip"):
-        raise ValidationError("on_error must be 'fail' or 'skip'", field="on_error")
-    wanted = loader._normalise_statuses(
-        (statuses,) if isinstance(statuses, (str, int)) else statuses
-    )
-    prefixes = None
-    if classifications is not None:
-        items = (classifications,) if isinstance(classifications, str) else classifications
-        prefixes = tuple(str(item).strip().upper() for item in items)
-    source = Path(source_csv)
-    state: dict[str, Any] = {"rows_read": 0, "rows_filtered": 0, "error_count": 0, "errors": []}
     loaded = 0
-    with contextlib.ExitStack() as stack:
-        try:
-            text, counter, total = loader._open_text(source, stack)
-        except OSError as exc:
-            raise ValidationError(
-                f"cannot read {source}: {exc.strerror or exc}", field="source_csv"
-            ) from exc
+    with loader.CsvRecords(source_csv, format=format, mapping=mapping, statuses=statuses,
+                           classifications=classifications, on_error=on_error) as records:
 
         def report(phase: str) -> None:
             if progress is not None:
-                progress(LoadProgress(phase, state["rows_read"], loaded, counter.count, total))
+                progress(records.progress(phase, loaded))
 
-        csv_reader = csv.reader(text)
-        try:
-            header = next(csv_reader)
-        except StopIteration:
-            raise MissingValue("the CSV is empty", field="header", line=1) from None
-        except csv.Error as exc:
-            raise InvalidFormat(f"unreadable CSV header: {exc}", field="header", line=1) from exc
-        reader = loader._RowReader(header, format, mapping)
-        trgm = schema_sql.trgm_schema(conn)
         with conn.transaction():
             _lock(conn, s)
             conn.execute("SELECT set_config('maintenance_work_mem', %s, true), "
@@ -175,29 +161,23 @@ def load(
                 conn.execute(f"DROP TABLE IF EXISTS {s}.{table}_new")
             for statement in schema_sql.create_statements(s, "_new"):
                 conn.execute(statement)
-            identifier = 0
-            rows = loader._rows(reader, csv_reader, csv_reader, wanted, prefixes, on_error, state)
             columns = ", ".join(_ADDRESS_INSERT)
             with conn.cursor() as cursor, cursor.copy(
                 f"COPY {s}.address_new ({columns}) FROM STDIN WITH (FREEZE)"
             ) as copy:
-                for line, values in rows:
+                for line, values in records:
                     bad = _has_nul(values)
                     if bad is not None:
-                        error = InvalidFormat(f"{bad} contains a NUL character", field=bad,
-                                              line=line)
-                        if on_error == "fail":
-                            raise error
-                        loader._record(state, error)
+                        records.reject(InvalidFormat(f"{bad} contains a NUL character",
+                                                     field=bad, line=line))
                         continue
-                    identifier += 1
-                    copy.write_row(_row(identifier, line, values, _unchecked(values)))
                     loaded += 1
+                    copy.write_row(_row(loaded, line, values, _unchecked(values)))
                     if loaded % _REPORT_EVERY == 0:
                         report("reading")
             report("indexing")
-            indexes = schema_sql.index_statements(s, "_new", trgm)
-            loaded -= _check_duplicates(conn, s, indexes[0], on_error, state, psycopg)
+            indexes = schema_sql.index_statements(s, "_new")
+            loaded -= _check_duplicates(conn, s, indexes[0], records)
             conn.execute(f"ANALYZE {s}.address_new")
             for statement in indexes[1:]:
                 conn.execute(statement)
@@ -208,14 +188,15 @@ def load(
             ordered = conn.execute(
                 f"SELECT coalesce(max(id), 0) FROM {s}.address_new").fetchone()[0]
             meta = {
-                "source": source.name,
+                "source": records.path.name,
                 "source_format": format,
                 "loaded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "rows": str(loaded),
                 "addresses": str(preferred),
                 "ordered_until": str(ordered),
-                "statuses": ",".join(str(code) for code in sorted(wanted)),
-                "classifications": ",".join(prefixes) if prefixes is not None else "*",
+                "statuses": ",".join(str(code) for code in sorted(records.statuses)),
+                "classifications": ",".join(records.classifications)
+                if records.classifications is not None else "*",
             }
             with conn.cursor() as cursor:
                 cursor.executemany(
@@ -232,23 +213,14 @@ def load(
                 f"{s}.{table}" for table in schema_sql.LIVE_TABLES))
             for statement in schema_sql.rename_statements(s, "_new"):
                 conn.execute(statement)
-    errors = sorted(state["errors"], key=lambda e: e.line or 0)
-    return LoadReport(
-        path=source,
-        rows_read=state["rows_read"],
-        rows_loaded=loaded,
-        rows_filtered=state["rows_filtered"],
-        errors=tuple(errors),
-        error_count=state["error_count"],
-        seconds=time.perf_counter() - started,
-    )
+    return records.report(loaded, time.perf_counter() - started)
 
 
-def _check_duplicates(
-    conn: Any, s: str, unique_index: str, on_error: str, state: dict[str, Any], psycopg: Any
-) -> int:
+def _check_duplicates(conn: Any, s: str, unique_index: str, records: loader.CsvRecords) -> int:
     """Build the unique approved-record index; on duplicates fail, or drop all but the
     first of each (``on_error="skip"``). Returns how many rows were dropped."""
+    import psycopg
+
     try:
         with conn.transaction():
             conn.execute(unique_index)
@@ -261,10 +233,8 @@ def _check_duplicates(
         "WHERE logical_status = 1) AS ranked WHERE position > 1 ORDER BY id"
     ).fetchall()
     message = "duplicate approved record for this UPRN and language"
-    if on_error == "fail":
-        raise InvalidFormat(message, field="uprn", line=duplicates[0][1])
     for _, line in duplicates:
-        loader._record(state, InvalidFormat(message, field="uprn", line=line))
+        records.reject(InvalidFormat(message, field="uprn", line=line))
     conn.execute(f"DELETE FROM {s}.address_new WHERE id = ANY(%s)",
                  ([identifier for identifier, _ in duplicates],))
     conn.execute(unique_index)
@@ -402,7 +372,7 @@ def apply_changes(
             ) as copy:
                 for offset, (line, address) in enumerate(new_rows, start=1):
                     row = _row(top + offset, line or None, _values(address), address)
-                    added.update(row[-2].split())
+                    added.update(row[1].split())
                     copy.write_row(row)
         conn.execute(
             f"DELETE FROM {s}.address_secondary WHERE id IN "

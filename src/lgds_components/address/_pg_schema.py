@@ -7,14 +7,17 @@ name is given), so several gazetteers can share a database:
     one row per migration applied; :func:`migrate` brings a database up to
     :data:`LATEST_VERSION` and refuses one that a newer library has migrated.
 ``address``
-    one row per LPI record (as the SQLite gazetteer's table), plus
-    ``postcode_key``, ``sort_key`` (``bytea``: the natural key's UTF-8 bytes,
-    which order as SQLite's ``BINARY`` collation does and may hold the NUL
-    separators the key uses), ``search`` (the scoring text), ``body`` (the
-    indexed words, each between spaces) and ``line`` (the source CSV line).
-    Two GIN indexes serve search: one over ``body``'s words as an array
-    (whole words), one ``pg_trgm`` index over ``body`` (words being typed,
-    ``LIKE '% ab%'``).
+    one row per LPI record (as the SQLite gazetteer's table), plus ``body``
+    (the indexed words, each between spaces), ``prefixes`` (the first one,
+    two and three characters of each word, each followed by ``*`` and a
+    space), ``postcode_key``, ``sort_key`` (``bytea``: the natural key's UTF-8
+    bytes, which order as SQLite's ``BINARY`` collation does and may hold the
+    NUL separators the key uses), ``search`` (the scoring text) and ``line``
+    (the source CSV line). ``body`` comes straight after ``id`` so that a
+    row-by-row check reaches it cheaply. One GIN index serves search: over
+    ``body``'s words and ``prefixes``' tokens as one array (:data:`WORDS`),
+    so whole words and words being typed are found, and intersected, in one
+    index scan, as SQLite's FTS5 prefix index does.
 ``address_secondary``
     the ids of records that are not their UPRN's preferred record (a Welsh
     alternate, an alternative address); every other record is preferred.
@@ -49,10 +52,8 @@ __all__ = [
     "index_statements",
     "lock_key",
     "migrate",
-    "quote",
     "rename_statements",
     "schema_version",
-    "trgm_schema",
 ]
 
 #: The schema used when none is named.
@@ -79,8 +80,8 @@ _TYPES = {
 LIVE_TABLES = ("address", "address_secondary", "address_term", "address_term_delete",
                "gazetteer_meta")
 
-#: The words of a record as an array: the expression under the whole-word GIN index.
-WORDS = "string_to_array(btrim(body), ' ')"
+#: A record's words and prefix tokens as one array: the expression under the GIN index.
+WORDS = "string_to_array(btrim(body || prefixes), ' ')"
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]{0,39}")
 
@@ -97,15 +98,6 @@ def check_schema_name(schema: str) -> str:
             f"(up to 40, not starting pg_), not {schema!r}"
         )
     return schema
-
-
-def quote(name: str) -> str:
-    """A SQL identifier, double-quoted.
-
-    >>> quote('odd"name')
-    '"odd""name"'
-    """
-    return '"' + name.replace('"', '""') + '"'
 
 
 def lock_key(schema: str, purpose: str = "write") -> int:
@@ -127,11 +119,12 @@ def create_statements(schema: str, suffix: str) -> list[str]:
     return [
         f"""CREATE TABLE {s}.address{suffix} (
     id bigint NOT NULL,
+    body text COLLATE "C" NOT NULL,
+    prefixes text COLLATE "C" NOT NULL,
     {columns},
     postcode_key text COLLATE "C" NOT NULL,
     sort_key bytea NOT NULL,
     search text NOT NULL,
-    body text COLLATE "C" NOT NULL,
     line integer
 )""",
         f"CREATE TABLE {s}.address_secondary{suffix} (id bigint NOT NULL)",
@@ -143,14 +136,13 @@ def create_statements(schema: str, suffix: str) -> list[str]:
     ]
 
 
-def index_statements(schema: str, suffix: str, trgm_schema: str) -> list[str]:
+def index_statements(schema: str, suffix: str) -> list[str]:
     """SQL building every index and key on the tables named ``<table><suffix>``.
 
     The unique approved-record index comes first: a load checks it separately.
     Names carry the suffix; :func:`rename_statements` drops it after a swap.
     """
     s = check_schema_name(schema)
-    t = quote(trgm_schema)
     a = f"address{suffix}"
     return [
         f"CREATE UNIQUE INDEX {a}_approved ON {s}.{a} (uprn, language) "
@@ -160,7 +152,6 @@ def index_statements(schema: str, suffix: str, trgm_schema: str) -> list[str]:
         f"CREATE INDEX {a}_postcode ON {s}.{a} (postcode_key, sort_key)",
         f"CREATE INDEX {a}_parent ON {s}.{a} (parent_uprn) WHERE parent_uprn IS NOT NULL",
         f"CREATE INDEX {a}_words ON {s}.{a} USING gin (({WORDS}))",
-        f"CREATE INDEX {a}_body ON {s}.{a} USING gin (body {t}.gin_trgm_ops)",
         f"ALTER TABLE {s}.address_secondary{suffix} "
         f"ADD CONSTRAINT address_secondary{suffix}_pkey PRIMARY KEY (id)",
         f"ALTER TABLE {s}.address_term{suffix} "
@@ -173,7 +164,7 @@ def index_statements(schema: str, suffix: str, trgm_schema: str) -> list[str]:
 
 
 _INDEXES = {
-    "address": ("approved", "pkey", "uprn", "postcode", "parent", "words", "body"),
+    "address": ("approved", "pkey", "uprn", "postcode", "parent", "words"),
     "address_secondary": ("pkey",),
     "address_term": ("pkey",),
     "address_term_delete": ("deletion",),
@@ -192,12 +183,12 @@ def rename_statements(schema: str, suffix: str) -> list[str]:
     return out
 
 
-def _version_1(schema: str, trgm_schema: str) -> list[str]:
+def _version_1(schema: str) -> list[str]:
     """The first schema: empty live tables with their indexes."""
-    return [*create_statements(schema, ""), *index_statements(schema, "", trgm_schema)]
+    return [*create_statements(schema, ""), *index_statements(schema, "")]
 
 
-#: Migration number -> function(schema, trgm_schema) giving its SQL statements.
+#: Migration number -> function(schema) giving its SQL statements.
 MIGRATIONS = {1: _version_1}
 
 #: The schema version this library reads and writes.
@@ -217,36 +208,6 @@ def schema_version(conn: Any, schema: str) -> int | None:
     return None if row is None or row[0] is None else int(row[0])
 
 
-def trgm_schema(conn: Any, *, create: bool = False) -> str:
-    """The schema holding ``pg_trgm`` (installing it first when ``create``).
-
-    Raises:
-        ConfigurationError: the extension is missing and cannot be installed.
-    """
-    import psycopg
-
-    query = ("SELECT n.nspname FROM pg_catalog.pg_extension e "
-             "JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'")
-    row = conn.execute(query).fetchone()
-    if row is None and create:
-        try:
-            with conn.transaction():
-                conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        except psycopg.Error as exc:
-            raise ConfigurationError(
-                "the PostgreSQL gazetteer needs the pg_trgm extension and it could not be "
-                f"installed ({exc.diag.message_primary or exc}). Ask the database owner to run "
-                "CREATE EXTENSION pg_trgm (on a managed service, allow pg_trgm first)"
-            ) from exc
-        row = conn.execute(query).fetchone()
-    if row is None:
-        raise ConfigurationError(
-            "the pg_trgm extension is not installed in this database; run "
-            "PostgresGazetteer.migrate(dsn) or CREATE EXTENSION pg_trgm"
-        )
-    return str(row[0])
-
-
 def migrate(conn: Any, schema: str) -> int:
     """Create or upgrade the gazetteer schema on ``conn`` (autocommit); return its version.
 
@@ -254,8 +215,7 @@ def migrate(conn: Any, schema: str) -> int:
     schema's advisory lock and applies only the migrations not yet recorded.
 
     Raises:
-        ConfigurationError: the database was migrated by a newer library, or
-            ``pg_trgm`` cannot be installed.
+        ConfigurationError: the database was migrated by a newer library.
     """
     s = check_schema_name(schema)
     with conn.transaction():
@@ -272,11 +232,10 @@ def migrate(conn: Any, schema: str) -> int:
                 f"lgds-components understands ({LATEST_VERSION}); upgrade lgds-components"
             )
         if current < LATEST_VERSION:
-            trgm = trgm_schema(conn, create=True)
             from lgds_components import __version__
 
             for version in range(current + 1, LATEST_VERSION + 1):
-                for statement in MIGRATIONS[version](s, trgm):
+                for statement in MIGRATIONS[version](s):
                     conn.execute(statement)
                 conn.execute(
                     f"INSERT INTO {s}.schema_version (version, library) VALUES (%s, %s)",

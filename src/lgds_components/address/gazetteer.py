@@ -37,10 +37,8 @@ from lgds_components.address import _schema, ranking, scoring
 from lgds_components.address.loader import LoadProgress, LoadReport, connect, load
 from lgds_components.address.match import Match
 from lgds_components.address.model import Address, _unchecked
-from lgds_components.address.text import ABBREVIATIONS, NOISE_WORDS, STOP_WORDS
 from lgds_components.errors import (
     ConfigurationError,
-    InvalidLength,
     NotFound,
     ProviderError,
     ValidationError,
@@ -49,18 +47,11 @@ from lgds_components.errors import (
 __all__ = ["DEFAULT_THRESHOLD", "MAX_QUERY_LENGTH", "SAMPLE_CSV", "Gazetteer"]
 
 #: Confidence below which :meth:`Gazetteer.match` answers ``None``.
-DEFAULT_THRESHOLD = 0.8
+DEFAULT_THRESHOLD = ranking.DEFAULT_THRESHOLD
 #: Longest text :meth:`Gazetteer.search` and :meth:`Gazetteer.match` accept.
-MAX_QUERY_LENGTH = 300
+MAX_QUERY_LENGTH = ranking.MAX_QUERY_LENGTH
 #: Name of the synthetic sample CSV shipped in ``lgds_components.data``.
 SAMPLE_CSV = "sample_gazetteer.csv.gz"
-
-# Candidates fetched from the index before re-ranking
-_CANDIDATES = 300
-_MAX_WORDS = 12
-# prefix lengths the FTS index holds (prefix='1 2 3'); longer ones are expanded
-_PREFIX_INDEXED = 3
-_PREFIX_TERMS = 16
 
 _COLUMNS = ", ".join(_schema.ADDRESS_COLUMNS)
 
@@ -73,6 +64,30 @@ def _address(row: tuple[Any, ...]) -> Address:
 
 
 _SAMPLE_LOCK = threading.Lock()
+
+
+class _Vocabulary:
+    """The file's ``address_term`` and ``address_term_delete`` tables as a
+    :class:`~lgds_components.address.ranking.Vocabulary`."""
+
+    __slots__ = ("_query",)
+
+    def __init__(self, query: Callable[[str, Iterable[Any]], list[Any]]) -> None:
+        self._query = query
+
+    def starting(self, prefix: str, limit: int) -> list[str]:
+        return [term for (term,) in self._query(
+            "SELECT term FROM address_term WHERE term >= ? AND term < ? "
+            "ORDER BY docs DESC, term LIMIT ?", (prefix, prefix + "\x7f", limit))]
+
+    def contains(self, word: str) -> bool:
+        return bool(self._query("SELECT 1 FROM address_term WHERE term = ?", (word,)))
+
+    def near(self, keys: list[str]) -> Iterable[tuple[str, int]]:
+        marks = ", ".join("?" * len(keys))
+        return self._query(
+            f"SELECT DISTINCT d.term, t.docs FROM address_term_delete d "
+            f"JOIN address_term t ON t.term = d.term WHERE d.deletion IN ({marks})", keys)
 
 
 class Gazetteer:
@@ -316,107 +331,26 @@ class Gazetteer:
 
     # -- search --------------------------------------------------------------------
 
-    def _check_text(self, text: object) -> str:
-        if not isinstance(text, str):
-            raise ValidationError("Enter an address as text", field="text")
-        if len(text) > MAX_QUERY_LENGTH:
-            raise InvalidLength(
-                f"Address must be {MAX_QUERY_LENGTH} characters or fewer", field="text"
-            )
-        return text
-
-    def _corrections(self, word: str, prefix: bool) -> dict[str, float]:
-        """The stored terms ``word`` may stand for: itself, its long forms, typo fixes."""
-        terms: dict[str, float] = {}
-        if prefix:
-            # up to 3 letters the index's own prefix search is fast; longer
-            # prefixes are expanded here to the commonest words they start
-            found = self._query(
-                "SELECT term FROM address_term WHERE term >= ? AND term < ? "
-                "ORDER BY docs DESC LIMIT ?",
-                (word, word + "\x7f", 1 if len(word) <= _PREFIX_INDEXED else _PREFIX_TERMS),
-            )
-            if len(word) <= _PREFIX_INDEXED and found:
-                terms[word] = 1.0
-            else:
-                terms.update((term, 1.0) for (term,) in found)
-            for long, short in ABBREVIATIONS.items():
-                if len(word) >= 2 and long.startswith(word) and long != word:
-                    terms[short] = 1.0
-            if terms:
-                return terms
-        else:
-            if self._query("SELECT 1 FROM address_term WHERE term = ?", (word,)):
-                return {word: 1.0}
-        if len(word) < 4 or not word.isalpha():
-            return terms
-        for long, short in ABBREVIATIONS.items():
-            if (len(long) >= 4 and long[0] == word[0] and abs(len(long) - len(word)) <= 1
-                    and scoring.damerau_levenshtein(word, long, 1) <= 1):
-                terms[short] = 0.9
-        limit = 1 if len(word) < 8 else 2
-        keys = [word, *{word[:i] + word[i + 1 :] for i in range(len(word))}]
-        marks = ", ".join("?" * len(keys))
-        rows = self._query(
-            f"SELECT DISTINCT d.term, t.docs FROM address_term_delete d "
-            f"JOIN address_term t ON t.term = d.term WHERE d.deletion IN ({marks})",
-            keys,
-        )
-        scored = []
-        for term, docs in rows:
-            distance = scoring.damerau_levenshtein(word, term, limit)
-            if distance <= limit:
-                scored.append((distance, -docs, term))
-        for distance, _, term in sorted(scored)[:4]:
-            terms[term] = 0.9 if distance == 1 else 0.8
-        return terms
-
     def _parse(self, text: str, prefix: bool) -> scoring.Query:
-        return scoring.parse(text, prefix=prefix, corrections=self._corrections)
+        vocabulary = _Vocabulary(self._query)
+        return scoring.parse(
+            text, prefix=prefix,
+            corrections=lambda word, is_prefix: ranking.corrections(vocabulary, word, is_prefix),
+        )
 
-    @staticmethod
-    def _groups(query: scoring.Query, postcode_key: str | None) -> list[str]:
-        """FTS5 query groups, one per thing that must be present; all terms quoted."""
-        groups: list[str] = []
-        if postcode_key:
-            groups.append(f'"{postcode_key.lower()}"')
-        elif query.postcode:
-            groups.append(f'"{query.postcode}"')
-        elif query.outward:
-            groups.append(f'"{query.outward}"')
-        for number in dict.fromkeys(query.numbers):
-            groups.append(f'"{number}"')
-        for word in query.words[:_MAX_WORDS]:
-            if word.text in STOP_WORDS or word.text in NOISE_WORDS:
-                continue
-            alternatives = [f'"{term}"' for term in word.terms]
-            if word.prefix and word.text in word.terms and len(word.text) <= _PREFIX_INDEXED:
-                alternatives.remove(f'"{word.text}"')
-                alternatives.append(f'"{word.text}"*')
-            if alternatives:
-                groups.append("(" + " OR ".join(alternatives) + ")")
-        return groups
-
-    def _fetch(self, groups: list[str], limit: int) -> list[Any]:
-        expression = " AND ".join(groups)
+    def _fetch(self, groups: list[ranking.Group], limit: int) -> list[Any]:
+        """The first ``limit`` records by id holding a term of every group (FTS5 order)."""
+        expression = " AND ".join(
+            "(" + " OR ".join(f'"{term.text}"' + ("*" if term.prefix else "") for term in group)
+            + ")"
+            for group in groups
+        )
         return self._query(
             f"SELECT {_COLUMNS}, a.sort_key, a.search "
             "FROM address_fts f JOIN address a ON a.id = f.rowid "
             "WHERE address_fts MATCH ? LIMIT ?",
             (expression, limit),
         )
-
-    def _candidates(self, query: scoring.Query, postcode_key: str | None) -> list[Any]:
-        groups = self._groups(query, postcode_key)
-        if not groups:
-            return []
-        rows = self._fetch(groups, _CANDIDATES)
-        if rows or len(groups) < 2:
-            return rows
-        found: list[Any] = []
-        for fewer in ranking.relaxed(groups, postcode_key):
-            found.extend(self._fetch(fewer, _CANDIDATES // 2))
-        return found
 
     def _ranked(
         self, query: scoring.Query, postcode_key: str | None, count: int, partial: bool = False
@@ -427,9 +361,11 @@ class Gazetteer:
                 return [Match(self.by_uprn(query.uprn), 1.0, "exact uprn")]
             except (NotFound, ValidationError):
                 query = scoring.Query(numbers=(str(query.uprn),))
+        rows = ranking.candidates(ranking.word_groups(query, postcode_key), postcode_key,
+                                  self._fetch)
         return ranking.best_matches(
-            self._candidates(query, postcode_key), query, count=count, partial=partial,
-            search_column=-1, sort_column=-2, to_address=_address,
+            rows, query, count=count, partial=partial, search_column=-1, sort_column=-2,
+            to_address=_address,
         )
 
     def search(self, text: str, limit: int = 10, postcode: str | None = None) -> list[Match]:
@@ -444,7 +380,7 @@ class Gazetteer:
             ValidationError: ``text`` is longer than :data:`MAX_QUERY_LENGTH`,
                 ``limit`` is out of range, or ``postcode`` is not a postcode.
         """
-        text = self._check_text(text)
+        text = ranking.check_text(text)
         key = ranking.search_limits(limit, postcode)
         query = self._parse(text, prefix=True)
         if query.is_empty and key is None:
@@ -461,7 +397,7 @@ class Gazetteer:
         Raises:
             ValidationError: ``text`` is not text or is too long.
         """
-        text = self._check_text(text)
+        text = ranking.check_text(text)
         limit = self.threshold if threshold is None else threshold
         query = self._parse(text, prefix=False)
         if query.is_empty:

@@ -75,6 +75,7 @@ __all__ = [
     "ADDRESSBASE_COLUMNS",
     "LLPG_COLUMNS",
     "STATUSES",
+    "CsvRecords",
     "LoadProgress",
     "LoadReport",
     "load",
@@ -985,6 +986,143 @@ def _rows(
             state["rows_filtered"] += 1
             continue
         yield line, values
+
+
+class CsvRecords:
+    """A gazetteer CSV's records, read and checked as :func:`load` reads them, for
+    any store (the PostgreSQL gazetteer loads through it).
+
+    Iterating gives ``(line, values)`` for each row that passes the checks and
+    the ``statuses`` and ``classifications`` filters: ``line`` is the row's
+    line number, ``values`` the :class:`~lgds_components.address.Address`
+    fields in attrs order. A malformed row raises its ValidationError
+    (``on_error="fail"``) or is counted and left out (``"skip"``); so is one
+    the store refuses, through :meth:`reject`.
+
+    >>> import pathlib, tempfile
+    >>> from lgds_components.address import sample
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = pathlib.Path(folder) / "few.csv"
+    ...     written = sample.write_csv(path, 3, seed=1)
+    ...     with CsvRecords(path) as records:
+    ...         print([line for line, values in records], records.rows_read)
+    [2, 3, 4] 3
+
+    Args: as :func:`load`.
+
+    Raises:
+        ValidationError: on entering, an unreadable file, a missing column, a
+            bad header or a bad argument; while iterating, a malformed row
+            (with ``on_error="fail"``).
+    """
+
+    def __init__(
+        self,
+        source_csv: str | os.PathLike[str],
+        *,
+        format: str = "addressbase",
+        mapping: Mapping[str, str | None] | None = None,
+        statuses: Iterable[str | int] = ("approved",),
+        classifications: Iterable[str] | None = None,
+        on_error: str = "fail",
+    ) -> None:
+        if on_error not in ("fail", "skip"):
+            raise ValidationError("on_error must be 'fail' or 'skip'", field="on_error")
+        self.path = Path(source_csv)
+        self.format = format
+        self.on_error = on_error
+        self.statuses = _normalise_statuses(
+            (statuses,) if isinstance(statuses, (str, int)) else statuses
+        )
+        self.classifications: tuple[str, ...] | None = None
+        if classifications is not None:
+            items = (classifications,) if isinstance(classifications, str) else classifications
+            self.classifications = tuple(str(item).strip().upper() for item in items)
+        self._mapping = mapping
+        self._stack = contextlib.ExitStack()
+        self._state: dict[str, Any] = {
+            "rows_read": 0, "rows_filtered": 0, "error_count": 0, "errors": []}
+        self._rows: Iterator[tuple[int, tuple[Any, ...]]] | None = None
+        self._counter: _CountingReader | None = None
+        self.bytes_total = 0
+
+    def __enter__(self) -> CsvRecords:
+        try:
+            text, self._counter, self.bytes_total = _open_text(self.path, self._stack)
+        except OSError as exc:
+            self._stack.close()
+            raise ValidationError(
+                f"cannot read {self.path}: {exc.strerror or exc}", field="source_csv"
+            ) from exc
+        try:
+            csv_reader = csv.reader(text)
+            try:
+                header = next(csv_reader)
+            except StopIteration:
+                raise MissingValue("the CSV is empty", field="header", line=1) from None
+            except csv.Error as exc:
+                raise InvalidFormat(f"unreadable CSV header: {exc}", field="header",
+                                    line=1) from exc
+            reader = _RowReader(header, self.format, self._mapping)
+        except BaseException:
+            self._stack.close()
+            raise
+        self._rows = _rows(reader, csv_reader, csv_reader, self.statuses,
+                           self.classifications, self.on_error, self._state)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stack.close()
+
+    def __iter__(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        if self._rows is None:
+            raise RuntimeError("use CsvRecords in a with statement")
+        return self._rows
+
+    def reject(self, error: ValidationError) -> None:
+        """Refuse a record the store cannot take: raise ``error`` with
+        ``on_error="fail"``, else count it and keep it for the report."""
+        if self.on_error == "fail":
+            raise error
+        _record(self._state, error)
+
+    @property
+    def bytes_read(self) -> int:
+        """Bytes read from the file so far (compressed bytes for ``.gz``)."""
+        return self._counter.count if self._counter is not None else 0
+
+    @property
+    def rows_read(self) -> int:
+        """Data rows read so far (blank lines not counted)."""
+        return int(self._state["rows_read"])
+
+    @property
+    def rows_filtered(self) -> int:
+        """Rows left out by the ``statuses`` or ``classifications`` filters."""
+        return int(self._state["rows_filtered"])
+
+    @property
+    def error_count(self) -> int:
+        """Rows refused so far, malformed or rejected."""
+        return int(self._state["error_count"])
+
+    @property
+    def errors(self) -> tuple[ValidationError, ...]:
+        """The first 1,000 refused rows' errors, in line order."""
+        return tuple(sorted(self._state["errors"], key=lambda error: error.line or 0))
+
+    def progress(self, phase: str, rows_loaded: int) -> LoadProgress:
+        """A :class:`LoadProgress` for this file at ``phase``."""
+        return LoadProgress(phase, self.rows_read, rows_loaded, self.bytes_read,
+                            self.bytes_total)
+
+    def report(self, rows_loaded: int, seconds: float) -> LoadReport:
+        """The :class:`LoadReport` of a load that stored ``rows_loaded`` of these rows."""
+        return LoadReport(
+            path=self.path, rows_read=self.rows_read, rows_loaded=rows_loaded,
+            rows_filtered=self.rows_filtered, errors=self.errors,
+            error_count=self.error_count, seconds=seconds,
+        )
 
 
 def _record(state: dict[str, Any], error: ValidationError) -> None:

@@ -2,7 +2,7 @@
 
 :class:`PostgresGazetteer` answers every
 :class:`~lgds_components.address.AddressLookup` question from a PostgreSQL
-database (13 or later, with the ``pg_trgm`` extension), so a service moves
+database (13 or later; no extension needed), so a service moves
 from the embedded file to a database server by changing one line::
 
     gazetteer = Gazetteer.open("council.sqlite")
@@ -22,9 +22,10 @@ does not import it.
   inserts, updates and deletes by UPRN in one transaction (see
   :mod:`lgds_components.address.changes`).
 - **Lookups** by postcode and UPRN use B-tree indexes.
-- **Search and matching** find candidates with a ``pg_trgm`` GIN index over
-  each record's normalised words, then rank them with
-  :mod:`lgds_components.address.scoring` exactly as the SQLite gazetteer
+- **Search and matching** find candidates with one GIN index over each
+  record's normalised words and their first one to three characters (the
+  words being typed), then rank them with
+  :mod:`lgds_components.address.ranking` exactly as the SQLite gazetteer
   does: the same candidates, the same scores, the same order.
 - **Pooling**: a psycopg_pool pool on the primary; give ``read_dsn`` to send
   reads to a replica through a second pool (loads and changes always go to
@@ -45,21 +46,12 @@ from typing import Any, Literal
 
 from lgds_components.address import _pg_schema, ranking, scoring
 from lgds_components.address.changes import Change, ChangeReport
-from lgds_components.address.gazetteer import (
-    _CANDIDATES,
-    _MAX_WORDS,
-    _PREFIX_INDEXED,
-    _PREFIX_TERMS,
-    DEFAULT_THRESHOLD,
-    MAX_QUERY_LENGTH,
-)
 from lgds_components.address.loader import LoadProgress, LoadReport
 from lgds_components.address.match import Match
 from lgds_components.address.model import Address, _unchecked
-from lgds_components.address.text import ABBREVIATIONS, NOISE_WORDS, STOP_WORDS
+from lgds_components.address.ranking import DEFAULT_THRESHOLD, Group, Term
 from lgds_components.errors import (
     ConfigurationError,
-    InvalidLength,
     LGDSError,
     NotFound,
     ProviderError,
@@ -141,20 +133,14 @@ def _connect(dsn: str, connect_kwargs: Mapping[str, Any] | None) -> Any:
         return psycopg.connect(dsn, **options)
 
 
-def _like(term: str, prefix: bool) -> str:
-    """A LIKE pattern matching ``term`` as a whole word (or a word start) of the body."""
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"% {escaped}%" if prefix else f"% {escaped} %"
-
-
-_WORDS = "string_to_array(btrim(a.body), ' ')"  # as _pg_schema.WORDS, on alias a
-# A scan of the loaded rows in id order is used when it should meet enough
-# matches within this many rows; past that the indexes are cheaper.
+_WORDS = _pg_schema.WORDS.replace("body", "a.body").replace("prefixes", "a.prefixes")
+# Reading the loaded rows in id order and checking each one costs about as much
+# as this many postings of the words index (measured on PostgreSQL 15). The
+# index's cost grows with the gazetteer (its lists get longer); reading until
+# ``limit`` rows match does not, when matches are plentiful.
+_POSTINGS_PER_ROW = 3
+# Up to this many rows may always be read that way.
 _SCAN_ROWS = 10_000
-# Whole words held by at most this share of records join the word-index
-# condition (the rarest group always does); commoner ones are checked per row.
-_DRIVER_SHARE = 0.1
-_ALTERNATIVES_SHARE = 0.02
 
 
 class _Statistics:
@@ -162,49 +148,33 @@ class _Statistics:
 
     __slots__ = ("docs", "ordered", "rows", "top")
 
-    def __init__(self, rows: int, ordered: int, top: int, docs: dict[tuple[str, bool], int]):
+    def __init__(self, rows: int, ordered: int, top: int, docs: dict[Term, int]):
         self.rows = rows
         self.ordered = ordered
         self.top = top
         self.docs = docs
 
 
-def _filter(group: list[tuple[str, bool]]) -> tuple[str, list[Any]]:
-    """A per-row check that a record holds one of ``group``'s terms (no index)."""
-    sql = " OR ".join("strpos(a.body, %s) > 0" for _ in group)
-    return f"({sql})", [f" {term}" if prefix else f" {term} " for term, prefix in group]
+def _token(term: Term) -> str:
+    """The index token for ``term``: the word, or for a prefix the word and ``*``."""
+    return f"{term.text}*" if term.prefix else term.text
 
 
-def _index_conditions(
-    groups: list[list[tuple[str, bool]]], sizes: list[int], total: int
-) -> list[tuple[str, list[Any]]]:
-    """Conditions for the rarest groups that the GIN indexes answer, and per-row
-    checks for the rest."""
-    rarest = min(range(len(groups)), key=sizes.__getitem__)
-    together: list[str] = []
-    out: list[tuple[str, list[Any]]] = []
-    for index, group in enumerate(groups):
-        whole = [term for term, prefix in group if not prefix]
-        partial = [term for term, prefix in group if prefix]
-        share = sizes[index] / total
-        indexed = index == rarest or (not partial and share <= (
-            _DRIVER_SHARE if len(whole) == 1 else _ALTERNATIVES_SHARE))
-        if not indexed:
-            out.append(_filter(group))
-        elif len(whole) == 1 and not partial:
-            together.append(whole[0])
-        else:
-            parts: list[str] = []
-            values: list[Any] = []
-            if whole:
-                parts.append(f"{_WORDS} && %s::text[]")
-                values.append(whole)
-            for term in partial:
-                parts.append("a.body LIKE %s")
-                values.append(_like(term, True))
-            out.append(("(" + " OR ".join(parts) + ")", values))
-    if together:
-        out.insert(0, (f"{_WORDS} @> %s::text[]", [together]))
+def _row_checks(groups: list[Group]) -> list[tuple[str, list[Any]]]:
+    """Per-row checks (no index) that a record holds a term of each group."""
+    out = []
+    for group in groups:
+        sql = " OR ".join("strpos(a.body, %s) > 0" for _ in group)
+        out.append((f"({sql})", [f" {t.text}" if t.prefix else f" {t.text} " for t in group]))
+    return out
+
+
+def _index_checks(groups: list[Group]) -> list[tuple[str, list[Any]]]:
+    """The same checks as conditions on the words index, answered in one GIN scan."""
+    single = [_token(group[0]) for group in groups if len(group) == 1]
+    out = [(f"{_WORDS} @> %s::text[]", [single])] if single else []
+    out.extend((f"{_WORDS} && %s::text[]", [[_token(term) for term in group]])
+               for group in groups if len(group) > 1)
     return out
 
 
@@ -212,7 +182,26 @@ def _address(row: tuple[Any, ...]) -> Address:
     return _unchecked(row[:24])
 
 
-Group = list[tuple[str, bool]]
+class _Vocabulary:
+    """The schema's ``address_term`` tables on one connection, as a
+    :class:`~lgds_components.address.ranking.Vocabulary`."""
+
+    __slots__ = ("_conn", "_gazetteer")
+
+    def __init__(self, gazetteer: PostgresGazetteer, conn: Any) -> None:
+        self._gazetteer = gazetteer
+        self._conn = conn
+
+    def starting(self, prefix: str, limit: int) -> list[str]:
+        found = self._conn.execute(self._gazetteer._sql_prefix_terms,
+                                   (prefix, prefix + "\x7f", limit))
+        return [term for (term,) in found]
+
+    def contains(self, word: str) -> bool:
+        return self._conn.execute(self._gazetteer._sql_term, (word,)).fetchone() is not None
+
+    def near(self, keys: list[str]) -> Iterable[tuple[str, int]]:
+        return self._conn.execute(self._gazetteer._sql_deletions, (keys,)).fetchall()
 
 
 class PostgresGazetteer:
@@ -383,12 +372,11 @@ class PostgresGazetteer:
     ) -> int:
         """Create the gazetteer schema, or bring it up to date; return its version.
 
-        Installs ``pg_trgm`` if it is missing (which needs the right to create
-        extensions). Safe to run at every deployment, from several processes.
+        Needs the right to create a schema (or the schema, already made).
+        Safe to run at every deployment, from several processes.
 
         Raises:
-            ConfigurationError: the schema was made by a newer lgds-components,
-                or ``pg_trgm`` is missing and cannot be installed.
+            ConfigurationError: the schema was made by a newer lgds-components.
             ProviderUnavailable: the server cannot be reached.
         """
         schema = _pg_schema.check_schema_name(schema)
@@ -429,7 +417,6 @@ class PostgresGazetteer:
                 a missing column or a bad argument.
             ProviderUnavailable: the server cannot be reached, or another load
                 or change of the same schema is running.
-            ConfigurationError: ``pg_trgm`` is missing and cannot be installed.
         """
         from lgds_components.address import _pg_load
 
@@ -606,88 +593,24 @@ class PostgresGazetteer:
 
     # -- search ---------------------------------------------------------------------------
 
-    @staticmethod
-    def _check_text(text: object) -> str:
-        if not isinstance(text, str):
-            raise ValidationError("Enter an address as text", field="text")
-        if len(text) > MAX_QUERY_LENGTH:
-            raise InvalidLength(
-                f"Address must be {MAX_QUERY_LENGTH} characters or fewer", field="text"
-            )
-        return text
-
-    def _corrections(self, conn: Any) -> Callable[[str, bool], dict[str, float]]:
-        """The stored terms a word may stand for (as the SQLite gazetteer works them out)."""
-
-        def corrections(word: str, prefix: bool) -> dict[str, float]:
-            terms: dict[str, float] = {}
-            if prefix:
-                found = conn.execute(
-                    self._sql_prefix_terms,
-                    (word, word + "\x7f", 1 if len(word) <= _PREFIX_INDEXED else _PREFIX_TERMS),
-                ).fetchall()
-                if len(word) <= _PREFIX_INDEXED and found:
-                    terms[word] = 1.0
-                else:
-                    terms.update((term, 1.0) for (term,) in found)
-                for long, short in ABBREVIATIONS.items():
-                    if len(word) >= 2 and long.startswith(word) and long != word:
-                        terms[short] = 1.0
-                if terms:
-                    return terms
-            elif conn.execute(self._sql_term, (word,)).fetchone() is not None:
-                return {word: 1.0}
-            if len(word) < 4 or not word.isalpha():
-                return terms
-            for long, short in ABBREVIATIONS.items():
-                if (len(long) >= 4 and long[0] == word[0] and abs(len(long) - len(word)) <= 1
-                        and scoring.damerau_levenshtein(word, long, 1) <= 1):
-                    terms[short] = 0.9
-            limit = 1 if len(word) < 8 else 2
-            keys = [word, *{word[:i] + word[i + 1:] for i in range(len(word))}]
-            scored = []
-            for term, docs in conn.execute(self._sql_deletions, (keys,)):
-                distance = scoring.damerau_levenshtein(word, term, limit)
-                if distance <= limit:
-                    scored.append((distance, -docs, term))
-            for distance, _, term in sorted(scored)[:4]:
-                terms[term] = 0.9 if distance == 1 else 0.8
-            return terms
-
-        return corrections
-
-    @staticmethod
-    def _groups(query: scoring.Query, postcode_key: str | None) -> list[Group]:
-        """What must be present, one group of alternatives (term, is_prefix) per thing."""
-        groups: list[Group] = []
-        if postcode_key:
-            groups.append([(postcode_key.lower(), False)])
-        elif query.postcode:
-            groups.append([(query.postcode, False)])
-        elif query.outward:
-            groups.append([(query.outward, False)])
-        for number in dict.fromkeys(query.numbers):
-            groups.append([(number, False)])
-        for word in query.words[:_MAX_WORDS]:
-            if word.text in STOP_WORDS or word.text in NOISE_WORDS:
-                continue
-            alternatives = [(term, False) for term in word.terms]
-            if word.prefix and word.text in word.terms and len(word.text) <= _PREFIX_INDEXED:
-                alternatives.remove((word.text, False))
-                alternatives.append((word.text, True))
-            if alternatives:
-                groups.append(alternatives)
-        return groups
+    def _parse(self, conn: Any, text: str, prefix: bool) -> scoring.Query:
+        vocabulary = _Vocabulary(self, conn)
+        return scoring.parse(
+            text, prefix=prefix,
+            corrections=lambda word, is_prefix: ranking.corrections(vocabulary, word, is_prefix),
+        )
 
     def _statistics(self, conn: Any, groups: list[Group]) -> _Statistics:
-        """Row counts, and how many records hold each term (or a word starting with it)."""
-        whole = sorted({term for group in groups for term, prefix in group if not prefix})
-        prefixes = sorted({term for group in groups for term, prefix in group if prefix})
+        """Row counts, and how many records hold each term (for a prefix, the sum over
+        the words it starts: an estimate, used only to plan)."""
+        terms = {term for group in groups for term in group}
+        whole = sorted(term.text for term in terms if not term.prefix)
+        prefixes = sorted(term.text for term in terms if term.prefix)
         rows, ordered, top, docs, prefix_docs = conn.execute(
             self._sql_statistics, (whole, prefixes)
         ).fetchone()
-        counts = {(term, False): int(value) for term, value in docs.items()}
-        counts.update(((term, True), int(value)) for term, value in prefix_docs.items())
+        counts = {Term(term): int(value) for term, value in docs.items()}
+        counts.update((Term(term, True), int(value)) for term, value in prefix_docs.items())
         return _Statistics(int(rows or 0), int(ordered or 0), int(top or 0), counts)
 
     def _fetch(
@@ -696,81 +619,79 @@ class PostgresGazetteer:
         """The first ``limit`` records, by id, holding a term of every group.
 
         As the SQLite gazetteer's full-text query: the same records, in the
-        same order. How they are found depends on how common the terms are
-        (the vocabulary's document counts say exactly):
+        same order. Loaded rows are stored in id order up to ``ordered_until``,
+        so a scan of them without ORDER BY meets them in id order and stops at
+        ``limit``; rows added by later changes (larger ids) are fetched after.
+        How they are found depends on how common the terms are:
 
-        - a term no record holds empties its group; an empty group, the answer;
-        - when matches are plentiful, the loaded rows are read in id order
-          until ``limit`` match (a bounded range of ids first);
-        - otherwise the word index (and, for a word being typed, the pg_trgm
-          index) finds the records holding the rarest terms, and the rest
-          are checked row by row.
-
-        Loaded rows are stored in id order up to ``ordered_until``, so a scan
-        without ORDER BY meets them in id order and stops at ``limit``;
-        rows added by later changes (larger ids) are fetched in order after them.
+        - a term no record holds leaves its group empty, and an empty group
+          empties the answer;
+        - when matches should be plentiful (the vocabulary's counts, taken as
+          independent, say so), or every group is common enough that the
+          index would be dear, the loaded rows are read in id order and
+          checked one by one, as far as should be needed (three times over)
+          but never further than what the index would cost;
+        - otherwise, and for whatever that scan did not find, the words index
+          answers every group at once (GIN intersects the terms' lists).
         """
         live: list[Group] = []
         sizes: list[int] = []
         for group in groups:
-            kept = [alternative for alternative in group if stats.docs.get(alternative, 0) > 0]
+            kept = [term for term in group if stats.docs.get(term, 0) > 0]
             if not kept:
                 return []
             live.append(kept)
-            sizes.append(sum(stats.docs[alternative] for alternative in kept))
+            sizes.append(sum(stats.docs[term] for term in kept))
         total = max(stats.rows, 1)
         expected = float(total)
         for size in sizes:
             expected *= min(1.0, size / total)
+        rarest = min(sizes)
+        budget = max(_SCAN_ROWS, rarest // _POSTINGS_PER_ROW)
+        bound = 0
+        if expected >= limit and limit * total / expected <= budget:
+            bound = int(limit * total / expected) * 3 + limit
+        elif rarest > _SCAN_ROWS * _POSTINGS_PER_ROW:
+            bound = budget
+        bound = min(bound, budget, stats.ordered)
         rows: list[Any] = []
         start = 0
-        if expected >= limit and stats.ordered:
-            to_read = limit * total / expected
-            if to_read <= _SCAN_ROWS:
-                bound = min(stats.ordered, int(to_read * 3) + limit)
-                rows = self._run(conn, [_filter(group) for group in live], 0, bound, limit)
-                if len(rows) >= limit:
-                    return rows
-                start = bound
+        if bound:
+            rows = self._run(conn, _row_checks(live), 0, bound, limit, indexed_ids=True)
+            if len(rows) >= limit:
+                return rows
+            start = bound
+        checks = _index_checks(live)
         if start < stats.ordered:
-            conditions = _index_conditions(live, sizes, total)
             upper = stats.ordered if stats.top > stats.ordered else None
-            rows += self._run(conn, conditions, start, upper, limit - len(rows))
+            rows += self._run(conn, checks, start, upper, limit - len(rows))
         if len(rows) < limit and stats.top > stats.ordered:
-            rows += self._run(conn, [_filter(group) for group in live], stats.ordered, None,
-                              limit - len(rows), ordered=True)
-        rows.sort(key=lambda row: row[-1])
+            rows += self._run(conn, checks, stats.ordered, None, limit - len(rows), ordered=True)
         return rows
 
     def _run(
         self, conn: Any, conditions: list[tuple[str, list[Any]]], after: int,
-        upto: int | None, limit: int, *, ordered: bool = False,
+        upto: int | None, limit: int, *, ordered: bool = False, indexed_ids: bool = False,
     ) -> list[Any]:
+        """Records meeting ``conditions`` with ``after < id <= upto``, at most ``limit``.
+
+        With ``indexed_ids`` the id range is read through the primary key in id
+        order; otherwise (``id + 0``) the range only filters, so the words
+        index is used for the conditions.
+        """
         parts = [sql for sql, _ in conditions]
         params: list[Any] = [value for _, values in conditions for value in values]
+        column = "a.id" if indexed_ids else "a.id + 0"
         if after:
-            parts.append("a.id > %s")
+            parts.append(f"{column} > %s")
             params.append(after)
         if upto is not None:
-            parts.append("a.id <= %s")
+            parts.append(f"{column} <= %s")
             params.append(upto)
         order = " ORDER BY a.id" if ordered else ""
         return conn.execute(
             f"{self._sql_candidates}{' AND '.join(parts)}{order} LIMIT %s", (*params, limit)
         ).fetchall()
-
-    def _candidates(self, conn: Any, query: scoring.Query, postcode_key: str | None) -> list[Any]:
-        groups = self._groups(query, postcode_key)
-        if not groups:
-            return []
-        stats = self._statistics(conn, groups)
-        rows = self._fetch(conn, groups, _CANDIDATES, stats)
-        if rows or len(groups) < 2:
-            return rows
-        found: list[Any] = []
-        for fewer in ranking.relaxed(groups, postcode_key):
-            found.extend(self._fetch(conn, fewer, _CANDIDATES // 2, stats))
-        return found
 
     def _ranked(
         self, conn: Any, query: scoring.Query, postcode_key: str | None, count: int,
@@ -784,9 +705,13 @@ class PostgresGazetteer:
                 return [Match(found_uprn, 1.0, "exact uprn")]
             except (NotFound, ValidationError):
                 query = scoring.Query(numbers=(str(query.uprn),))
+        groups = ranking.word_groups(query, postcode_key)
+        stats = self._statistics(conn, groups) if groups else None
+        rows = ranking.candidates(groups, postcode_key,
+                                  lambda wanted, limit: self._fetch(conn, wanted, limit, stats))
         return ranking.best_matches(
-            self._candidates(conn, query, postcode_key), query, count=count, partial=partial,
-            search_column=-2, sort_column=-3, to_address=_address,
+            rows, query, count=count, partial=partial, search_column=-2, sort_column=-3,
+            to_address=_address,
         )
 
     def search(self, text: str, limit: int = 10, postcode: str | None = None) -> list[Match]:
@@ -798,13 +723,14 @@ class PostgresGazetteer:
             postcode: only addresses at this postcode.
 
         Raises:
-            ValidationError: ``text`` is longer than :data:`MAX_QUERY_LENGTH`,
+            ValidationError: ``text`` is longer than
+                :data:`~lgds_components.address.ranking.MAX_QUERY_LENGTH`,
                 ``limit`` is out of range, or ``postcode`` is not a postcode.
         """
-        text = self._check_text(text)
+        text = ranking.check_text(text)
         key = ranking.search_limits(limit, postcode)
         with self._reading() as conn:
-            query = scoring.parse(text, prefix=True, corrections=self._corrections(conn))
+            query = self._parse(conn, text, prefix=True)
             if query.is_empty and key is None:
                 return []
             return self._ranked(conn, query, key, limit, partial=True)
@@ -818,10 +744,10 @@ class PostgresGazetteer:
         Raises:
             ValidationError: ``text`` is not text or is too long.
         """
-        text = self._check_text(text)
+        text = ranking.check_text(text)
         limit = self.threshold if threshold is None else threshold
         with self._reading() as conn:
-            query = scoring.parse(text, prefix=False, corrections=self._corrections(conn))
+            query = self._parse(conn, text, prefix=False)
             if query.is_empty:
                 return None
             ranked = self._ranked(conn, query, None, 2)

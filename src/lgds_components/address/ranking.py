@@ -1,32 +1,206 @@
 """The store-independent steps of search and matching, shared by every gazetteer.
 
-The SQLite and PostgreSQL gazetteers fetch candidates differently but must
-rank them alike; these functions are that common part.
+The SQLite and PostgreSQL gazetteers keep their words differently but must
+give the same answers, so everything but the storage lives here:
+
+1. :func:`check_text` refuses what is not text or is too long;
+2. :func:`scoring.parse <lgds_components.address.scoring.parse>` splits the
+   text, asking :func:`corrections` which stored terms each word may stand for
+   (itself, an abbreviation's long form, a typo fix), through the store's
+   :class:`Vocabulary`;
+3. :func:`word_groups` says what a candidate must hold: one group of
+   alternative terms per postcode, number and word;
+4. :func:`candidates` asks the store for the first :data:`CANDIDATES` records
+   (in load order) holding a term of every group, and retries without each
+   word in turn when none does;
+5. :func:`best_matches` scores them, and :func:`confident` decides whether
+   ``match`` may answer.
+
+A new store implements :class:`Vocabulary` and the fetch of step 4; the
+conformance suite in :mod:`lgds_components.testing.address` checks the rest.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from lgds_components.address import scoring
 from lgds_components.address.match import Match
 from lgds_components.address.model import Address
-from lgds_components.errors import ValidationError
+from lgds_components.address.text import ABBREVIATIONS, NOISE_WORDS, STOP_WORDS
+from lgds_components.errors import InvalidLength, ValidationError
 
-__all__ = ["MARGIN", "best_matches", "confident", "match_each", "relaxed", "search_limits"]
+__all__ = [
+    "CANDIDATES",
+    "DEFAULT_THRESHOLD",
+    "MARGIN",
+    "MAX_QUERY_LENGTH",
+    "MAX_WORDS",
+    "PREFIX_INDEXED",
+    "PREFIX_TERMS",
+    "Group",
+    "Term",
+    "Vocabulary",
+    "best_matches",
+    "candidates",
+    "check_text",
+    "confident",
+    "corrections",
+    "match_each",
+    "relaxed",
+    "search_limits",
+    "word_groups",
+]
 
+DEFAULT_THRESHOLD = 0.8
+"""Confidence below which ``match`` answers ``None``."""
+MAX_QUERY_LENGTH = 300
+"""Longest text ``search`` and ``match`` accept."""
 MARGIN = 0.05
 """``match`` refuses when the runner-up scores within this of the best."""
+CANDIDATES = 300
+"""Records fetched from the index for scoring (half as many on each relaxed retry)."""
+MAX_WORDS = 12
+"""Words of a query that must be present; later ones only count in the score."""
+PREFIX_INDEXED = 3
+"""A word being typed up to this long is looked up as a prefix in the index itself;
+a longer one is expanded to the :data:`PREFIX_TERMS` commonest words it starts."""
+PREFIX_TERMS = 16
 
 
-def relaxed(groups: Sequence[str], postcode_key: str | None) -> Iterator[list[str]]:
+class Term(NamedTuple):
+    """One term a candidate may hold: a stored word, or (``prefix``) the start of one."""
+
+    text: str
+    prefix: bool = False
+
+
+Group = list[Term]
+"""Alternative terms, of which a candidate must hold at least one."""
+
+
+class Vocabulary(Protocol):
+    """A store's words with the number of records holding each (what corrections need)."""
+
+    def starting(self, prefix: str, limit: int) -> list[str]:
+        """Up to ``limit`` stored words starting with ``prefix``, the commonest first
+        (ties in alphabetical order, so every store picks the same)."""
+        ...
+
+    def contains(self, word: str) -> bool:
+        """Whether any record holds ``word``."""
+        ...
+
+    def near(self, keys: list[str]) -> Iterable[tuple[str, int]]:
+        """``(word, records)`` for the stored words of four or more letters that are
+        one of ``keys`` or become one when a letter is deleted."""
+        ...
+
+
+def check_text(text: object) -> str:
+    """Return ``text`` if it can be searched for.
+
+    Raises:
+        ValidationError: not a string, or longer than :data:`MAX_QUERY_LENGTH`.
+    """
+    if not isinstance(text, str):
+        raise ValidationError("Enter an address as text", field="text")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise InvalidLength(
+            f"Address must be {MAX_QUERY_LENGTH} characters or fewer", field="text"
+        )
+    return text
+
+
+def corrections(vocabulary: Vocabulary, word: str, prefix: bool) -> dict[str, float]:
+    """The stored terms ``word`` may stand for, each with a confidence: itself, the
+    short forms of abbreviations it spells or starts, and typo fixes (one edit, or
+    two for words of eight letters or more; the four closest, commonest first)."""
+    terms: dict[str, float] = {}
+    if prefix:
+        indexed = len(word) <= PREFIX_INDEXED
+        found = vocabulary.starting(word, 1 if indexed else PREFIX_TERMS)
+        if indexed and found:
+            terms[word] = 1.0
+        else:
+            terms.update((term, 1.0) for term in found)
+        for long, short in ABBREVIATIONS.items():
+            if len(word) >= 2 and long.startswith(word) and long != word:
+                terms[short] = 1.0
+        if terms:
+            return terms
+    elif vocabulary.contains(word):
+        return {word: 1.0}
+    if len(word) < 4 or not word.isalpha():
+        return terms
+    for long, short in ABBREVIATIONS.items():
+        if (len(long) >= 4 and long[0] == word[0] and abs(len(long) - len(word)) <= 1
+                and scoring.damerau_levenshtein(word, long, 1) <= 1):
+            terms[short] = 0.9
+    limit = 1 if len(word) < 8 else 2
+    keys = [word, *sorted({word[:i] + word[i + 1 :] for i in range(len(word))})]
+    scored = []
+    for term, docs in vocabulary.near(keys):
+        distance = scoring.damerau_levenshtein(word, term, limit)
+        if distance <= limit:
+            scored.append((distance, -docs, term))
+    for distance, _, term in sorted(scored)[:4]:
+        terms[term] = 0.9 if distance == 1 else 0.8
+    return terms
+
+
+def word_groups(query: scoring.Query, postcode_key: str | None) -> list[Group]:
+    """What a candidate must hold, one group of alternatives per postcode, number and word.
+
+    A word being typed that is :data:`PREFIX_INDEXED` characters or fewer is a
+    prefix term; stop words and noise words are left to the score.
+    """
+    groups: list[Group] = []
+    if postcode_key:
+        groups.append([Term(postcode_key.lower())])
+    elif query.postcode:
+        groups.append([Term(query.postcode)])
+    elif query.outward:
+        groups.append([Term(query.outward)])
+    for number in dict.fromkeys(query.numbers):
+        groups.append([Term(number)])
+    for word in query.words[:MAX_WORDS]:
+        if word.text in STOP_WORDS or word.text in NOISE_WORDS:
+            continue
+        alternatives = [Term(term) for term in word.terms]
+        if word.prefix and word.text in word.terms and len(word.text) <= PREFIX_INDEXED:
+            alternatives.remove(Term(word.text))
+            alternatives.append(Term(word.text, prefix=True))
+        if alternatives:
+            groups.append(alternatives)
+    return groups
+
+
+def relaxed(groups: Sequence[Group], postcode_key: str | None) -> Iterator[list[Group]]:
     """The word groups again without each word in turn (never the postcode), for a retry
     when nothing holds every word: a county, a misspelt town, a word the gazetteer lacks."""
     for skip in range(1 if postcode_key else 0, min(len(groups), 8)):
         fewer = [*groups[:skip], *groups[skip + 1 :]]
         if fewer:
             yield fewer
+
+
+def candidates(
+    groups: list[Group], postcode_key: str | None,
+    fetch: Callable[[list[Group], int], list[Any]],
+) -> list[Any]:
+    """``fetch(groups, limit)``: the first ``limit`` records in load order holding a
+    term of every group; when there are none, the relaxed retries' records."""
+    if not groups:
+        return []
+    rows = fetch(groups, CANDIDATES)
+    if rows or len(groups) < 2:
+        return rows
+    found: list[Any] = []
+    for fewer in relaxed(groups, postcode_key):
+        found.extend(fetch(fewer, CANDIDATES // 2))
+    return found
 
 
 def best_matches(

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -87,8 +88,13 @@ def _run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[st
 
 
 @contextmanager
-def temporary_server(*, database: str = "lgds_test") -> Iterator[str]:
+def temporary_server(
+    *, database: str = "lgds_test", settings: Mapping[str, str] | None = None
+) -> Iterator[str]:
     """Start a PostgreSQL server for the ``with`` block; yield its connection string.
+
+    ``settings`` are extra server settings (``{"shared_buffers": "4GB"}``); the
+    server always runs without fsync, for speed, so it is for tests only.
 
     Raises:
         PostgresUnavailable: no binaries, or the server would not start.
@@ -108,6 +114,10 @@ def temporary_server(*, database: str = "lgds_test") -> Iterator[str]:
               "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
         options = (f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
                    "-c synchronous_commit=off -c full_page_writes=off")
+        for name, value in (settings or {}).items():
+            if not re.fullmatch(r"[a-z_]+", name) or not re.fullmatch(r"[\w.]+", value):
+                raise ValueError(f"not a plain server setting: {name}={value}")
+            options += f" -c {name}={value}"
         _run([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l",
               str(root / "server.log"), "-w", "-t", "60", "start"])
         try:
