@@ -667,6 +667,7 @@ class PostgresGazetteer:
             rows += self._run(conn, checks, start, upper, limit - len(rows))
         if len(rows) < limit and stats.top > stats.ordered:
             rows += self._run(conn, checks, stats.ordered, None, limit - len(rows), ordered=True)
+        rows.sort(key=lambda row: row[-1])
         return rows
 
     def _run(

@@ -38,6 +38,7 @@ from typing import IO
 
 from lgds_components.address.loader import ADDRESSBASE_COLUMNS
 from lgds_components.address.model import format_numbers
+from lgds_components.identifiers import postcode as postcodes
 
 __all__ = ["generate", "write_csv"]
 
@@ -108,6 +109,7 @@ _SPARE_AREAS = [
     for first in "ABCDEFGHJKLMNOPRSTUWYZ"
     for second in "ABCDEFGHKLMNOPQRSTUVWXY"
     if first + second not in {*_ENGLISH_AREAS, *_WELSH_AREAS}
+    and postcodes.is_valid(f"{first}{second}1 1AA")  # not BF (BFPO) or GX (Gibraltar)
 ]
 """Made-up postcode areas (valid letters) for towns once the usual areas' districts run out."""
 
