@@ -331,13 +331,6 @@ class Gazetteer:
 
     # -- search --------------------------------------------------------------------
 
-    def _parse(self, text: str, prefix: bool) -> scoring.Query:
-        vocabulary = _Vocabulary(self._query)
-        return scoring.parse(
-            text, prefix=prefix,
-            corrections=lambda word, is_prefix: ranking.corrections(vocabulary, word, is_prefix),
-        )
-
     def _fetch(self, groups: list[ranking.Group], limit: int) -> list[Any]:
         """The first ``limit`` records by id holding a term of every group (FTS5 order)."""
         expression = " AND ".join(
@@ -382,7 +375,7 @@ class Gazetteer:
         """
         text = ranking.check_text(text)
         key = ranking.search_limits(limit, postcode)
-        query = self._parse(text, prefix=True)
+        query = ranking.parse(text, _Vocabulary(self._query), prefix=True)
         if query.is_empty and key is None:
             return []
         return self._ranked(query, key, limit, partial=True)
@@ -399,7 +392,7 @@ class Gazetteer:
         """
         text = ranking.check_text(text)
         limit = self.threshold if threshold is None else threshold
-        query = self._parse(text, prefix=False)
+        query = ranking.parse(text, _Vocabulary(self._query), prefix=False)
         if query.is_empty:
             return None
         return ranking.confident(self._ranked(query, None, 2), limit)

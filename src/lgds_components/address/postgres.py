@@ -593,13 +593,6 @@ class PostgresGazetteer:
 
     # -- search ---------------------------------------------------------------------------
 
-    def _parse(self, conn: Any, text: str, prefix: bool) -> scoring.Query:
-        vocabulary = _Vocabulary(self, conn)
-        return scoring.parse(
-            text, prefix=prefix,
-            corrections=lambda word, is_prefix: ranking.corrections(vocabulary, word, is_prefix),
-        )
-
     def _statistics(self, conn: Any, groups: list[Group]) -> _Statistics:
         """Row counts, and how many records hold each term (for a prefix, the sum over
         the words it starts: an estimate, used only to plan)."""
@@ -731,7 +724,7 @@ class PostgresGazetteer:
         text = ranking.check_text(text)
         key = ranking.search_limits(limit, postcode)
         with self._reading() as conn:
-            query = self._parse(conn, text, prefix=True)
+            query = ranking.parse(text, _Vocabulary(self, conn), prefix=True)
             if query.is_empty and key is None:
                 return []
             return self._ranked(conn, query, key, limit, partial=True)
@@ -748,7 +741,7 @@ class PostgresGazetteer:
         text = ranking.check_text(text)
         limit = self.threshold if threshold is None else threshold
         with self._reading() as conn:
-            query = self._parse(conn, text, prefix=False)
+            query = ranking.parse(text, _Vocabulary(self, conn), prefix=False)
             if query.is_empty:
                 return None
             ranked = self._ranked(conn, query, None, 2)

@@ -4,10 +4,9 @@ The SQLite and PostgreSQL gazetteers keep their words differently but must
 give the same answers, so everything but the storage lives here:
 
 1. :func:`check_text` refuses what is not text or is too long;
-2. :func:`scoring.parse <lgds_components.address.scoring.parse>` splits the
-   text, asking :func:`corrections` which stored terms each word may stand for
-   (itself, an abbreviation's long form, a typo fix), through the store's
-   :class:`Vocabulary`;
+2. :func:`parse` splits the text, asking :func:`corrections` which stored
+   terms each word may stand for (itself, an abbreviation's long form, a typo
+   fix), through the store's :class:`Vocabulary`;
 3. :func:`word_groups` says what a candidate must hold: one group of
    alternative terms per postcode, number and word;
 4. :func:`candidates` asks the store for the first :data:`CANDIDATES` records
@@ -48,6 +47,7 @@ __all__ = [
     "confident",
     "corrections",
     "match_each",
+    "parse",
     "relaxed",
     "search_limits",
     "word_groups",
@@ -148,6 +148,15 @@ def corrections(vocabulary: Vocabulary, word: str, prefix: bool) -> dict[str, fl
     for distance, _, term in sorted(scored)[:4]:
         terms[term] = 0.9 if distance == 1 else 0.8
     return terms
+
+
+def parse(text: str, vocabulary: Vocabulary, *, prefix: bool) -> scoring.Query:
+    """:func:`scoring.parse <lgds_components.address.scoring.parse>` with
+    :func:`corrections` from ``vocabulary``."""
+    return scoring.parse(
+        text, prefix=prefix,
+        corrections=lambda word, is_prefix: corrections(vocabulary, word, is_prefix),
+    )
 
 
 def word_groups(query: scoring.Query, postcode_key: str | None) -> list[Group]:
