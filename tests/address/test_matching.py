@@ -68,3 +68,31 @@ def test_damerau_levenshtein() -> None:
     assert damerau_levenshtein("stret", "street") == 1
     assert damerau_levenshtein("sterr", "street", limit=3) == 3
     assert damerau_levenshtein("", "abc", limit=5) == 3
+
+
+_SCORE_IN_A_FRESH_PROCESS = """
+from lgds_components.address import Address
+from lgds_components.address.scoring import features, parse, score
+home = Address(uprn=1, pao_text="Barn", pao_start_number=18, street="Elder Street",
+               locality="North Ludbury", town="New Belbury", postcode="TA1 1AA")
+query = parse("18 north street, north ludbury, new b", prefix=True,
+              corrections=lambda word, prefix: {word: 1.0})
+print(score(query, features(home), partial=True))
+"""
+
+
+def test_scores_do_not_depend_on_string_hashing() -> None:
+    """A prefix ("b") that starts two stored words (Barn, Belbury) is matched to the
+    same one in every process: sets iterate in hash order, which differs per process."""
+    import os
+    import subprocess
+    import sys
+
+    seen = set()
+    for seed in range(6):
+        done = subprocess.run(
+            [sys.executable, "-c", _SCORE_IN_A_FRESH_PROCESS], capture_output=True, text=True,
+            check=True, env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        )
+        seen.add(done.stdout.strip())
+    assert len(seen) == 1, seen

@@ -359,6 +359,13 @@ def _number_match(typed: str, numbers: tuple[str, ...], is_range: bool) -> float
     return 0.0
 
 
+def _unmatched_first(words: tuple[str, ...], matched: set[str]) -> tuple[str, ...]:
+    """``words`` with those no typed word has matched yet first, each part in order."""
+    if not matched:
+        return words
+    return (*(w for w in words if w not in matched), *(w for w in words if w in matched))
+
+
 def _coverage(street: tuple[str, ...], matched: set[str]) -> float:
     """Share of the street's words typed; a final street-type word counts for less."""
     total = have = 0.0
@@ -408,15 +415,18 @@ def score(query: Query, found: Features, *, partial: bool = False) -> tuple[floa
     places = set(found.town) | set(found.locality)
     sao_words = set(found.sao_words)
     pao_words = set(found.pao_words)
-    others = sao_words | pao_words | set(found.organisation)
+    # in address order, so that of equally good words the first is taken
+    # whatever the process's string hashing (sets iterate in hash order)
+    elsewhere = tuple(dict.fromkeys((*found.sao_words, *found.pao_words, *found.organisation,
+                                     *found.locality, *found.town)))
     matched: set[str] = set()
     place_matched = street_typo = False
     unexplained = 0
     for word in query.words:
-        weight, term = word.weight(street)
+        weight, term = word.weight(_unmatched_first(found.street, matched))
         where = "street"
         if weight < 1.0:
-            other_weight, other_term = word.weight(others | places)
+            other_weight, other_term = word.weight(_unmatched_first(elsewhere, matched))
             if other_weight > weight:
                 weight, term = other_weight, other_term
                 where = "place" if term in places else "other"
