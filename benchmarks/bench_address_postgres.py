@@ -150,14 +150,16 @@ for item in rotated[:50]:
 samples = []
 answers = {}
 clock = time.perf_counter
+slowest = {}
 for item in rotated:
     start = clock()
     found = call(item)
     samples.append(clock() - start)
+    slowest[item] = max(slowest.get(item, 0.0), samples[-1])
     if verb == "search":
         answers[item] = [[m.uprn, m.score] for m in found]
 store.close()
-print(json.dumps({"samples": samples, "answers": answers}))
+print(json.dumps({"samples": samples, "answers": answers, "slowest": slowest}))
 """
 
 
@@ -243,6 +245,7 @@ def _concurrent(kind: str, verb: str, inputs: list[str]) -> tuple[list[float], d
     ]
     samples: list[float] = []
     answers: dict[str, Any] = {}
+    slowest: dict[str, float] = {}
     for process in processes:
         out, err = process.communicate(payload)
         if process.returncode:
@@ -250,6 +253,11 @@ def _concurrent(kind: str, verb: str, inputs: list[str]) -> tuple[list[float], d
         result = json.loads(out.strip().splitlines()[-1])
         samples += result["samples"]
         answers.update(result["answers"])
+        for item, seconds in result["slowest"].items():
+            slowest[item] = max(slowest.get(item, 0.0), seconds)
+    worst = sorted(slowest.items(), key=lambda pair: -pair[1])[:5]
+    print(f"  slowest {kind} {verb}: " + ", ".join(f"{item!r} {seconds * 1e3:.0f} ms"
+                                                  for item, seconds in worst), file=sys.stderr)
     return samples, answers
 
 

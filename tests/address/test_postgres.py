@@ -464,6 +464,7 @@ def test_duplicates_and_bad_rows_as_sqlite_reports_them(database: str, tmp_path:
         [e.line for e in lite.errors] + [len(rows)])
     with PostgresGazetteer.connect(database, schema="dups", pool_size=1) as gazetteer:
         assert [a.uprn for a in gazetteer.by_postcode("EX4 1AA")].count(1020) == 1
+    assert_prefix_counts_match_the_rows(database, "dups")
 
 
 def test_load_options_as_sqlite(database: str, tmp_path: Path) -> None:
@@ -583,14 +584,32 @@ def test_changes_from_code(changed: PostgresGazetteer) -> None:
         assert caught.value.line == 1
 
 
+def assert_prefix_counts_match_the_rows(database: str, schema: str) -> None:
+    """address_prefix holds, for each prefix token, the number of records holding it."""
+    stored = sql(database, f"SELECT token, docs FROM {schema}.address_prefix ORDER BY token")
+    counted = sql(database, f"SELECT token, count(*)::integer FROM {schema}.address, "
+                            "unnest(string_to_array(btrim(prefixes), ' ')) AS token "
+                            "GROUP BY token ORDER BY token")
+    assert stored == counted and stored
+
+
 def test_deleting_a_street_removes_its_words(changed: PostgresGazetteer, database: str) -> None:
     schema = changed.schema
     assert sql(database, f"SELECT docs FROM {schema}.address_term WHERE term = 'michaels'")
+    assert sql(database, f"SELECT docs FROM {schema}.address_prefix WHERE token = 'mic*'")
     changed.apply_changes([("delete", 1030)])
     assert not sql(database, f"SELECT 1 FROM {schema}.address_term WHERE term = 'michaels'")
     assert not sql(database,
                    f"SELECT 1 FROM {schema}.address_term_delete WHERE term = 'michaels'")
+    assert not sql(database, f"SELECT docs FROM {schema}.address_prefix WHERE token = 'mic*'")
     assert all(m.uprn != 1030 for m in changed.search("st michaels road"))
+    assert all(m.uprn != 1030 for m in changed.search("mic"))
+    new = Address(uprn=4005, pao_start_number=99, street="Micklegate", town="Kelmouth",
+                  postcode="EX4 1AB", classification="RD04")
+    changed.apply_changes([Change.insert(new), Change.update(new.evolve(pao_start_number=98))])
+    assert_prefix_counts_match_the_rows(database, schema)
+    assert [m.uprn for m in changed.search("98 mic")][:1] == [4005]
+    assert changed.search("99 mic")[0].score < changed.search("98 mic")[0].score
 
 
 def test_read_changes_reads_lazily_with_lines(tmp_path: Path) -> None:

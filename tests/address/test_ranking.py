@@ -24,8 +24,9 @@ class DictVocabulary:
                        if word.startswith(prefix))
         return [word for _, word in found[:limit]]
 
-    def contains(self, word: str) -> bool:
-        return word in self.docs
+    def contains(self, word: str, prefix: bool = False) -> bool:
+        return any(stored.startswith(word) for stored in self.docs) if prefix \
+            else word in self.docs
 
     def near(self, keys: list[str]) -> Iterable[tuple[str, int]]:
         wanted = set(keys)

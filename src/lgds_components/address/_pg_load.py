@@ -146,6 +146,7 @@ def load(
     started = time.perf_counter()
     s = schema_sql.check_schema_name(schema)
     loaded = 0
+    prefix_counts = Counter[str]()
     with loader.CsvRecords(source_csv, format=format, mapping=mapping, statuses=statuses,
                            classifications=classifications, on_error=on_error) as records:
 
@@ -172,12 +173,17 @@ def load(
                                                      field=bad, line=line))
                         continue
                     loaded += 1
-                    copy.write_row(_row(loaded, line, values, _unchecked(values)))
+                    row = _row(loaded, line, values, _unchecked(values))
+                    prefix_counts.update(row[2].split())
+                    copy.write_row(row)
                     if loaded % _REPORT_EVERY == 0:
                         report("reading")
             report("indexing")
             indexes = schema_sql.index_statements(s, "_new")
-            loaded -= _check_duplicates(conn, s, indexes[0], records)
+            for (prefixes,) in _drop_duplicates(conn, s, indexes[0], records):
+                prefix_counts.subtract(prefixes.split())
+                loaded -= 1
+            _copy_counts(conn, f"{s}.address_prefix_new", prefix_counts)
             conn.execute(f"ANALYZE {s}.address_new")
             for statement in indexes[1:]:
                 conn.execute(statement)
@@ -216,15 +222,17 @@ def load(
     return records.report(loaded, time.perf_counter() - started)
 
 
-def _check_duplicates(conn: Any, s: str, unique_index: str, records: loader.CsvRecords) -> int:
+def _drop_duplicates(
+    conn: Any, s: str, unique_index: str, records: loader.CsvRecords
+) -> list[tuple[str]]:
     """Build the unique approved-record index; on duplicates fail, or drop all but the
-    first of each (``on_error="skip"``). Returns how many rows were dropped."""
+    first of each (``on_error="skip"``). Returns the dropped rows' prefix tokens."""
     import psycopg
 
     try:
         with conn.transaction():
             conn.execute(unique_index)
-        return 0
+        return []
     except psycopg.errors.UniqueViolation:
         pass
     duplicates = conn.execute(
@@ -235,10 +243,17 @@ def _check_duplicates(conn: Any, s: str, unique_index: str, records: loader.CsvR
     message = "duplicate approved record for this UPRN and language"
     for _, line in duplicates:
         records.reject(InvalidFormat(message, field="uprn", line=line))
-    conn.execute(f"DELETE FROM {s}.address_new WHERE id = ANY(%s)",
-                 ([identifier for identifier, _ in duplicates],))
+    dropped = conn.execute(f"DELETE FROM {s}.address_new WHERE id = ANY(%s) RETURNING prefixes",
+                           ([identifier for identifier, _ in duplicates],)).fetchall()
     conn.execute(unique_index)
-    return len(duplicates)
+    return dropped
+
+
+def _copy_counts(conn: Any, table: str, counts: Counter[str]) -> None:
+    with conn.cursor() as cursor, cursor.copy(f"COPY {table} (token, docs) FROM STDIN") as copy:
+        for token, docs in sorted(counts.items()):
+            if docs > 0:
+                copy.write_row((token, docs))
 
 
 # -- change-only updates -----------------------------------------------------------
@@ -354,14 +369,18 @@ def apply_changes(
             plan.add(change, change.address is not None and _keeps(meta, change.address))
         before = _preferred_count(conn, s, touched)
         removed = Counter[str]()
+        removed_prefixes = Counter[str]()
         if plan.delete_ids:
-            for (body,) in conn.execute(
-                f"DELETE FROM {s}.address WHERE id = ANY(%s) RETURNING body", (plan.delete_ids,)
+            for body, prefixes in conn.execute(
+                f"DELETE FROM {s}.address WHERE id = ANY(%s) RETURNING body, prefixes",
+                (plan.delete_ids,),
             ):
                 removed.update(body.split())
+                removed_prefixes.update(prefixes.split())
             conn.execute(f"DELETE FROM {s}.address_secondary WHERE id = ANY(%s)",
                          (plan.delete_ids,))
         added = Counter[str]()
+        added_prefixes = Counter[str]()
         new_rows = sorted((item for rows in plan.new.values() for item in rows),
                           key=lambda item: item[0])
         if new_rows:
@@ -373,6 +392,7 @@ def apply_changes(
                 for offset, (line, address) in enumerate(new_rows, start=1):
                     row = _row(top + offset, line or None, _values(address), address)
                     added.update(row[1].split())
+                    added_prefixes.update(row[2].split())
                     copy.write_row(row)
         conn.execute(
             f"DELETE FROM {s}.address_secondary WHERE id IN "
@@ -380,6 +400,7 @@ def apply_changes(
         )
         _secondary(conn, s, "", touched)
         _update_vocabulary(conn, s, added, removed)
+        _update_prefixes(conn, s, added_prefixes, removed_prefixes)
         after = _preferred_count(conn, s, touched)
         updates = {
             "addresses": str(int(meta.get("addresses", "0")) + after - before),
@@ -407,6 +428,22 @@ def _preferred_count(conn: Any, s: str, uprns: list[int]) -> int:
         return 0
     return int(conn.execute(f"SELECT count(DISTINCT uprn) FROM {s}.address WHERE uprn = ANY(%s)",
                             (uprns,)).fetchone()[0])
+
+
+def _update_prefixes(conn: Any, s: str, added: Counter[str], removed: Counter[str]) -> None:
+    delta = Counter(added)
+    delta.subtract(removed)
+    tokens = sorted(token for token, count in delta.items() if count)
+    if not tokens:
+        return
+    conn.execute(
+        f"INSERT INTO {s}.address_prefix (token, docs) "
+        "SELECT * FROM unnest(%s::text[], %s::integer[]) "
+        "ON CONFLICT (token) DO UPDATE SET docs = address_prefix.docs + EXCLUDED.docs",
+        (tokens, [delta[token] for token in tokens]),
+    )
+    conn.execute(f"DELETE FROM {s}.address_prefix WHERE token = ANY(%s) AND docs <= 0",
+                 (tokens,))
 
 
 def _update_vocabulary(conn: Any, s: str, added: Counter[str], removed: Counter[str]) -> None:

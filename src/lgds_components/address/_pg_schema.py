@@ -24,6 +24,9 @@ name is given), so several gazetteers can share a database:
 ``address_term`` / ``address_term_delete``
     the vocabulary with document counts, and each word's one-letter
     deletions (typo correction), as in the SQLite gazetteer.
+``address_prefix``
+    each prefix token (``hi*``) with the number of records holding it: what
+    a search plans with, and whether a word being typed starts any word.
 ``gazetteer_meta``
     what was loaded and when.
 
@@ -78,7 +81,7 @@ _TYPES = {
 
 #: Tables a load replaces (``schema_version`` stays).
 LIVE_TABLES = ("address", "address_secondary", "address_term", "address_term_delete",
-               "gazetteer_meta")
+               "address_prefix", "gazetteer_meta")
 
 #: A record's words and prefix tokens as one array: the expression under the GIN index.
 WORDS = "string_to_array(btrim(body || prefixes), ' ')"
@@ -132,6 +135,8 @@ def create_statements(schema: str, suffix: str) -> list[str]:
         "docs integer NOT NULL)",
         f'CREATE TABLE {s}.address_term_delete{suffix} (deletion text COLLATE "C" NOT NULL, '
         'term text COLLATE "C" NOT NULL)',
+        f'CREATE TABLE {s}.address_prefix{suffix} (token text COLLATE "C" NOT NULL, '
+        "docs integer NOT NULL)",
         f"CREATE TABLE {s}.gazetteer_meta{suffix} (key text NOT NULL, value text NOT NULL)",
     ]
 
@@ -158,6 +163,8 @@ def index_statements(schema: str, suffix: str) -> list[str]:
         f"ADD CONSTRAINT address_term{suffix}_pkey PRIMARY KEY (term)",
         f"CREATE INDEX address_term_delete{suffix}_deletion "
         f"ON {s}.address_term_delete{suffix} (deletion)",
+        f"ALTER TABLE {s}.address_prefix{suffix} "
+        f"ADD CONSTRAINT address_prefix{suffix}_pkey PRIMARY KEY (token)",
         f"ALTER TABLE {s}.gazetteer_meta{suffix} "
         f"ADD CONSTRAINT gazetteer_meta{suffix}_pkey PRIMARY KEY (key)",
     ]
@@ -168,6 +175,7 @@ _INDEXES = {
     "address_secondary": ("pkey",),
     "address_term": ("pkey",),
     "address_term_delete": ("deletion",),
+    "address_prefix": ("pkey",),
     "gazetteer_meta": ("pkey",),
 }
 

@@ -80,7 +80,10 @@ class _Vocabulary:
             "SELECT term FROM address_term WHERE term >= ? AND term < ? "
             "ORDER BY docs DESC, term LIMIT ?", (prefix, prefix + "\x7f", limit))]
 
-    def contains(self, word: str) -> bool:
+    def contains(self, word: str, prefix: bool = False) -> bool:
+        if prefix:
+            return bool(self._query("SELECT 1 FROM address_term WHERE term >= ? AND term < ? "
+                                    "LIMIT 1", (word, word + "\x7f")))
         return bool(self._query("SELECT 1 FROM address_term WHERE term = ?", (word,)))
 
     def near(self, keys: list[str]) -> Iterable[tuple[str, int]]:

@@ -134,11 +134,12 @@ def _connect(dsn: str, connect_kwargs: Mapping[str, Any] | None) -> Any:
 
 
 _WORDS = _pg_schema.WORDS.replace("body", "a.body").replace("prefixes", "a.prefixes")
-# Reading the loaded rows in id order and checking each one costs about as much
-# as this many postings of the words index (measured on PostgreSQL 15). The
-# index's cost grows with the gazetteer (its lists get longer); reading until
-# ``limit`` rows match does not, when matches are plentiful.
-_POSTINGS_PER_ROW = 3
+# Reading a loaded row in id order and checking it costs about as much as this
+# many postings of the words index: tuned on the 10 million benchmark
+# (PostgreSQL 15; 4 to 64 tried, 16 gave the lowest median and p99). The index's
+# cost grows with the gazetteer (its lists get longer); reading until ``limit``
+# rows match does not, when matches are plentiful.
+_POSTINGS_PER_ROW = 16
 # Up to this many rows may always be read that way.
 _SCAN_ROWS = 10_000
 
@@ -197,8 +198,9 @@ class _Vocabulary:
                                    (prefix, prefix + "\x7f", limit))
         return [term for (term,) in found]
 
-    def contains(self, word: str) -> bool:
-        return self._conn.execute(self._gazetteer._sql_term, (word,)).fetchone() is not None
+    def contains(self, word: str, prefix: bool = False) -> bool:
+        sql = self._gazetteer._sql_prefix if prefix else self._gazetteer._sql_term
+        return self._conn.execute(sql, (f"{word}*" if prefix else word,)).fetchone() is not None
 
     def near(self, keys: list[str]) -> Iterable[tuple[str, int]]:
         return self._conn.execute(self._gazetteer._sql_deletions, (keys,)).fetchall()
@@ -303,6 +305,7 @@ class PostgresGazetteer:
             "ORDER BY docs DESC, term LIMIT %s"
         )
         self._sql_term = f"SELECT 1 FROM {s}.address_term WHERE term = %s"
+        self._sql_prefix = f"SELECT 1 FROM {s}.address_prefix WHERE token = %s"
         self._sql_deletions = (
             f"SELECT DISTINCT d.term, t.docs FROM {s}.address_term_delete d "
             f"JOIN {s}.address_term t ON t.term = d.term WHERE d.deletion = ANY(%s)"
@@ -313,9 +316,8 @@ class PostgresGazetteer:
             f"(SELECT max(id) FROM {s}.address), "
             f"(SELECT coalesce(json_object_agg(term, docs), '{{}}') FROM {s}.address_term "
             "WHERE term = ANY(%s::text[])), "
-            "(SELECT coalesce(json_object_agg(p, (SELECT coalesce(sum(t.docs), 0) "
-            f"FROM {s}.address_term t WHERE t.term >= p AND t.term < p || chr(127))), '{{}}') "
-            "FROM unnest(%s::text[]) AS p)"
+            f"(SELECT coalesce(json_object_agg(token, docs), '{{}}') FROM {s}.address_prefix "
+            "WHERE token = ANY(%s::text[]))"
         )
         self._sql_candidates = (
             f"SELECT {_COLUMNS}, a.sort_key, a.search, a.id FROM {s}.address a WHERE "
@@ -594,16 +596,15 @@ class PostgresGazetteer:
     # -- search ---------------------------------------------------------------------------
 
     def _statistics(self, conn: Any, groups: list[Group]) -> _Statistics:
-        """Row counts, and how many records hold each term (for a prefix, the sum over
-        the words it starts: an estimate, used only to plan)."""
+        """Row counts, and how many records hold each term."""
         terms = {term for group in groups for term in group}
         whole = sorted(term.text for term in terms if not term.prefix)
-        prefixes = sorted(term.text for term in terms if term.prefix)
+        prefixes = sorted(_token(term) for term in terms if term.prefix)
         rows, ordered, top, docs, prefix_docs = conn.execute(
             self._sql_statistics, (whole, prefixes)
         ).fetchone()
         counts = {Term(term): int(value) for term, value in docs.items()}
-        counts.update((Term(term, True), int(value)) for term, value in prefix_docs.items())
+        counts.update((Term(token[:-1], True), int(value)) for token, value in prefix_docs.items())
         return _Statistics(int(rows or 0), int(ordered or 0), int(top or 0), counts)
 
     def _fetch(
@@ -623,7 +624,9 @@ class PostgresGazetteer:
           independent, say so), or every group is common enough that the
           index would be dear, the loaded rows are read in id order and
           checked one by one, as far as should be needed (three times over)
-          but never further than what the index would cost;
+          but no further than what the index would cost; if too few matched,
+          on as far again as the rate met says is needed, while that costs
+          less than the index;
         - otherwise, and for whatever that scan did not find, the words index
           answers every group at once (GIN intersects the terms' lists).
         """
@@ -640,20 +643,25 @@ class PostgresGazetteer:
         for size in sizes:
             expected *= min(1.0, size / total)
         rarest = min(sizes)
-        budget = max(_SCAN_ROWS, rarest // _POSTINGS_PER_ROW)
+        budget = min(max(_SCAN_ROWS, rarest // _POSTINGS_PER_ROW), stats.ordered)
         bound = 0
         if expected >= limit and limit * total / expected <= budget:
             bound = int(limit * total / expected) * 3 + limit
         elif rarest > _SCAN_ROWS * _POSTINGS_PER_ROW:
             bound = budget
-        bound = min(bound, budget, stats.ordered)
         rows: list[Any] = []
-        start = 0
-        if bound:
-            rows = self._run(conn, _row_checks(live), 0, bound, limit, indexed_ids=True)
+        start, end = 0, min(bound, budget)
+        while end > start:
+            rows += self._run(conn, _row_checks(live), start, end, limit - len(rows),
+                              indexed_ids=True)
             if len(rows) >= limit:
                 return rows
-            start = bound
+            start = end
+            # fewer matched than expected (addresses cluster: a town's rows are
+            # together): read on while the rate met says that costs less than the index
+            need = (limit - len(rows)) * start // len(rows) * 2 if rows else budget + 1
+            if need <= budget:
+                end = min(start + need, 3 * budget, stats.ordered)
         checks = _index_checks(live)
         if start < stats.ordered:
             upper = stats.ordered if stats.top > stats.ordered else None

@@ -88,8 +88,9 @@ class Vocabulary(Protocol):
         (ties in alphabetical order, so every store picks the same)."""
         ...
 
-    def contains(self, word: str) -> bool:
-        """Whether any record holds ``word``."""
+    def contains(self, word: str, prefix: bool = False) -> bool:
+        """Whether any record holds ``word`` (with ``prefix``, a word starting with
+        ``word``, which is then at most :data:`PREFIX_INDEXED` characters long)."""
         ...
 
     def near(self, keys: list[str]) -> Iterable[tuple[str, int]]:
@@ -119,12 +120,11 @@ def corrections(vocabulary: Vocabulary, word: str, prefix: bool) -> dict[str, fl
     two for words of eight letters or more; the four closest, commonest first)."""
     terms: dict[str, float] = {}
     if prefix:
-        indexed = len(word) <= PREFIX_INDEXED
-        found = vocabulary.starting(word, 1 if indexed else PREFIX_TERMS)
-        if indexed and found:
-            terms[word] = 1.0
+        if len(word) <= PREFIX_INDEXED:
+            if vocabulary.contains(word, prefix=True):
+                terms[word] = 1.0
         else:
-            terms.update((term, 1.0) for term in found)
+            terms.update((term, 1.0) for term in vocabulary.starting(word, PREFIX_TERMS))
         for long, short in ABBREVIATIONS.items():
             if len(word) >= 2 and long.startswith(word) and long != word:
                 terms[short] = 1.0
