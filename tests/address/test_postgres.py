@@ -692,3 +692,17 @@ def test_cli_against_postgres(database: str, tmp_path: Path, small_csv: Path) ->
     assert both.exception is not None and "not both" in str(both.exception)
     assert invoke("changes", str(changes)).exception is not None
     assert invoke("load", str(small_csv)).exception is not None
+
+
+def test_temporary_server_takes_plain_settings(postgres_dsn: str) -> None:
+    import os
+
+    from lgds_components.testing.postgres import DSN_VARIABLE, temporary_server
+
+    with pytest.raises(ValueError, match="plain server setting"), \
+            temporary_server(settings={"work_mem": "8MB -c fsync=on"}):
+        pass
+    if os.environ.get(DSN_VARIABLE):
+        pytest.skip(f"{DSN_VARIABLE} names an existing server; settings apply to new ones")
+    with temporary_server(settings={"work_mem": "8MB"}) as dsn:
+        assert sql(dsn, "SHOW work_mem") == [("8MB",)]

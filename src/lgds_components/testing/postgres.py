@@ -54,7 +54,7 @@ def find_binaries() -> Path:
             return Path(candidate)
     raise PostgresUnavailable(
         "PostgreSQL server binaries (initdb, pg_ctl) not found; install them, e.g. "
-        "`apt-get install postgresql postgresql-contrib`, or set " + DSN_VARIABLE
+        "`apt-get install postgresql`, or set " + DSN_VARIABLE
     )
 
 
@@ -99,6 +99,11 @@ def temporary_server(
     Raises:
         PostgresUnavailable: no binaries, or the server would not start.
     """
+    extra = ""
+    for name, value in (settings or {}).items():
+        if not re.fullmatch(r"[a-z_]+", name) or not re.fullmatch(r"[\w.]+", value):
+            raise ValueError(f"not a plain server setting: {name}={value!r}")
+        extra += f" -c {name}={value}"
     existing = os.environ.get(DSN_VARIABLE)
     if existing:
         yield existing
@@ -113,11 +118,7 @@ def temporary_server(
         _run([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
               "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
         options = (f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off")
-        for name, value in (settings or {}).items():
-            if not re.fullmatch(r"[a-z_]+", name) or not re.fullmatch(r"[\w.]+", value):
-                raise ValueError(f"not a plain server setting: {name}={value}")
-            options += f" -c {name}={value}"
+                   f"-c synchronous_commit=off -c full_page_writes=off{extra}")
         _run([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l",
               str(root / "server.log"), "-w", "-t", "60", "start"])
         try:
