@@ -197,19 +197,7 @@ def read_changes(
 
     source = Path(source_csv)
     with contextlib.ExitStack() as stack:
-        try:
-            text, _, _ = loader._open_text(source, stack)
-        except OSError as exc:
-            raise ValidationError(
-                f"cannot read {source}: {exc.strerror or exc}", field="source_csv"
-            ) from exc
-        reader = csv.reader(text)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise MissingValue("the CSV is empty", field="header", line=1) from None
-        except csv.Error as exc:
-            raise InvalidFormat(f"unreadable CSV header: {exc}", field="header", line=1) from exc
+        reader, header, _, _ = loader._csv_with_header(source, stack)
         names = [name.strip().lower() for name in header]
         wanted = change_column.strip().lower()
         if wanted not in names:

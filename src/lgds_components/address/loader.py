@@ -823,6 +823,30 @@ def _open_text(
     return _decoded(buffered), counter, total
 
 
+def _csv_with_header(
+    path: Path, stack: contextlib.ExitStack
+) -> tuple[Any, list[str], _CountingReader, int]:
+    """Open ``path`` as CSV rows and read the header: (reader, header, byte counter, size).
+
+    Raises:
+        ValidationError: the file cannot be read, is empty, or its header is not CSV.
+    """
+    try:
+        text, counter, total = _open_text(path, stack)
+    except OSError as exc:
+        raise ValidationError(
+            f"cannot read {path}: {exc.strerror or exc}", field="source_csv"
+        ) from exc
+    csv_reader = csv.reader(text)
+    try:
+        header = next(csv_reader)
+    except StopIteration:
+        raise MissingValue("the CSV is empty", field="header", line=1) from None
+    except csv.Error as exc:
+        raise InvalidFormat(f"unreadable CSV header: {exc}", field="header", line=1) from exc
+    return csv_reader, header, counter, total
+
+
 def _open_bytes(
     path: Path, stack: contextlib.ExitStack
 ) -> tuple[IO[bytes], _CountingReader, int]:
@@ -1048,21 +1072,8 @@ class CsvRecords:
 
     def __enter__(self) -> CsvRecords:
         try:
-            text, self._counter, self.bytes_total = _open_text(self.path, self._stack)
-        except OSError as exc:
-            self._stack.close()
-            raise ValidationError(
-                f"cannot read {self.path}: {exc.strerror or exc}", field="source_csv"
-            ) from exc
-        try:
-            csv_reader = csv.reader(text)
-            try:
-                header = next(csv_reader)
-            except StopIteration:
-                raise MissingValue("the CSV is empty", field="header", line=1) from None
-            except csv.Error as exc:
-                raise InvalidFormat(f"unreadable CSV header: {exc}", field="header",
-                                    line=1) from exc
+            csv_reader, header, self._counter, self.bytes_total = _csv_with_header(
+                self.path, self._stack)
             reader = _RowReader(header, self.format, self._mapping)
         except BaseException:
             self._stack.close()
