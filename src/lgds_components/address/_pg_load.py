@@ -16,6 +16,8 @@ so the table's physical order is id order. Search relies on that (see
 
 from __future__ import annotations
 
+import functools
+import itertools
 import os
 import time
 from collections import Counter, defaultdict
@@ -53,10 +55,14 @@ def prefix_tokens(words: list[str]) -> str:
     >>> prefix_tokens(["high", "st", "1"])
     'h* hi* hig* s* st* 1* '
     """
-    tokens = dict.fromkeys(
-        word[:size] for word in words for size in range(1, min(len(word), PREFIX_INDEXED) + 1)
-    )
-    return "".join(f"{token}* " for token in tokens)
+    return "".join(dict.fromkeys(itertools.chain.from_iterable(map(_word_prefixes, words))))
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_prefixes(word: str) -> tuple[str, ...]:
+    """``word``'s prefix tokens as stored, each with its trailing space (words repeat:
+    a load meets the same street and town names many times)."""
+    return tuple(f"{word[:size]}* " for size in range(1, min(len(word), PREFIX_INDEXED) + 1))
 
 
 def _row(identifier: int, line: int | None, values: tuple[Any, ...], address: Address) -> tuple:
@@ -88,6 +94,8 @@ def _lock(conn: Any, schema: str) -> None:
 
 
 def _has_nul(values: tuple[Any, ...]) -> str | None:
+    if "\x00" not in "".join([value for value in values if value.__class__ is str]):
+        return None
     for name, value in zip(schema_sql.ADDRESS_COLUMNS, values, strict=True):
         if isinstance(value, str) and "\x00" in value:
             return name
