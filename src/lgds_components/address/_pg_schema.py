@@ -41,6 +41,7 @@ import hashlib
 import re
 from typing import Any
 
+from lgds_components.address._schema import ADDRESS_COLUMNS
 from lgds_components.errors import ConfigurationError
 
 __all__ = [
@@ -62,14 +63,6 @@ __all__ = [
 #: The schema used when none is named.
 DEFAULT_SCHEMA = "lgds_address"
 
-#: Columns of ``address`` holding Address fields, in attrs field order.
-ADDRESS_COLUMNS = (
-    "uprn", "parent_uprn", "usrn", "organisation",
-    "sao_start_number", "sao_start_suffix", "sao_end_number", "sao_end_suffix", "sao_text",
-    "pao_start_number", "pao_start_suffix", "pao_end_number", "pao_end_suffix", "pao_text",
-    "street", "locality", "town", "postcode", "easting", "northing",
-    "classification", "logical_status", "language", "postal",
-)
 
 _TYPES = {
     "uprn": "bigint NOT NULL", "parent_uprn": "bigint", "usrn": "bigint",

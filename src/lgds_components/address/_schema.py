@@ -14,6 +14,9 @@ see either the old gazetteer or the new one, never a mixture.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 __all__ = [
     "ADDRESS_COLUMNS",
     "FORMAT_VERSION",
@@ -21,6 +24,8 @@ __all__ = [
     "approved_index",
     "create_tables",
     "finish_tables",
+    "in_language",
+    "one_per_uprn_in_language",
 ]
 
 FORMAT_VERSION = "1"
@@ -33,6 +38,28 @@ ADDRESS_COLUMNS = (
     "street", "locality", "town", "postcode", "easting", "northing",
     "classification", "logical_status", "language", "postal",
 )
+
+_LOGICAL_STATUS = ADDRESS_COLUMNS.index("logical_status")
+_LANGUAGE = ADDRESS_COLUMNS.index("language")
+
+
+def in_language(rows: Sequence[Sequence[Any]], language: str) -> Sequence[Any]:
+    """Of one UPRN's rows (best first), the approved one in ``language``, else the first."""
+    for row in rows:
+        if row[_LANGUAGE] == language and row[_LOGICAL_STATUS] == 1:
+            return row
+    return rows[0]
+
+
+def one_per_uprn_in_language(rows: Iterable[Sequence[Any]], language: str) -> list[Any]:
+    """One row per UPRN (column 0), in ``language`` where there is one, ordered by the
+    last column (the sort key); rows come in id order, so the first record is the fallback."""
+    chosen: dict[int, Sequence[Any]] = {}
+    for row in rows:
+        if row[0] not in chosen or row[_LANGUAGE] == language:
+            chosen[row[0]] = row
+    return sorted(chosen.values(), key=lambda row: row[-1])
+
 
 _INTEGER = {"uprn", "parent_uprn", "usrn", "sao_start_number", "sao_end_number",
             "pao_start_number", "pao_end_number", "logical_status", "postal"}

@@ -268,11 +268,7 @@ class Gazetteer:
             f"AND logical_status = 1{postal}",
             (key,),
         )
-        chosen: dict[int, tuple[Any, ...]] = {}
-        for row in rows:
-            if row[0] not in chosen or row[22] == language:
-                chosen[row[0]] = row
-        return [_address(row) for row in sorted(chosen.values(), key=lambda r: r[-1])]
+        return [_address(row) for row in _schema.one_per_uprn_in_language(rows, language)]
 
     def by_uprn(self, uprn: int | str, *, language: str | None = None) -> Address:
         """The address with this UPRN (its approved English record by default).
@@ -291,13 +287,7 @@ class Gazetteer:
         )
         if not rows:
             raise NotFound(f"no address with UPRN {value}", provider=self.provider)
-        best = rows[0]
-        if language is not None:
-            for row in rows:
-                if row[22] == language and row[21] == 1:
-                    best = row
-                    break
-        return _address(best)
+        return _address(rows[0] if language is None else _schema.in_language(rows, language))
 
     def children(self, uprn: int | str) -> list[Address]:
         """The addresses inside a building (those whose parent UPRN is ``uprn``)."""

@@ -44,7 +44,7 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, Literal
 
-from lgds_components.address import _pg_schema, ranking, scoring
+from lgds_components.address import _pg_schema, _schema, ranking, scoring
 from lgds_components.address.changes import Change, ChangeReport
 from lgds_components.address.loader import LoadProgress, LoadReport
 from lgds_components.address.match import Match
@@ -531,11 +531,7 @@ class PostgresGazetteer:
                 return [_address(row) for row in rows]
             rows = conn.execute(f"{self._sql_postcode_language}{postal} ORDER BY a.id",
                                 (key,)).fetchall()
-        chosen: dict[int, tuple[Any, ...]] = {}
-        for row in rows:
-            if row[0] not in chosen or row[22] == language:
-                chosen[row[0]] = row
-        return [_address(row) for row in sorted(chosen.values(), key=lambda r: r[-1])]
+        return [_address(row) for row in _schema.one_per_uprn_in_language(rows, language)]
 
     def by_uprn(self, uprn: int | str, *, language: str | None = None) -> Address:
         """The address with this UPRN (its approved English record by default).
@@ -554,13 +550,7 @@ class PostgresGazetteer:
         rows = conn.execute(self._sql_uprn, (value, language or "en")).fetchall()
         if not rows:
             raise NotFound(f"no address with UPRN {value}", provider=self.provider)
-        best = rows[0]
-        if language is not None:
-            for row in rows:
-                if row[22] == language and row[21] == 1:
-                    best = row
-                    break
-        return _address(best)
+        return _address(rows[0] if language is None else _schema.in_language(rows, language))
 
     def children(self, uprn: int | str) -> list[Address]:
         """The addresses inside a building (those whose parent UPRN is ``uprn``)."""
