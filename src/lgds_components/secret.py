@@ -54,7 +54,7 @@ from urllib.parse import quote, quote_plus
 
 from lgds_components.errors import MissingValue
 
-__all__ = ["MASK", "RedactingFilter", "Secret", "redact"]
+__all__ = ["MASK", "RedactingFilter", "Secret", "redact", "secrets_of"]
 
 MASK: Final = "********"
 """What every secret is replaced with."""
@@ -113,6 +113,21 @@ class Secret:
 
     def __reduce__(self) -> tuple[type[Secret], tuple[str]]:
         return (Secret, (self._value,))
+
+
+def secrets_of(value: Secret | str | Iterable[Secret | str] | None) -> tuple[Secret, ...]:
+    """One secret or several (or ``None``: none), each as a :class:`Secret`.
+
+    >>> secrets_of("whsec_old"), secrets_of(None)
+    ((Secret('********'),), ())
+    >>> len(secrets_of(["whsec_new", Secret("whsec_old")]))
+    2
+    """
+    if value is None:
+        return ()
+    if isinstance(value, (Secret, str)):
+        value = [value]
+    return tuple(v if isinstance(v, Secret) else Secret(v) for v in value)
 
 
 def _plain(secret: Secret | str) -> str:

@@ -73,7 +73,7 @@ from lgds_components.payments.models import Payment, PaymentRequest, Refund, Web
 from lgds_components.payments.money import to_pence
 from lgds_components.payments.states import PaymentState
 from lgds_components.payments.webhooks import Headers, verify_pay_signature
-from lgds_components.secret import Secret
+from lgds_components.secret import Secret, secrets_of
 
 __all__ = ["BASE_URL", "GovUkPay", "key_kind"]
 
@@ -109,14 +109,6 @@ def _parse_error(response: requests.Response) -> tuple[str | None, str | None]:
         return (code if isinstance(code, str) else None,
                 description if isinstance(description, str) else None)
     return None, None
-
-
-def _secret_list(value: Secret | str | Iterable[Secret | str] | None) -> tuple[Secret, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, (Secret, str)):
-        value = [value]
-    return tuple(v if isinstance(v, Secret) else Secret(v) for v in value)
 
 
 def _date(moment: datetime) -> str:
@@ -165,7 +157,7 @@ class GovUkPay(SessionHolder):
         self.is_live = self.key_kind != "test"
         self.limits = limits
         self.base_url = base_url.rstrip("/")
-        self._webhook_secrets = _secret_list(webhook_secret)
+        self._webhook_secrets = secrets_of(webhook_secret)
         self._secrets = (self._key, *self._webhook_secrets)
         self._hold_session(session, lambda: build_session(
             provider=self.name, secrets=self._secrets, retry=retry, timeout=timeout

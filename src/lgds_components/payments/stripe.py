@@ -103,7 +103,7 @@ from lgds_components.payments.webhooks import (
     Headers,
     verify_stripe_signature,
 )
-from lgds_components.secret import Secret
+from lgds_components.secret import Secret, secrets_of
 
 __all__ = [
     "BASE_URL",
@@ -305,14 +305,6 @@ def _parse_error(response: requests.Response) -> tuple[str | None, str | None]:
     return (code if isinstance(code, str) else None, message if isinstance(message, str) else None)
 
 
-def _secret_list(value: Secret | str | Iterable[Secret | str] | None) -> tuple[Secret, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, (Secret, str)):
-        value = [value]
-    return tuple(v if isinstance(v, Secret) else Secret(v) for v in value)
-
-
 def payment_from_session(data: Any, provider: str = "stripe") -> Payment:
     """A :class:`Payment` from a Checkout Session object (its PaymentIntent expanded or not)."""
     try:
@@ -466,7 +458,7 @@ class Stripe(SessionHolder):
         self.tolerance = tolerance
         self._clock = clock
         self._new_key = new_key
-        self._webhook_secrets = _secret_list(webhook_secret)
+        self._webhook_secrets = secrets_of(webhook_secret)
         self._secrets = (self._key, *self._webhook_secrets)
         self._hold_session(session, lambda: build_session(
             provider=self.name, secrets=self._secrets, retry=retry, timeout=timeout
