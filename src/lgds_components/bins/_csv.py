@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import csv
-import io
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import IO, Any, TypeAlias, TypeVar
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 
+from lgds_components._csvlines import CsvReader, next_row, text_lines, utf8_lines
 from lgds_components.errors import InvalidComponent, InvalidFormat, MissingValue, ValidationError
 
 __all__ = [
@@ -33,7 +33,7 @@ CsvSource: TypeAlias = "str | os.PathLike[str] | IO[str]"
 """A path to a CSV file, or an open text stream."""
 
 Progress: TypeAlias = Callable[[int], None]
-"""Called with the number of characters read since the last call."""
+"""Called with the amount read since the last call: bytes of a file, characters of a stream."""
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -147,37 +147,21 @@ def _convert(exc: PydanticError, line: int) -> ValidationError:
     return InvalidFormat(first.get("msg", "Invalid value"), field=field, line=line)
 
 
-class _Counting(io.TextIOBase):
-    """Wrap a text stream, reporting characters read to ``progress``."""
-
-    def __init__(self, stream: IO[str], progress: Progress | None) -> None:
-        self._stream = stream
-        self._progress = progress
-
-    def readable(self) -> bool:
-        return True
-
-    def __iter__(self) -> Iterator[str]:  # type: ignore[override]
-        for line in self._stream:
-            if self._progress is not None:
-                self._progress(len(line))
-            yield line
-
-
 @contextmanager
-def opened(source: CsvSource) -> Iterator[IO[str]]:
-    """Open a path as UTF-8 text (a BOM is skipped), or pass a stream through."""
+def opened(source: CsvSource, progress: Progress | None = None) -> Iterator[Iterator[str]]:
+    """The lines of ``source``: a path read as UTF-8 a line at a time (a BOM is
+    skipped), or a text stream; each line bounded (see :mod:`lgds_components._csvlines`)."""
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         try:
-            stream = path.open(newline="", encoding="utf-8-sig")
+            stream = path.open("rb")
         except OSError as exc:
             raise InvalidFormat(f"cannot open {path.name}: {exc.strerror or exc}",
                                 field=str(path)) from exc
         with stream:
-            yield stream
+            yield utf8_lines(stream, progress=progress)
     else:
-        yield source
+        yield text_lines(source, progress=progress)
 
 
 def _normalise_header(name: str) -> str:
@@ -185,29 +169,56 @@ def _normalise_header(name: str) -> str:
 
 
 def read_rows(
-    stream: IO[str],
+    lines: Iterable[str],
     *,
     required: tuple[str, ...],
     optional: tuple[str, ...] = (),
     name: str = "CSV file",
-    progress: Progress | None = None,
 ) -> Iterator[tuple[int, dict[str, str] | ValidationError]]:
-    """Yield ``(line, row)`` for each data row, checking the header first.
+    """Yield ``(line, row)`` for each data row of ``lines``, checking the header first.
 
     Header names are matched without regard to case, spaces or hyphens.
     Blank lines are skipped. A row with more cells than the header is yielded
     as an InvalidFormat error in place of the row, so the caller may skip it.
     Raises InvalidFormat with the line number for a missing or unknown column
-    or for text that cannot be read at all (a broken quote, bad UTF-8).
+    or for text that cannot be read at all (a broken quote, bad UTF-8, a line
+    too long).
+
+    >>> rows = read_rows(["ID,Name\\n", "\\n", "1,Rubbish\\n"], required=("id", "name"))
+    >>> list(rows)
+    [(3, {'id': '1', 'name': 'Rubbish'})]
     """
-    reader = csv.reader(_Counting(stream, progress), strict=True)
+    reader = csv.reader(lines, strict=True)
+    header = _header(_next_row(reader, name), name, required, optional)
+    width = len(header)
+    while (cells := _next_row(reader, name)) is not None:
+        line = reader.line_num
+        if not cells or all(not cell.strip() for cell in cells):
+            continue
+        if len(cells) > width:
+            yield line, InvalidFormat(
+                f"{name}: this row has {len(cells)} cells but the header has {width}",
+                line=line,
+            )
+            continue
+        yield line, dict(zip(header, cells, strict=False))
+
+
+def _next_row(reader: CsvReader, name: str) -> list[str] | None:
+    """The next row, or None at the end; InvalidFormat naming the file and line if unreadable."""
     try:
-        header_row = next(reader, None)
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise InvalidFormat(f"{name}: cannot read the header: {exc}", line=1) from exc
-    if header_row is None:
+        return next_row(reader)
+    except ValidationError as exc:
+        raise InvalidFormat(f"{name}: {exc.message}", line=exc.line) from exc
+
+
+def _header(
+    cells: list[str] | None, name: str, required: tuple[str, ...], optional: tuple[str, ...]
+) -> list[str]:
+    """The normalised header; InvalidFormat if it is missing, unknown, short or repeated."""
+    if cells is None:
         raise InvalidFormat(f"{name} is empty; it needs a header row", line=1)
-    header = [_normalise_header(cell) for cell in header_row]
+    header = [_normalise_header(cell) for cell in cells]
     allowed = set(required) | set(optional)
     unknown = [h for h in header if h not in allowed]
     if unknown:
@@ -223,22 +234,4 @@ def read_rows(
         duplicate = next(h for h in header if header.count(h) > 1)
         raise InvalidFormat(f"{name} has the column {duplicate!r} twice", line=1,
                             field=duplicate)
-    width = len(header)
-    line = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise InvalidFormat(f"{name}: {exc}", line=reader.line_num + 1) from exc
-        line = reader.line_num
-        if not cells or all(not cell.strip() for cell in cells):
-            continue
-        if len(cells) > width:
-            yield line, InvalidFormat(
-                f"{name}: this row has {len(cells)} cells but the header has {width}",
-                line=line,
-            )
-            continue
-        yield line, dict(zip(header, cells, strict=False))
+    return header

@@ -208,9 +208,9 @@ class Overrides:
         """
         table = cls()
         errors: list[ValidationError] = []
-        with opened(source) as stream:
-            for line, row in read_rows(stream, required=("date",), optional=COLUMNS,
-                                       name="overrides file", progress=progress):
+        with opened(source, progress) as lines:
+            for line, row in read_rows(lines, required=("date",), optional=COLUMNS,
+                                       name="overrides file"):
                 try:
                     if isinstance(row, ValidationError):
                         raise row

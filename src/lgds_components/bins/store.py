@@ -578,7 +578,7 @@ class BinStore:
             policy: the council's bank holiday policy.
             on_error: ``"fail"`` (the default) stops at the first bad row;
                 ``"skip"`` leaves bad rows out and lists them in the report.
-            progress: called with the number of characters read, as files are read.
+            progress: called with the amount read (bytes of a file, characters of a stream).
 
         Raises:
             ValidationError: a bad row or header (with its line), or data that
@@ -603,13 +603,13 @@ class BinStore:
             conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
             try:
-                loader = _Loader(conn, report, on_error, progress)
+                loader = _Loader(conn, report, on_error)
                 for kind in _KINDS:
                     source = given[kind]
                     if source is not None:
                         before = report.skipped
-                        with opened(source) as stream:
-                            getattr(loader, kind)(stream)
+                        with opened(source, progress) as lines:
+                            getattr(loader, kind)(lines)
                         if report.counts.get(kind) == 0 and report.skipped > before:
                             # every row was bad: keep the old table rather than empty it
                             if before < len(report.errors):
@@ -657,17 +657,15 @@ def _md(value: tuple[int, int] | None) -> str | None:
 class _Loader:
     """One load's work inside the open transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, report: LoadReport, on_error: str,
-                 progress: Progress | None) -> None:
+    def __init__(self, conn: sqlite3.Connection, report: LoadReport, on_error: str) -> None:
         self.conn = conn
         self.report = report
         self.on_error = on_error
-        self.progress = progress
 
-    def _rows(self, stream: Any, kind: str, required: tuple[str, ...],
+    def _rows(self, lines: Iterable[str], kind: str, required: tuple[str, ...],
               optional: tuple[str, ...], model: type[BaseModel]) -> Iterator[tuple[int, Any]]:
-        for line, row in read_rows(stream, required=required, optional=optional,
-                                   name=f"{kind} file", progress=self.progress):
+        for line, row in read_rows(lines, required=required, optional=optional,
+                                   name=f"{kind} file"):
             try:
                 if isinstance(row, ValidationError):
                     raise row
@@ -687,10 +685,10 @@ class _Loader:
             return dict(self.conn.execute("SELECT id, service_id FROM bins_rounds"))
         return {row[0]: row[0] for row in self.conn.execute(f"SELECT id FROM {table}")}
 
-    def services(self, stream: Any) -> None:
+    def services(self, lines: Iterable[str]) -> None:
         self.conn.execute("DELETE FROM bins_services")
         seen: dict[str, int] = {}
-        for line, row in self._rows(stream, "services", ("id", "name"),
+        for line, row in self._rows(lines, "services", ("id", "name"),
                                     ("colour", "container", "policy"), ServiceRow):
             if row.id in seen:
                 self._bad(InvalidComponent(
@@ -705,12 +703,12 @@ class _Loader:
             )
         self.report.counts["services"] = len(seen)
 
-    def rounds(self, stream: Any) -> None:
+    def rounds(self, lines: Iterable[str]) -> None:
         self.conn.execute("DELETE FROM bins_rounds")
         services = self._ids("bins_services")
         seen: dict[str, int] = {}
         optional = ("every_weeks", "season_start", "season_end", "start_date", "end_date")
-        for line, row in self._rows(stream, "rounds",
+        for line, row in self._rows(lines, "rounds",
                                     ("id", "service", "weekday", "reference_date"),
                                     optional, RoundRow):
             try:
@@ -737,11 +735,11 @@ class _Loader:
             )
         self.report.counts["rounds"] = len(seen)
 
-    def streets(self, stream: Any) -> None:
+    def streets(self, lines: Iterable[str]) -> None:
         self.conn.execute("DELETE FROM bins_streets")
         rounds = self._ids("bins_rounds")
         seen: dict[int, int] = {}
-        for line, row in self._rows(stream, "streets", ("usrn", "rounds"), (), StreetRow):
+        for line, row in self._rows(lines, "streets", ("usrn", "rounds"), (), StreetRow):
             unknown = [r for r in row.rounds if r not in rounds]
             if unknown:
                 self._bad(InvalidComponent(f"Round {unknown[0]!r} is not in the rounds",
@@ -757,13 +755,13 @@ class _Loader:
                               (row.usrn, " ".join(row.rounds)))
         self.report.counts["streets"] = len(seen)
 
-    def properties(self, stream: Any) -> None:
+    def properties(self, lines: Iterable[str]) -> None:
         self.conn.execute("DELETE FROM bins_properties")
         rounds = self._ids("bins_rounds")
         services = self._ids("bins_services")
         count = 0
         insert = "INSERT INTO bins_properties VALUES (?, ?, ?, ?)"
-        for line, row in self._rows(stream, "properties", ("uprn",),
+        for line, row in self._rows(lines, "properties", ("uprn",),
                                     ("usrn", "rounds", "exclude"), PropertyRow):
             unknown = [r for r in row.rounds if r not in rounds]
             if unknown:
@@ -785,12 +783,12 @@ class _Loader:
             count += 1
         self.report.counts["properties"] = count
 
-    def overrides(self, stream: Any) -> None:
+    def overrides(self, lines: Iterable[str]) -> None:
         self.conn.execute("DELETE FROM bins_overrides")
         rounds = self._ids("bins_rounds")
         services = self._ids("bins_services")
         table = Overrides()
-        for line, row in self._rows(stream, "overrides", ("date",), OVERRIDE_COLUMNS,
+        for line, row in self._rows(lines, "overrides", ("date",), OVERRIDE_COLUMNS,
                                     OverrideRow):
             if row.round is not None and row.round not in rounds:
                 self._bad(InvalidComponent(f"Round {row.round!r} is not in the rounds",

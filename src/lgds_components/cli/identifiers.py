@@ -7,12 +7,14 @@ import importlib
 import json
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
-from typing import IO, Any
+from typing import Any
 
 import click
 
+from lgds_components._csvlines import CsvReader, next_row, utf8_lines
 from lgds_components.cli._output import AtomicOutput
 from lgds_components.cli.app import EXIT_INVALID, EXIT_OK, BadInput
 from lgds_components.errors import ValidationError
@@ -93,14 +95,14 @@ def check_csv(path: Path, column: str, kind: str, output: Path | None) -> int:
     """
     module = _module(kind)
     counts = {"valid": 0, "invalid": 0}
-    with path.open("rb") as source:
-        reader = csv.DictReader(_decoded_lines(source, path), strict=True)
+    with _lines(path) as lines:
+        reader = csv.reader(lines, strict=True)
         header = _read_header(reader, column, path)
         added = [f"{column}_valid", f"{column}_canonical", f"{column}_error"]
         with AtomicOutput(output) as sink:
             writer = csv.DictWriter(sink, fieldnames=[*header, *added], extrasaction="ignore")
             writer.writeheader()
-            for row in _rows(reader, path):
+            for row in _rows(reader, header, path):
                 value = row.get(column) or ""
                 try:
                     canonical, error = module.format(value), ""
@@ -119,11 +121,8 @@ def check_csv(path: Path, column: str, kind: str, output: Path | None) -> int:
     return EXIT_INVALID if counts["invalid"] else EXIT_OK
 
 
-def _read_header(reader: csv.DictReader[str], column: str, path: Path) -> list[str]:
-    try:
-        header = list(reader.fieldnames or [])
-    except csv.Error as exc:
-        raise BadInput(f"{path}: line 1: cannot read the header: {exc}") from exc
+def _read_header(reader: CsvReader, column: str, path: Path) -> list[str]:
+    header = _next_row(reader, path, "cannot read the header: ") or []
     if column not in header:
         listed = ", ".join(header) if header else "none (the file is empty)"
         raise click.BadParameter(
@@ -133,32 +132,26 @@ def _read_header(reader: csv.DictReader[str], column: str, path: Path) -> list[s
     return header
 
 
-def _rows(reader: csv.DictReader[str], path: Path) -> Iterator[dict[str, Any]]:
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise BadInput(f"{path}: line {reader.line_num + 1}: {exc}") from exc
-        yield row
+def _rows(reader: CsvReader, header: list[str], path: Path) -> Iterator[dict[str, Any]]:
+    """Each row that is not blank, by column name (a short row's missing cells left out)."""
+    while (cells := _next_row(reader, path)) is not None:
+        if cells:
+            yield dict(zip(header, cells, strict=False))
 
 
-def _decoded_lines(source: IO[bytes], path: Path) -> Iterator[str]:
-    """Yield the UTF-8 lines of ``source``, with a progress bar on a terminal.
+def _next_row(reader: CsvReader, path: Path, what: str = "") -> list[str] | None:
+    try:
+        return next_row(reader)
+    except ValidationError as exc:  # bad UTF-8, a line too long, broken quoting
+        raise BadInput(f"{path}: line {exc.line}: {what}{exc.message}") from exc
 
-    Lines are decoded one at a time so that a byte that is not UTF-8 is
-    reported with its own line number.
-    """
+
+@contextmanager
+def _lines(path: Path) -> Iterator[Iterator[str]]:
+    """The lines of the file at ``path`` (see :mod:`lgds_components._csvlines`),
+    with a progress bar on a terminal."""
     size = path.stat().st_size
-    with click.progressbar(length=size, label=f"checking {path.name}", file=sys.stderr) as bar:
-        for number, raw in enumerate(source, start=1):
-            bar.update(len(raw))
-            try:
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                raise BadInput(
-                    f"{path}: line {number}: not UTF-8 text (byte {exc.start + 1} of the line); "
-                    "save the file as CSV UTF-8"
-                ) from exc
-            yield line.replace("\r\n", "\n")
+    with path.open("rb") as source, click.progressbar(
+        length=size, label=f"checking {path.name}", file=sys.stderr
+    ) as bar:
+        yield utf8_lines(source, progress=bar.update)
