@@ -83,6 +83,7 @@ MONTH_NAMES: Mapping[str, int] = _month_names()
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _LINE_ENDINGS = re.compile(r"\r\n?")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 #: Answers up to this many characters are NFC-normalised. Normalising costs
 #: time that grows with the square of a run of combining marks (a crafted
@@ -136,17 +137,21 @@ def text(value: str, *, multiline: bool = False) -> str | None:
 
     Line endings become ``"\\n"`` when ``multiline`` (a textarea), and
     spaces otherwise. Accents and curly quotes are kept as typed. Answers
-    longer than :data:`NFC_LIMIT` are not NFC-normalised.
+    longer than :data:`NFC_LIMIT` are not NFC-normalised. A lone surrogate
+    (``"\\ud800"``, which a JSON body can carry but no keyboard types) is a
+    ``format`` problem: no text holding one can be encoded or stored.
 
     >>> text("\\u200b cafe\\u0301\\x00 "), text("a\\r\\nb", multiline=True), text("a\\r\\nb")
     ('café', 'a\\nb', 'a b')
+    >>> text("ab\\ud800cd")
+    Traceback (most recent call last):
+    ...
+    lgds_components.forms.normalise.FieldProblem: Enter an answer in the correct format
     """
+    if not value.isascii() and _SURROGATES.search(value):
+        raise FieldProblem("format")
     if _CONTROLS.search(value):
-        value = (
-            value.encode("utf-8", "surrogatepass")
-            .translate(None, _CONTROL_BYTES)
-            .decode("utf-8", "surrogatepass")
-        )
+        value = value.encode("utf-8").translate(None, _CONTROL_BYTES).decode("utf-8")
     cleaned = trim(value)
     if not cleaned:
         return None

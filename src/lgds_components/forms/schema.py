@@ -32,21 +32,29 @@ go, and names where each is with a JSON Pointer. Loading refuses:
 * a ``$ref`` to anything outside the form (``https://...``, ``other.json``),
   one that points nowhere, and a ``$id`` anywhere but the root: a form never
   fetches anything, and the :func:`registry` it validates with refuses to;
+* a ``$ref`` that leads back to where it started, directly or through
+  others (``#/$defs/a`` refers to ``#/$defs/b``, which refers to
+  ``#/$defs/a``): a form's fields are flat, and following such a schema
+  would never end;
+* objects and arrays nested more than :data:`MAX_DEPTH` deep (a real form
+  needs about six levels), which could exhaust Python's stack;
 * message templates with unknown placeholders, and impossible dates.
 
 >>> check({"type": "object", "properties": {"name": {"type": "string", "maxLenght": 5}}})
 Traceback (most recent call last):
 ...
-lgds_components.forms.schema.FormSchemaError: the form schema has 1 problem:
-  #/properties/name/maxLenght: unknown keyword 'maxLenght' (did you mean 'maxLength'?)
-"""
+lgds_components.forms.schema.FormSchemaError: the form schema has 1 problem: #/properties/name/maxLenght: unknown keyword 'maxLenght' (did you mean 'maxLength'?)
+"""  # noqa: E501
 
 from __future__ import annotations
 
+import bisect
 import copy
 import datetime
 import difflib
 import json
+import re
+import urllib.parse
 from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -68,6 +76,7 @@ __all__ = [
     "FORM_EXTENSION",
     "INPUTS",
     "KEYWORDS",
+    "MAX_DEPTH",
     "FormSchemaError",
     "SchemaProblem",
     "check",
@@ -98,6 +107,11 @@ KEYWORDS = frozenset(
         "format", "contentEncoding", "contentMediaType", "contentSchema",
     }
 )
+
+#: How deeply a form schema may nest objects and arrays. A real form needs
+#: about six levels; checking and validating a much deeper one could exhaust
+#: Python's stack (``RecursionError``), so it is refused when loaded.
+MAX_DEPTH = 32
 
 #: The extension key, on the form and on any subschema.
 EXTENSION = "x-lgds"
@@ -241,11 +255,11 @@ class FormSchemaError(ConfigurationError):
 
     def __init__(self, problems: list[SchemaProblem]) -> None:
         self.problems = tuple(problems)
-        count = len(self.problems)
+        if len(self.problems) == 1:  # one line, for a command line's one-line error
+            super().__init__(f"the form schema has 1 problem: {self.problems[0]}")
+            return
         lines = "\n".join(f"  {problem}" for problem in self.problems)
-        super().__init__(
-            f"the form schema has {count} problem{'s' if count != 1 else ''}:\n{lines}"
-        )
+        super().__init__(f"the form schema has {len(self.problems)} problems:\n{lines}")
 
 
 def pointer(*parts: object) -> str:
@@ -290,23 +304,96 @@ def resolve_date(reference: str, today: datetime.date) -> datetime.date:
 
 
 def read_schema(path: str | Path) -> dict[str, Any]:
-    """Read a schema from a UTF-8 JSON file; FormSchemaError if it is not JSON."""
+    """Read a schema from a UTF-8 JSON file; FormSchemaError if it is not JSON.
+
+    JSON's own rules apply: ``NaN`` and ``Infinity`` are refused, as are
+    numbers too long to read and nesting deeper than :data:`MAX_DEPTH`.
+    """
     source = Path(path)
     try:
         text = source.read_text(encoding="utf-8")
-        loaded = json.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise FormSchemaError([SchemaProblem("#", f"cannot read {source}: {exc}")]) from exc
+    try:
+        loaded = json.loads(text, parse_constant=_not_json_constant)
     except json.JSONDecodeError as exc:
         raise FormSchemaError(
             [SchemaProblem("#", f"{source} is not JSON: {exc.msg} (line {exc.lineno})")]
+        ) from exc
+    except RecursionError as exc:  # nested far deeper than MAX_DEPTH
+        raise FormSchemaError([_too_deep(deep_place(text))]) from exc
+    except ValueError as exc:  # NaN, or an integer too long to read
+        raise FormSchemaError(
+            [SchemaProblem("#", f"{source} is not JSON: {str(exc).split(';')[0]}")]
         ) from exc
     if not isinstance(loaded, dict):
         raise FormSchemaError([SchemaProblem("#", f"{source} must hold a JSON object")])
     return loaded
 
 
-def _subschemas(schema: Mapping[str, Any], path: tuple[Any, ...]) -> Iterator[tuple[Any, tuple]]:
+def _not_json_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[][{}:,]')
+
+
+def deep_place(text: str) -> tuple[str | int, ...]:
+    """Where JSON ``text`` first nests deeper than :data:`MAX_DEPTH`, without
+    parsing it (which may exhaust the stack); ``()`` if it does not.
+
+    >>> deep_place('{"a": [[1], {"b": 2}]}'), deep_place('{"a": ' + "[" * 40 + "]" * 40 + "}")[:3]
+    ((), ('a', 0, 0))
+    """
+    stack: list[list[Any]] = []  # per open object or array: [key or index, object?]
+    key: str | None = None
+    for token in _JSON_TOKENS.finditer(text):
+        mark = token.group()
+        if mark in "[{":
+            if len(stack) >= MAX_DEPTH:
+                return tuple(place for place, _ in stack)
+            stack.append([None if mark == "{" else 0, mark == "{"])
+        elif mark in "]}":
+            if stack:
+                stack.pop()
+        elif mark == ",":
+            if stack and not stack[-1][1]:
+                stack[-1][0] += 1
+        elif mark == ":":
+            if stack:
+                stack[-1][0] = key
+        else:
+            key = json.loads(mark)
+    return ()
+
+
+def _depth_problem(schema: Any) -> SchemaProblem | None:
+    """The first object or array nested deeper than MAX_DEPTH, found without recursion."""
+    pending: list[tuple[Any, tuple[Any, ...]]] = [(schema, ())]
+    while pending:
+        value, path = pending.pop()
+        if isinstance(value, Mapping):
+            children: Any = value.items()
+        elif isinstance(value, list | tuple):
+            children = enumerate(value)
+        else:
+            continue
+        if len(path) >= MAX_DEPTH:
+            return _too_deep(path)
+        pending.extend((child, (*path, key)) for key, child in children)
+    return None
+
+
+def _too_deep(path: tuple[Any, ...]) -> SchemaProblem:
+    return SchemaProblem(
+        pointer(*path), f"nested more than {MAX_DEPTH} objects or arrays deep; "
+        "a form schema needs far fewer",
+    )
+
+
+def _subschemas(
+    schema: Mapping[str, Any], path: tuple[Any, ...]
+) -> Iterator[tuple[Any, tuple[Any, ...]]]:
     for key in _SCHEMA_MAPS:
         value = schema.get(key)
         if isinstance(value, Mapping):
@@ -323,7 +410,7 @@ def _subschemas(schema: Mapping[str, Any], path: tuple[Any, ...]) -> Iterator[tu
 
 
 def _unknown_keys(
-    obj: Mapping[str, Any], meta: Mapping[str, Any], path: tuple
+    obj: Mapping[str, Any], meta: Mapping[str, Any], path: tuple[Any, ...]
 ) -> Iterator[SchemaProblem]:
     """Unknown keys in an x-lgds object, at every level the meta-schema closes."""
     allowed = meta.get("properties", {})
@@ -343,7 +430,7 @@ def _unknown_keys(
 
 
 def _meta_problems(
-    validator: Draft202012Validator, instance: Any, path: tuple
+    validator: Draft202012Validator, instance: Any, path: tuple[Any, ...]
 ) -> Iterator[SchemaProblem]:
     for error in validator.iter_errors(instance):
         if error.validator == "additionalProperties":
@@ -351,7 +438,7 @@ def _meta_problems(
         yield SchemaProblem(pointer(*path, *error.absolute_path), error.message)
 
 
-def _message_problems(messages: Any, path: tuple) -> Iterator[SchemaProblem]:
+def _message_problems(messages: Any, path: tuple[Any, ...]) -> Iterator[SchemaProblem]:
     if not isinstance(messages, Mapping):
         return
     for key, template in messages.items():
@@ -375,7 +462,9 @@ def _message_problems(messages: Any, path: tuple) -> Iterator[SchemaProblem]:
             )
 
 
-def _extension_problems(extension: Any, path: tuple, *, root: bool) -> Iterator[SchemaProblem]:
+def _extension_problems(
+    extension: Any, path: tuple[Any, ...], *, root: bool
+) -> Iterator[SchemaProblem]:
     meta = FORM_EXTENSION if root else FIELD_EXTENSION
     yield from _meta_problems(_FORM_VALIDATOR if root else _FIELD_VALIDATOR, extension, path)
     if not isinstance(extension, Mapping):
@@ -401,7 +490,7 @@ def _extension_problems(extension: Any, path: tuple, *, root: bool) -> Iterator[
 
 
 def _walk(
-    schema: Any, path: tuple, resolver: Any, formats: frozenset[str]
+    schema: Any, path: tuple[Any, ...], resolver: Any, formats: frozenset[str]
 ) -> Iterator[SchemaProblem]:
     if not isinstance(schema, Mapping):
         return
@@ -444,6 +533,80 @@ def _ref_problems(ref: str, where: str, resolver: Any) -> Iterator[SchemaProblem
         yield SchemaProblem(where, f"$ref {ref!r} points to nothing in this schema")
 
 
+def _ref_sites(
+    schema: Any, path: tuple[Any, ...], anchors: dict[str, tuple[str, ...]]
+) -> Iterator[tuple[tuple[str, ...], str, str]]:
+    """``(path, keyword, ref)`` for every local ``$ref`` and ``$dynamicRef`` in
+    ``schema``; fills ``anchors`` with the place of every anchor."""
+    if not isinstance(schema, Mapping):
+        return
+    here = tuple(str(part) for part in path)
+    for keyword in ("$anchor", "$dynamicAnchor"):
+        if isinstance(schema.get(keyword), str):
+            anchors[schema[keyword]] = here
+    for keyword in ("$ref", "$dynamicRef"):
+        ref = schema.get(keyword)
+        if isinstance(ref, str) and ref.startswith("#"):
+            yield here, keyword, ref
+    for sub, sub_path in _subschemas(schema, path):
+        yield from _ref_sites(sub, sub_path, anchors)
+
+
+def _target(ref: str, anchors: Mapping[str, tuple[str, ...]]) -> tuple[str, ...] | None:
+    """The place a local ``$ref`` points to, as path parts; None if it is unknown."""
+    fragment = urllib.parse.unquote(ref[1:])
+    if not fragment.startswith("/"):
+        return anchors.get(fragment) if fragment else ()
+    return tuple(part.replace("~1", "/").replace("~0", "~")
+                 for part in fragment[1:].split("/"))
+
+
+def _cycle_problems(schema: Mapping[str, Any]) -> Iterator[SchemaProblem]:
+    """A problem for a ``$ref`` that leads back to itself, with the way round.
+
+    Following ``$ref`` A reaches ``$ref`` B when B lies inside A's target; a
+    loop of such steps would be followed for ever.
+    """
+    anchors: dict[str, tuple[str, ...]] = {}
+    sites = sorted(_ref_sites(schema, (), anchors))
+    places = [site[0] for site in sites]
+    targets = [_target(site[2], anchors) for site in sites]
+
+    def reached(index: int) -> range:
+        target = targets[index]
+        if target is None:
+            return range(0)
+        start = end = bisect.bisect_left(places, target)
+        while end < len(places) and places[end][: len(target)] == target:
+            end += 1
+        return range(start, end)
+
+    state = [0] * len(sites)  # 0 unseen, 1 on the current way, 2 done
+    for first in range(len(sites)):
+        if state[first]:
+            continue
+        way, steps = [first], [iter(reached(first))]
+        state[first] = 1
+        while steps:
+            following = next(steps[-1], None)
+            if following is None:
+                state[way.pop()] = 2
+                steps.pop()
+            elif state[following] == 1:
+                loop = way[way.index(following):]
+                place, keyword, _ = sites[following]
+                route = " -> ".join([pointer(*place), *(sites[i][2] for i in loop)])
+                yield SchemaProblem(
+                    pointer(*place, keyword),
+                    f"this $ref leads back to itself ({route}); a form's $refs may not loop",
+                )
+                return
+            elif state[following] == 0:
+                state[following] = 1
+                way.append(following)
+                steps.append(iter(reached(following)))
+
+
 def _shape_problems(schema: Mapping[str, Any]) -> Iterator[SchemaProblem]:
     declared = schema.get("$schema")
     wrong = not isinstance(declared, str) or declared.rstrip("#") != DRAFT_2020_12
@@ -466,8 +629,12 @@ def check(schema: Any) -> dict[str, Any]:
     """
     if not isinstance(schema, Mapping):
         raise FormSchemaError([SchemaProblem("#", "a form schema must be a JSON object")])
+    too_deep = _depth_problem(schema)
+    if too_deep is not None:  # before anything that recurses: copying, validating
+        raise FormSchemaError([too_deep])
     owned: dict[str, Any] = copy.deepcopy(dict(schema))
     problems = list(_shape_problems(owned))
+    problems += _cycle_problems(owned)
     problems += [
         SchemaProblem(pointer(*error.absolute_path), error.message)
         for error in _META_VALIDATOR.iter_errors(owned)
