@@ -16,6 +16,7 @@ from lgds_components.bins.ical import event_uid, to_ical
 from lgds_components.bins.model import Collection, Service, group_by_date
 from lgds_components.bins.sample import SAMPLE_UPRNS
 from lgds_components.bins.schedule import Schedule
+from lgds_components.errors import NotFound
 
 D = date
 STAMP = datetime(2026, 12, 14, 9, 30, tzinfo=UTC)
@@ -121,6 +122,7 @@ def test_our_own_json_validates_against_its_schema(sample: Schedule) -> None:
 
 
 def test_empty_feeds() -> None:
-    assert ukbcd_feed([]) == {"bins": []}
+    with pytest.raises(NotFound, match="minItems"):
+        ukbcd_feed([])  # see test_ukbcd_schema.py
     assert lgds_feed([], uprn=1, today=D(2026, 1, 1))["days"] == []
     assert b"BEGIN:VEVENT" not in to_ical([], uprn=1, dtstamp=STAMP)

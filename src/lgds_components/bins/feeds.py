@@ -3,7 +3,12 @@
 **UKBinCollectionData shape.** Home Assistant integrations built on the
 UKBinCollectionData project read ``{"bins": [{"type": ..., "collectionDate":
 "DD/MM/YYYY"}]}``, one entry per service per day, earliest first. Serve
-:func:`ukbcd_feed` and they read a council's own data unchanged.
+:func:`ukbcd_feed` and they read a council's own data unchanged. That
+project's output schema requires at least one entry (``minItems: 1``): its
+council scrapers treat an empty answer as a fault, and its Home Assistant
+integration keeps the last good data rather than show none. So an empty
+window is not an empty list here but :class:`~lgds_components.errors.NotFound`,
+which a web service answers with 404; ask for more days.
 
 **Our own shape** (:class:`LgdsFeed`, described by :func:`feed_schema`) has
 ISO dates, collection days with their services, the date each collection was
@@ -33,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lgds_components.bins.describe import relative_day
 from lgds_components.bins.model import Collection, group_by_date
+from lgds_components.errors import NotFound
 
 __all__ = [
     "FEED_VERSION",
@@ -67,7 +73,7 @@ class UkbcdFeed(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    bins: list[UkbcdBin]
+    bins: list[UkbcdBin] = Field(min_length=1)
 
 
 class FeedService(BaseModel):
@@ -120,12 +126,19 @@ class LgdsFeed(BaseModel):
 
 
 def ukbcd_feed(collections: Iterable[Collection]) -> dict[str, Any]:
-    """The UKBinCollectionData shape: one entry per service per day, earliest first."""
+    """The UKBinCollectionData shape: one entry per service per day, earliest first.
+
+    Raises:
+        NotFound: there are no collections; the shape needs one or more.
+    """
     bins = []
     for day in group_by_date(collections):
         stamp = f"{day.date.day:02d}/{day.date.month:02d}/{day.date.year:04d}"
         for service in day.services:
             bins.append(UkbcdBin(type=service.name, collectionDate=stamp))
+    if not bins:
+        raise NotFound("no collections in the dates asked for; the UKBinCollectionData shape "
+                       "lists one or more (its schema's minItems is 1): ask for more days")
     return UkbcdFeed(bins=bins).model_dump(mode="json")
 
 

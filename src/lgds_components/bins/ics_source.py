@@ -9,7 +9,12 @@ protocol as the embedded :class:`~lgds_components.bins.schedule.Schedule`, so
 the feeds, the JSON and the rest of the library work unchanged.
 
 An occurrence moved with ``RECURRENCE-ID`` keeps the date it was moved from
-as ``original_date``, with the reason :data:`~lgds_components.bins.model.OVERRIDE`:
+as ``original_date``, with the reason :data:`~lgds_components.bins.model.OVERRIDE`.
+An event with ``STATUS:CANCELLED``, and an occurrence cancelled the way
+Google Calendar and Exchange export one (a ``RECURRENCE-ID`` instance with
+``STATUS:CANCELLED``), is no collection. A service listed twice on one day
+(two events with different UIDs) is one collection, the first by UID
+(:func:`~lgds_components.bins.model.group_by_date`):
 
 >>> from datetime import date
 >>> council_feed = b'''BEGIN:VCALENDAR
@@ -57,7 +62,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from lgds_components.bins.describe import LONDON, Clock, london_today
-from lgds_components.bins.model import OVERRIDE, Collection, Service
+from lgds_components.bins.model import OVERRIDE, Collection, Service, group_by_date
 from lgds_components.bins.protocol import SourceFeatures
 from lgds_components.errors import (
     ConfigurationError,
@@ -320,6 +325,8 @@ class ICSSource(SourceFeatures):
                                 provider=self.name) from exc
         for day, event in self._occurrences(query, uprn, start, end):
             try:
+                if str(event.get("STATUS", "")).upper() == "CANCELLED":
+                    continue  # a cancelled event, or one occurrence cancelled
                 moved_from = event.get("RECURRENCE-ID")
                 original = _to_date(moved_from.dt) if moved_from is not None else day
                 summary = str(event.get("SUMMARY", ""))
@@ -334,7 +341,7 @@ class ICSSource(SourceFeatures):
                 found.append(Collection(day, service, round_id, original,
                                         OVERRIDE if moved else None, note))
         found.sort(key=lambda c: (c.date, order[c.service.id], c.round))
-        return found
+        return [c for day in group_by_date(found) for c in day.collections]
 
     def _occurrences(self, query: Any, uprn: int | str, start: date,
                      end: date) -> Iterator[tuple[date, Any]]:

@@ -297,7 +297,7 @@ def _long_date(day: date) -> str:
 
 @attrs.frozen(slots=True)
 class CollectionDay:
-    """The collections made on one day."""
+    """The collections made on one day (one per service; see :func:`group_by_date`)."""
 
     date: date
     collections: tuple[Collection, ...]
@@ -319,13 +319,19 @@ class CollectionDay:
 def group_by_date(collections: Iterable[Collection]) -> list[CollectionDay]:
     """Group collections by day, earliest first; within a day, in the order given.
 
+    A service is collected once on a day: when two collections share a date
+    and a service (two rounds of one service landing on one day, or one
+    collection published in two calendar events), the first is kept. Every
+    feed, the JSON shapes and iCalendar alike, is built from these days, so
+    they all list the same collections.
+
     >>> s = Service("food", "Food waste")
     >>> day = date(2026, 12, 14)
     >>> days = group_by_date([Collection(day, s, "F", day), Collection(day, s, "G", day)])
-    >>> len(days), len(days[0].collections), [x.name for x in days[0].services]
-    (1, 2, ['Food waste'])
+    >>> len(days), [(c.service.name, c.round) for c in days[0].collections]
+    (1, [('Food waste', 'F')])
     """
-    by_day: dict[date, list[Collection]] = {}
+    by_day: dict[date, dict[str, Collection]] = {}
     for collection in collections:
-        by_day.setdefault(collection.date, []).append(collection)
-    return [CollectionDay(day, tuple(items)) for day, items in sorted(by_day.items())]
+        by_day.setdefault(collection.date, {}).setdefault(collection.service.id, collection)
+    return [CollectionDay(day, tuple(items.values())) for day, items in sorted(by_day.items())]

@@ -23,12 +23,16 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from datetime import date, datetime, timedelta
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Final, Literal, Protocol, runtime_checkable
 
 from lgds_components.bins.model import Collection, CollectionDay, group_by_date
+from lgds_components.errors import InvalidComponent
 from lgds_components.identifiers import uprn as uprn_rules
 
-__all__ = ["ScheduleSource", "SourceFeatures"]
+__all__ = ["MAX_DAYS", "ScheduleSource", "SourceFeatures"]
+
+MAX_DAYS: Final = 3660
+"""The most days a feed may cover (ten years)."""
 
 
 @runtime_checkable
@@ -101,8 +105,11 @@ class SourceFeatures(ABC):
         return group_by_date(collections)[:count]
 
     def _window(self, start: date | None, days: int) -> tuple[date, date]:
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+            raise InvalidComponent(f"Days must be a whole number from 1 to {MAX_DAYS:,}",
+                                   field="days")
         first = self.today() if start is None else start
-        return first, first + timedelta(days=max(0, days - 1))
+        return first, first + timedelta(days=days - 1)
 
     def _between(
         self, uprn: int | str, first: date, last: date, usrn: int | str | None
@@ -126,6 +133,9 @@ class SourceFeatures(ABC):
 
         ``usrn`` names the property's street, for sources with street defaults.
         See :func:`lgds_components.bins.ical.to_ical` for what it contains.
+
+        Raises:
+            InvalidComponent: ``days`` is not a whole number from 1 to :data:`MAX_DAYS`.
         """
         from lgds_components.bins.ical import to_ical
 
@@ -143,9 +153,21 @@ class SourceFeatures(ABC):
         shape: Literal["lgds", "ukbcd"] = "lgds",
         usrn: int | str | None = None,
     ) -> dict[str, Any]:
-        """The property's collections as JSON-ready data (see :mod:`lgds_components.bins.feeds`)."""
+        """The property's collections as JSON-ready data (see :mod:`lgds_components.bins.feeds`).
+
+        ``shape`` is ``"lgds"`` (this library's :class:`~lgds_components.bins.feeds.LgdsFeed`)
+        or ``"ukbcd"`` (UKBinCollectionData's, which must list at least one collection).
+
+        Raises:
+            InvalidComponent: an unknown ``shape``, or ``days`` not a whole
+                number from 1 to :data:`MAX_DAYS`.
+            NotFound: ``shape="ukbcd"`` and no collections in the window.
+        """
         from lgds_components.bins.feeds import lgds_feed, ukbcd_feed
 
+        if shape not in ("lgds", "ukbcd"):
+            raise InvalidComponent(f"Shape must be 'lgds' or 'ukbcd', not {shape!r}",
+                                   field="shape")
         first, last = self._window(start, days)
         collections = self._between(uprn, first, last, usrn)
         if shape == "ukbcd":
@@ -155,5 +177,9 @@ class SourceFeatures(ABC):
 
     def to_ukbcd_json(self, uprn: int | str, *, start: date | None = None,
                       days: int = 365) -> dict[str, Any]:
-        """The UKBinCollectionData shape, for existing Home Assistant integrations."""
+        """The UKBinCollectionData shape, for existing Home Assistant integrations.
+
+        Raises:
+            NotFound: no collections in the window (the shape needs one or more).
+        """
         return self.to_json(uprn, start=start, days=days, shape="ukbcd")
