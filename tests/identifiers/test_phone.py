@@ -26,13 +26,13 @@ DRAMA = "Enter a real telephone number, not an example number"
 
 ACCEPTED = [
     # (typed, keyword arguments, E.164, display)
-    ("07400 123456", {}, "+447400123456", "07400 123456"),
-    ("07400-123-456", {}, "+447400123456", "07400 123456"),
-    ("(07400) 123456", {}, "+447400123456", "07400 123456"),
-    ("07400.123.456", {}, "+447400123456", "07400 123456"),
-    ("07400\u2013123\u2014456", {}, "+447400123456", "07400 123456"),
-    ("+44 7400 123456", {}, "+447400123456", "07400 123456"),
-    ("+44 (0)7400 123456", {}, "+447400123456", "07400 123456"),
+    ("07400 123456", {}, "+447400123456", "07400 123 456"),
+    ("07400-123-456", {}, "+447400123456", "07400 123 456"),
+    ("(07400) 123456", {}, "+447400123456", "07400 123 456"),
+    ("07400.123.456", {}, "+447400123456", "07400 123 456"),
+    ("07400\u2013123\u2014456", {}, "+447400123456", "07400 123 456"),
+    ("+44 7400 123456", {}, "+447400123456", "07400 123 456"),
+    ("+44 (0)7400 123456", {}, "+447400123456", "07400 123 456"),
     ("+44(0)20 7123 4567", {}, "+442071234567", "020 7123 4567"),
     ("0044 20 7123 4567", {}, "+442071234567", "020 7123 4567"),
     ("00 44 (0) 20 7123 4567", {}, "+442071234567", "020 7123 4567"),
@@ -41,22 +41,22 @@ ACCEPTED = [
     ("0113 123 4567", {}, "+441131234567", "0113 123 4567"),
     ("0800 123 4567", {}, "+448001234567", "0800 123 4567"),
     ("0300 123 4567", {}, "+443001234567", "0300 123 4567"),
-    ("07624 123456", {}, "+447624123456", "07624 123456"),  # Isle of Man
+    ("07624 123456", {}, "+447624123456", "07624 123 456"),  # Isle of Man
     ("+353 1 234 5678", {}, "+35312345678", "+353 1 234 5678"),
     ("+1 (202) 456-1111", {}, "+12024561111", "+1 202-456-1111"),
-    ("07400 123456", {"kind": "mobile"}, "+447400123456", "07400 123456"),
+    ("07400 123456", {"kind": "mobile"}, "+447400123456", "07400 123 456"),
     ("020 7123 4567", {"kind": "landline"}, "+442071234567", "020 7123 4567"),
     ("0300 123 4567", {"kind": "landline"}, "+443001234567", "0300 123 4567"),
     ("020 7123 4567", {"international": False}, "+442071234567", "020 7123 4567"),
     # Ofcom drama numbers, test mode
-    ("07700 900 982", {"allow_drama": True}, "+447700900982", "07700 900982"),
-    ("01632 960 001", {"allow_drama": True}, "+441632960001", "01632 960001"),
+    ("07700 900 982", {"allow_drama": True}, "+447700900982", "07700 900 982"),
+    ("01632 960 001", {"allow_drama": True}, "+441632960001", "01632 960 001"),
     ("+44 808 157 0192", {"allow_drama": True}, "+448081570192", "0808 157 0192"),
     ("020 7946 0000", {"allow_drama": True}, "+442079460000", "020 7946 0000"),
     ("0113 496 0999", {"allow_drama": True}, "+441134960999", "0113 496 0999"),
     ("028 9649 6000", {"allow_drama": True}, "+442896496000", "028 9649 6000"),
-    ("07700 900 982", {"allow_drama": True, "kind": "mobile"}, "+447700900982", "07700 900982"),
-    ("01632 960 001", {"allow_drama": True, "kind": "landline"}, "+441632960001", "01632 960001"),
+    ("07700 900 982", {"allow_drama": True, "kind": "mobile"}, "+447700900982", "07700 900 982"),
+    ("01632 960 001", {"allow_drama": True, "kind": "landline"}, "+441632960001", "01632 960 001"),
     ("03069 990000", {"allow_drama": True, "kind": "landline"}, "+443069990000", "0306 999 0000"),
 ]
 
@@ -300,3 +300,32 @@ def test_mobile_type() -> None:
     with pytest.raises(PydanticValidationError) as info:
         TypeAdapter(MobileNumber).validate_python("020 7123 4567")
     assert info.value.errors()[0]["msg"] == MOBILE
+
+
+def test_format_shows_drama_numbers_that_test_mode_forms_accept() -> None:
+    stored = phone.validate("07700 900 982", allow_drama=True)
+    assert phone.format(stored) == "07700 900 982"
+    with pytest.raises(InvalidComponent):
+        phone.format(stored, allow_drama=False)
+
+
+def test_every_example_number_in_a_message_is_written_as_format_writes_it() -> None:
+    import json
+    import re
+    from importlib import resources
+
+    catalogues = resources.files("lgds_components.forms").joinpath("catalogues")
+    texts = [phone.FORMAT_MESSAGE, phone.MOBILE_FORMAT_MESSAGE, phone.LANDLINE_FORMAT_MESSAGE]
+    for lang in ("en", "cy"):
+        catalogue = json.loads(catalogues.joinpath(f"{lang}.json").read_text(encoding="utf-8"))
+        texts += [text for key, text in catalogue.items() if key.startswith(("phone", "mobile"))]
+    examples = {
+        match.strip() for text in texts for match in re.findall(r"\+?[0-9][0-9 ]{8,}[0-9]", text)
+    }
+    assert {"01632 960 001", "07700 900 982", "+44 808 157 0192"} <= examples
+    for example in examples:
+        shown = phone.format(example)
+        if example.startswith("+44"):  # written in international form on purpose
+            assert phone.validate(example, allow_drama=True) == phone.validate(shown, allow_drama=True)
+        else:
+            assert shown == example

@@ -49,6 +49,7 @@ from lgds_components.forms.normalise import (
     text,
 )
 from lgds_components.forms.normalise import name as read_name
+from lgds_components.forms.options import Option, const_branches, option_problems, options_of
 from lgds_components.forms.schema import (
     EXTENSION,
     FormSchemaError,
@@ -56,6 +57,7 @@ from lgds_components.forms.schema import (
     pointer,
     resolve_date,
 )
+from lgds_components.forms.wording import Wording, wording
 
 __all__ = [
     "ANNOTATIONS",
@@ -227,24 +229,24 @@ class Field:
         name: the property name, which is also the name answers are posted under
             (a date's parts are posted as ``NAME-day``, ``NAME-month``, ``NAME-year``).
         id: the HTML id error links point at (``x-lgds.id``, default ``name``).
-        label: the question's label, used as the subject of error messages.
-        noun: what "Enter" and "Select" messages ask for.
-        hint: hint text, if any.
+        wording: what the field says, by language (``"en"``, and ``"cy"`` when
+            the form is bilingual): label, message subject, noun and hint (see
+            :mod:`~lgds_components.forms.wording`).
         page: the id of the page the field is on, or ``None`` for a one-page form.
         input: the input type, one of :data:`~lgds_components.forms.schema.INPUTS`.
         required: whether the top-level ``required`` names it.
         format: the field's ``format``, if any.
         schema: the field's schema, with any ``$ref`` resolved.
         order: its position in the form (page order, then field order).
-        welsh: the Welsh ``(label, noun, hint)``, when the form is bilingual; the
-            label has its first letter in lower case, as every Welsh template puts
-            it mid-sentence ("Mae’n rhaid i ...").
         messages: per-language overrides (``{"en": {"maxLength": "..."}}``).
         missing_code: the catalogue code for an empty answer.
         checks: the compiled checks, as ``(keyword, passes)`` pairs.
         residual: whether ``jsonschema`` checks this field's keywords.
         date_rules: the field's ``x-lgds.date`` rules.
         options: for choice inputs, each option's posted text and its value.
+        choices: for choice inputs, the options with their text and hints.
+        autocomplete: the ``autocomplete`` attribute (``x-lgds.autocomplete``).
+        classes: extra classes for the input (``x-lgds.classes``).
         money_pence: for money, whether pence are ``optional``, ``required`` or
             ``forbidden``.
         bound_params: the limits each code's message shows (``{"max": "100"}``).
@@ -254,26 +256,51 @@ class Field:
 
     name: str
     id: str
-    label: str
-    noun: str
-    hint: str | None
+    wording: Mapping[str, Wording]
     page: str | None
     input: str
     required: bool
     format: str | None
     schema: Mapping[str, Any]
     order: int
-    welsh: tuple[str, str, str | None] | None
     messages: Mapping[str, Mapping[str, str]]
     missing_code: str
     checks: tuple[Check, ...]
     residual: bool
     date_rules: Mapping[str, str]
     options: Mapping[str, object]
+    choices: tuple[Option, ...]
     money_pence: str
     bound_params: Mapping[str, Mapping[str, str]]
     parse: Callable[[str, bool], object | None]
     to_json: Callable[[Any], object] | None = None
+    autocomplete: str | None = None
+    classes: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The English label, as shown."""
+        return self.wording["en"].label
+
+    @property
+    def subject(self) -> str:
+        """The English subject of "must" messages ("Date of birth")."""
+        return self.wording["en"].subject
+
+    @property
+    def noun(self) -> str:
+        """What English "Enter" and "Select" messages ask for."""
+        return self.wording["en"].noun
+
+    @property
+    def hint(self) -> str | None:
+        """The English hint, if any."""
+        return self.wording["en"].hint
+
+    def words_in(self, lang: str) -> Wording:
+        """The field's :class:`~lgds_components.forms.wording.Wording` in ``lang``
+        (English when it has none in ``lang``)."""
+        return self.wording.get(lang) or self.wording["en"]
 
     @property
     def empty(self) -> object:
@@ -297,10 +324,9 @@ class Field:
         return (self.name,)
 
     def words(self, lang: str) -> tuple[str, str]:
-        """The ``(label, noun)`` to put in messages in ``lang``."""
-        if lang == "cy" and self.welsh is not None:
-            return self.welsh[0], self.welsh[1]
-        return self.label, self.noun
+        """The ``(subject, noun)`` to put in messages in ``lang``."""
+        words = self.words_in(lang)
+        return words.subject, words.noun
 
     def read(self, post: Any, test_mode: bool) -> tuple[object, object]:
         """Read and normalise this field's answer from ``post``.
@@ -395,7 +421,7 @@ class Field:
         """The catalogue code for a failed JSON Schema keyword on this field."""
         if keyword == "required":
             return self.missing_code
-        if keyword in ("enum", "const", "items"):
+        if keyword in ("enum", "const", "items", "oneOf", "anyOf"):
             return "choice.unknown" if self.options else "format"
         if keyword in ("minLength", "maxLength"):
             if "minLength" in self.schema and "maxLength" in self.schema:
@@ -429,7 +455,8 @@ class Field:
         if template is None:
             template = catalogue(lang)[code]
         label, noun = self.words(lang)
-        fill = {"label": label, "noun": noun, **self.bound_params.get(code, {})}
+        fill = {"label": label, "subject": label, "noun": noun,
+                **self.bound_params.get(code, {})}
         if params:
             fill.update(params)
         return template.format_map(fill)
@@ -437,18 +464,6 @@ class Field:
     def date_params(self, dates: Mapping[str, datetime.date], lang: str) -> dict[str, str]:
         """Format a date rule's dates for a message in ``lang``."""
         return {key: format_date(value, lang) for key, value in dates.items()}
-
-
-def _humanise(key: str) -> str:
-    words = re.sub(r"[_\-]+", " ", key).strip()
-    return (words[:1].upper() + words[1:]) if words else key
-
-
-def _lower_first(label: str) -> str:
-    first = label.split(" ", 1)[0]
-    if len(first) > 1 and first[1:].lower() != first[1:]:
-        return label  # an acronym or a name: "UPRN", "McDonald"
-    return label[:1].lower() + label[1:]
 
 
 def _resolve(
@@ -521,37 +536,35 @@ def _infer_input(schema: Mapping[str, Any]) -> str:
         return "money"
     if "array" in types:
         return "checkboxes"
-    if "enum" in schema or "const" in schema or types == {"boolean"}:
+    if "enum" in schema or "const" in schema or types == {"boolean"} or const_branches(schema):
         return "radios"
     if types & {"integer", "number"} and fmt not in FORMATS:
         return "number"
     return "text"
 
 
-def _option_map(values: Any) -> dict[str, object]:
-    """Each option's posted text and its value: strings as they are, numbers
-    as written, ``true``/``false`` for booleans."""
-    options: dict[str, object] = {}
-    for value in values if isinstance(values, list) else []:
-        if isinstance(value, bool):
-            options["true" if value else "false"] = value
-        elif isinstance(value, str):
-            options[value] = value
-        elif isinstance(value, int | float):
-            options[format(value, "g") if isinstance(value, float) else str(value)] = value
-    return options
+_BRANCH_KEYS = frozenset({"const", "title", "description", "$comment"})
 
 
-def _choice_values(schema: Mapping[str, Any], field_input: str) -> Any:
-    """The values a choice field offers: its ``enum``, ``const``, or true and false."""
-    if field_input == "checkboxes":
-        items = schema.get("items")
-        return items.get("enum", []) if isinstance(items, Mapping) else []
-    if "enum" in schema:
-        return schema["enum"]
-    if "const" in schema:
-        return [schema["const"]]
-    return [True, False] if _types(schema) == {"boolean"} else []
+def _as_enum(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``schema`` with a ``oneOf``/``anyOf`` of bare consts (with titles) as an ``enum``
+    (the same rule, which compiles), at the top or under ``items``."""
+    branches = const_branches(schema)
+    if branches is not None and all(set(b) <= _BRANCH_KEYS for b in branches):
+        keyword = "oneOf" if schema.get("oneOf") is branches else "anyOf"
+        rest = {k: v for k, v in schema.items() if k != keyword}
+        values = [b["const"] for b in branches]
+        if keyword == "oneOf" and any(
+            json_equal(a, b) for i, a in enumerate(values) for b in values[i + 1:]
+        ):
+            return schema  # two equal consts: oneOf then fails on them; leave it to jsonschema
+        return {**rest, "enum": values} if "enum" not in rest else schema
+    items = schema.get("items")
+    if isinstance(items, Mapping):
+        converted = _as_enum(items)
+        if converted is not items:
+            return {**schema, "items": converted}
+    return schema
 
 
 def _input_problems(field_input: str, schema: Mapping[str, Any], where: tuple) -> list[str]:
@@ -569,13 +582,14 @@ def _input_problems(field_input: str, schema: Mapping[str, Any], where: tuple) -
         problems.append(f'"format": "money-gbp" fields use the money input, not {field_input!r}')
     if field_input == "number" and (not types or types - {"integer", "number"}):
         problems.append('a number input needs "type": "integer" or "number"')
-    if field_input in ("radios", "select"):
-        if not _option_map(_choice_values(schema, field_input)):
-            problems.append(f"a {field_input} input needs an enum of strings, numbers or "
-                            'booleans, or "type": "boolean"')
-    if field_input == "checkboxes":
-        if types != {"array"} or not _option_map(_choice_values(schema, field_input)):
-            problems.append('a checkboxes input needs "type": "array" and "items" with an enum')
+    if field_input in ("radios", "select") and not options_of(schema, field_input, {}):
+        problems.append(f"a {field_input} input needs an enum of strings, numbers or "
+                        'booleans, a oneOf of consts, or "type": "boolean"')
+    if field_input == "checkboxes" and (
+        types != {"array"} or not options_of(schema, field_input, {})
+    ):
+        problems.append('a checkboxes input needs "type": "array" and "items" with an enum '
+                        "or a oneOf of consts")
     if field_input in ("text", "textarea", "name"):
         spec = FORMATS.get(fmt) if isinstance(fmt, str) else None
         allowed = {"string"} | ({"integer"} if spec and "integer" in spec.types else set())
@@ -657,6 +671,9 @@ def build_fields(
             except (re.error, TypeError) as exc:
                 problems.append(SchemaProblem(pointer(*where, "pattern"), f"not a regex: {exc}"))
                 continue
+        if field_input in ("radios", "select", "checkboxes"):
+            for text_ in option_problems(options_of(merged, field_input, ext), ext):
+                problems.append(SchemaProblem(pointer(*where, EXTENSION, "options"), text_))
         welsh = ext.get("cy", {})
         if bilingual and "label" not in welsh:
             problems.append(SchemaProblem(
@@ -695,28 +712,32 @@ def build_fields(
     residual = set()
     position = {page: index for index, page in enumerate(page_ids)}
     for index, (name, merged, exact, ext, field_input, welsh) in enumerate(drafts):
-        keywords = set(merged) - ANNOTATIONS
+        rules = _as_enum(merged)
+        keywords = set(rules) - ANNOTATIONS
         compiled = exact and keywords <= COMPILED and (
-            not isinstance(merged.get("items"), Mapping)
-            or set(merged["items"]) - ANNOTATIONS <= COMPILED - {"items"}
+            not isinstance(rules.get("items"), Mapping)
+            or set(rules["items"]) - ANNOTATIONS <= COMPILED - {"items"}
         )
         if not compiled:
             residual.add(name)
         fmt = merged.get("format") if isinstance(merged.get("format"), str) else None
-        label = ext.get("label") or merged.get("title") or _humanise(name)
-        noun = ext.get("noun") or _lower_first(label)
+        title = merged.get("title") if isinstance(merged.get("title"), str) else None
+        words = {"en": wording(ext, name, title=title)}
+        if "label" in welsh:
+            words["cy"] = wording(welsh, name, welsh=True)
         if fmt is not None and fmt in FORMATS and "noun" not in ext:
             missing_code = f"{FORMATS[fmt].key}.missing"
         elif field_input in ("radios", "checkboxes", "select"):
             missing_code = "choice.missing"
         else:
             missing_code = "missing"
-        options = (
-            _option_map(_choice_values(merged, field_input))
-            if field_input in ("radios", "select", "checkboxes") else {}
+        choices = (
+            options_of(merged, field_input, ext)
+            if field_input in ("radios", "select", "checkboxes") else ()
         )
+        options = {option.value: option.data for option in choices}
         skip_format = fmt in FORMATS or fmt in ("date", "money-gbp")
-        checks = _compile(merged, test_mode=test_mode, skip_format=skip_format) if compiled else []
+        checks = _compile(rules, test_mode=test_mode, skip_format=skip_format) if compiled else []
         if field_input not in ("radios", "select"):
             # the reader already gives the declared type (checked above)
             checks = [check for check in checks if check[0] != "type"]
@@ -726,27 +747,26 @@ def build_fields(
         fields.append(Field(
             name=name,
             id=ext.get("id", name),
-            label=label,
-            noun=noun,
-            hint=ext.get("hint"),
+            wording=words,
             page=page,
             input=field_input,
             required=name in required,
             format=fmt,
             schema=merged,
             order=(position[page] if page is not None else 0) * 10_000 + index,
-            welsh=(_lower_first(welsh["label"]), welsh.get("noun") or _lower_first(welsh["label"]),
-                   welsh.get("hint")) if "label" in welsh else None,
             messages={"en": dict(ext.get("messages", {})), "cy": dict(welsh.get("messages", {}))},
             missing_code=missing_code,
             checks=tuple(sorted(checks, key=lambda c: _check_rank(c[0]))),
             residual=not compiled,
             date_rules=dict(ext.get("date", {})),
             options=options,
+            choices=choices,
             money_pence=money_pence,
             bound_params=_bound_params(merged, field_input),
             parse=parse,
             to_json=to_json,
+            autocomplete=ext.get("autocomplete"),
+            classes=ext.get("classes"),
         ))
     fields.sort(key=lambda f: f.order)
     return tuple(fields), tuple(pages), frozenset(residual)

@@ -147,15 +147,34 @@ _MESSAGES = {
     "additionalProperties": {"type": "string", "minLength": 1},
 }
 
+_TEXT = {"type": "string", "minLength": 1}
+_OPTION_WORDS = {
+    "type": ["string", "object"],
+    "minLength": 1,
+    "additionalProperties": False,
+    "properties": {"text": _TEXT, "hint": {"type": "string"}},
+}
+_OPTION = {
+    **_OPTION_WORDS,
+    "properties": {
+        **_OPTION_WORDS["properties"],  # type: ignore[dict-item]
+        "cy": {**_OPTION_WORDS, "type": "object"},
+    },
+}
+
 #: The meta-schema for a field's ``x-lgds`` object.
 FIELD_EXTENSION: Mapping[str, Any] = {
     "$schema": DRAFT_2020_12,
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "label": {"type": "string", "minLength": 1},
-        "noun": {"type": "string", "minLength": 1},
+        "label": _TEXT,
+        "subject": _TEXT,
+        "noun": _TEXT,
         "hint": {"type": "string"},
+        "autocomplete": {"type": "string", "pattern": r"^[a-z0-9 -]+$"},
+        "classes": {"type": "string"},
+        "options": {"type": "object", "additionalProperties": _OPTION},
         "page": {"type": "string", "minLength": 1},
         "id": {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9_:.-]*$"},
         "input": {"enum": list(INPUTS)},
@@ -180,8 +199,9 @@ FIELD_EXTENSION: Mapping[str, Any] = {
             "type": "object",
             "additionalProperties": False,
             "properties": {
-                "label": {"type": "string", "minLength": 1},
-                "noun": {"type": "string", "minLength": 1},
+                "label": _TEXT,
+                "subject": _TEXT,
+                "noun": _TEXT,
                 "hint": {"type": "string"},
                 "messages": _MESSAGES,
             },
@@ -421,6 +441,13 @@ def _unknown_keys(
             )
         elif isinstance(value, Mapping) and allowed[key].get("additionalProperties") is False:
             yield from _unknown_keys(value, allowed[key], (*path, key))
+        elif isinstance(value, Mapping) and isinstance(
+            allowed[key].get("additionalProperties"), Mapping
+        ):
+            each = allowed[key]["additionalProperties"]
+            for name, item in value.items():
+                if isinstance(item, Mapping):
+                    yield from _unknown_keys(item, each, (*path, key, name))
         elif isinstance(value, list) and isinstance(allowed[key].get("items"), Mapping):
             item_meta = allowed[key]["items"]
             if item_meta.get("additionalProperties") is False:

@@ -7,15 +7,19 @@ digits are read as ASCII; letters (``0800 FLOWERS``) and every other
 character are refused.
 
 :func:`validate` returns the number in E.164 form, the form to store and to
-hand to SMS and telephony services; :func:`format` gives the UK national
-display form for UK numbers and the international form for others:
+hand to SMS and telephony services; :func:`format` gives the display form:
+UK numbers in national form spaced as the GOV.UK style guide writes them
+(``01632 960 001``, ``020 7946 0000``, ``07700 900 982``: libphonenumber's
+groups, with a group of six digits written as two of three), others in
+international form. The examples in the error messages are written the same
+way, so what a resident reads in a hint, an error and a confirmation agrees:
 
 >>> validate("07400 123456")
 '+447400123456'
 >>> validate("+44 (0)20 7123 4567")
 '+442071234567'
 >>> format("+447400123456")
-'07400 123456'
+'07400 123 456'
 >>> is_valid("0800 123 4567", kind="mobile")
 False
 
@@ -353,20 +357,28 @@ def format(
     value: str,
     *,
     kind: Kind = "any",
-    allow_drama: bool = False,
+    allow_drama: bool = True,
     international: bool = True,
 ) -> str:
     """Return the display form; validates first.
 
-    UK numbers (country code 44) are shown in national form with
-    libphonenumber's spacing, others in international form.
+    UK numbers (country code 44) are shown in national form, spaced as the
+    GOV.UK style guide writes them; others in international form. Ofcom's
+    drama numbers are formatted too (``allow_drama=False`` refuses them), so
+    a number a form accepted in test mode can always be shown.
 
     >>> format("+442071234567")
     '020 7123 4567'
+    >>> format("+441632960001"), format("07700900982")
+    ('01632 960 001', '07700 900 982')
     >>> format("00353 1 234 5678")
     '+353 1 234 5678'
     """
     number = _check(value, kind, allow_drama, international)
-    national = number.country_code == 44
-    style = PhoneNumberFormat.NATIONAL if national else PhoneNumberFormat.INTERNATIONAL
-    return phonenumbers.format_number(number, style)
+    if number.country_code != 44:
+        return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+    national = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+    return " ".join(
+        f"{group[:3]} {group[3:]}" if len(group) == 6 and group.isdigit() else group
+        for group in national.split(" ")
+    )
