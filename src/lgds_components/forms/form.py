@@ -33,8 +33,10 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from lgds_components.errors import ConfigurationError
+from lgds_components.forms import govuk
 from lgds_components.forms import post as _post
 from lgds_components.forms.codes import priority
+from lgds_components.forms.display import display, posted_all
 from lgds_components.forms.fields import MISSING, Field, Page, build_fields
 from lgds_components.forms.formats import format_checker
 from lgds_components.forms.messages import LANGUAGES
@@ -258,7 +260,69 @@ class Form:
         errors = tuple(found[f.name][1] for f in fields if f.name in found)
         for error in errors:
             data.pop(error.field, None)
-        return ValidationResult(data=data, errors=errors, lang=lang, page=page)
+        return ValidationResult(data=data, errors=errors, lang=lang, page=page,
+                                answers=_answers(post, fields))
+
+    # ------------------------------------------------------------ GOV.UK Frontend
+
+    def govuk(
+        self,
+        name: str,
+        result: ValidationResult | None = None,
+        answers: Mapping[str, Any] | None = None,
+        *,
+        lang: str | None = None,
+        heading: bool = False,
+    ) -> dict[str, Any]:
+        """The complete parameters of field ``name``'s govuk-frontend macro.
+
+        The macro is :meth:`macro` ``(name)``; see
+        :func:`~lgds_components.forms.govuk.field_params` for the arguments.
+        """
+        return govuk.field_params(self.field(name), result, answers, lang=lang, heading=heading)
+
+    def macro(self, name: str) -> str:
+        """The govuk-frontend macro for field ``name`` (``"govukDateInput"``, ...)."""
+        return govuk.macro_name(self.field(name))
+
+    def answers_for(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """Typed answers (``result.data``, or your database's) as a browser posts them.
+
+        >>> form = Form.from_schema({"type": "object", "properties": {
+        ...     "start": {"type": "string", "format": "date"}}})
+        >>> form.answers_for({"start": datetime.date(2026, 4, 1)})
+        {'start-day': '1', 'start-month': '4', 'start-year': '2026'}
+        """
+        return posted_all(self.fields, data)
+
+    def display(self, name: str, value: object, lang: str = "en") -> str:
+        """A typed answer of field ``name`` written for people (see
+        :func:`~lgds_components.forms.display.display`)."""
+        return display(self.field(name), value, lang)
+
+    def summary_list(
+        self,
+        answers: ValidationResult | Mapping[str, Any],
+        *,
+        page: str | None = None,
+        change: govuk.Change = None,
+        lang: str | None = None,
+    ) -> dict[str, Any]:
+        """``govukSummaryList`` parameters for a check-your-answers page.
+
+        Args:
+            answers: a valid result (``validate_all`` of the stored answers),
+                or typed data.
+            page: only this page's fields (default: every field).
+            change: the "Change" links: a format string with ``{page}``,
+                ``{id}`` and ``{name}``, or a function of the field.
+            lang: default: the result's language, else English.
+        """
+        if isinstance(answers, ValidationResult):
+            data, language = answers.data, lang or answers.lang
+        else:
+            data, language = answers, lang or "en"
+        return govuk.summary_list(self.page_fields(page), data, change=change, lang=language)
 
     def validate_all(
         self, post: Any, lang: str = "en", *, today: datetime.date | None = None
@@ -268,6 +332,22 @@ class Form:
         Errors come page by page, in page order, each with its ``page``.
         """
         return self.validate(post, None, lang, today=today)
+
+
+def _answers(post: Any, fields: tuple[Field, ...]) -> dict[str, Any]:
+    """What was posted for ``fields``, as posted (text, lists for checkboxes)."""
+    answers: dict[str, Any] = {}
+    for field in fields:
+        if field.input == "checkboxes":
+            many = _post.many(post, field.name)
+            if isinstance(many, list) and many:
+                answers[field.name] = many
+            continue
+        for key in field.keys():
+            one = _post.one(post, key)
+            if isinstance(one, str):
+                answers[key] = one
+    return answers
 
 
 def _located_names(error: Any, fields: Mapping[str, Field]) -> list[tuple[str, str]]:

@@ -74,12 +74,18 @@ class ValidationResult:
             fields appear (page by page).
         lang: the language of the messages, ``"en"`` or ``"cy"``.
         page: the page validated, or ``None`` for the whole form.
+        answers: what was posted for the fields checked, as posted: text by
+            post key (``"dob-day"``), lists for checkboxes. It fills the page
+            in again, and is plain JSON, safe to keep in a session and
+            validate again later (:meth:`Form.validate_all
+            <lgds_components.forms.form.Form.validate_all>`).
     """
 
     data: Mapping[str, Any]
     errors: tuple[FieldError, ...]
     lang: str = "en"
     page: str | None = None
+    answers: Mapping[str, Any] = attrs.field(factory=dict)
 
     @property
     def is_valid(self) -> bool:
@@ -123,6 +129,16 @@ class ValidationResult:
         if visually_hidden_text or (visually_hidden_text is None and prefix != "Error"):
             params["visuallyHiddenText"] = prefix
         return params
+
+    def title(self, text: str) -> str:
+        """The page's ``<title>``: ``text``, after "Error: " when there are errors.
+
+        >>> ValidationResult(data={}, errors=()).title("Your details")
+        'Your details'
+        """
+        if self.is_valid:
+            return text
+        return f"{catalogue(self.lang)['error.prefix']}: {text}"
 
     def errors_by_page(self) -> dict[str | None, list[FieldError]]:
         """The errors grouped by page, pages in form order."""
