@@ -137,3 +137,36 @@ def test_demo_step(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_demo_schema_loads() -> None:
     assert len(Form.from_schema(DEMO_SCHEMA).fields) == 7
+
+
+def test_check_warns_where_messages_will_read_badly(tmp_path: Path) -> None:
+    schema = {"type": "object", "x-lgds": {"languages": ["en", "cy"]}, "properties": {
+        "bin": {"enum": ["rubbish", "recycling"], "x-lgds": {
+            "label": "Which bin?", "cy": {"label": "Pa fin?"},
+            "options": {"rubbish": {"cy": {"text": "Sbwriel"}}}}},
+        "more": {"type": "string", "maxLength": 500, "x-lgds": {
+            "input": "textarea", "label": "Tell us more (optional)", "noun": "more detail",
+            "cy": {"label": "Dywedwch fwy", "noun": "fwy o fanylion", "subject": "Manylion"}}},
+        "dob": {"type": "string", "format": "date", "x-lgds": {
+            "label": "What is your date of birth?", "noun": "your date of birth",
+            "cy": {"label": "Dyddiad geni"}}},
+    }}
+    path = write(tmp_path, "bins.json", schema)
+    code, _, err = invoke("check", path)
+    assert code == 0
+    lines = [line for line in err.splitlines() if line.startswith("warning: ")]
+    assert lines == [
+        'warning: #/properties/bin/x-lgds: the label "Which bin?" is a question, so messages '
+        'would say "Select which bin"; give a "noun" (what "Enter"/"Select" asks for)',
+        'warning: #/properties/bin/x-lgds/cy: the label "Pa fin?" is a question, so messages '
+        'would say "Dewiswch pa fin"; give a "noun" (what "Enter"/"Select" asks for)',
+        "warning: #/properties/bin/x-lgds/options: option 'recycling' has no Welsh text "
+        '("cy": {"text": ...}); Welsh pages would show "recycling"',
+        'warning: #/properties/more/x-lgds: the label "Tell us more (optional)" is an '
+        'instruction, so messages would say "Tell us more must be 500 characters or less"; '
+        'give a "subject" (what "must" messages are about)',
+    ]
+    assert f"{path}: 4 warnings" in err
+    code, _, _ = invoke("check", path, "--strict")
+    assert code == 1
+    assert invoke("check", GARDEN, "--strict")[0] == 0

@@ -46,14 +46,21 @@ def _json(value: object) -> str:
 
 @forms.command()
 @click.argument("schema", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def check(schema: Path) -> int:
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+def check(schema: Path, strict: bool) -> int:
     """Load SCHEMA and report every problem in it (exit 1 if there are any).
 
     Checks the schema against JSON Schema Draft 2020-12 and the x-lgds
     extension: unknown keywords and extension keys, unknown formats, remote
     or dangling $refs, fields that cannot work (a date input without
     "format": "date", radios without options, pages that are not declared).
+
+    Then warns where messages will read badly: a label that is a question or
+    an instruction with no "noun" or "subject" ("Select which bin?"), options
+    of a bilingual form without Welsh text.
     """
+    from lgds_components.forms.wording import warnings
+
     form = _load(schema, test_mode=False)
     if form is None:
         return EXIT_INVALID
@@ -66,7 +73,12 @@ def check(schema: Path) -> int:
         required = "required" if field.required else "optional"
         fmt = f", {field.format}" if field.format else ""
         click.echo(f"  {field.name}{where}: {field.input}{fmt}, {required}, #{field.id}")
-    return EXIT_OK
+    found = warnings(form.fields)
+    for warning in found:
+        click.echo(f"warning: {warning}", err=True)
+    if found:
+        click.echo(f"{schema}: {len(found)} warning{'s' if len(found) != 1 else ''}", err=True)
+    return EXIT_INVALID if found and strict else EXIT_OK
 
 
 @forms.command()

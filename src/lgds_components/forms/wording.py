@@ -26,10 +26,13 @@ the past") and a noun ("Enter your date of birth"). A field's
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import attrs
+
+if TYPE_CHECKING:
+    from lgds_components.forms.fields import Field
 
 __all__ = [
     "Wording",
@@ -38,6 +41,7 @@ __all__ = [
     "lower_first",
     "reads_badly",
     "subject_of",
+    "warnings",
     "wording",
 ]
 
@@ -140,7 +144,9 @@ def subject_of(label: str, noun: str | None = None) -> str:
     """
     if noun and is_question(label):
         return _upper_first(_POSSESSIVE.sub("", noun.strip()))
-    cleaned = _END.sub("", _OPTIONAL.sub("", label.strip()))
+    cleaned, previous = label.strip(), ""
+    while cleaned != previous:  # "Phone (optional)?" and "Phone? (optional)" alike
+        previous, cleaned = cleaned, _END.sub("", _OPTIONAL.sub("", cleaned))
     return cleaned or label.strip()
 
 
@@ -159,3 +165,63 @@ def wording(extension: Mapping[str, Any], name: str, *, title: str | None = None
         subject = lower_first(subject)
     return Wording(label=label, subject=subject, noun=noun or lower_first(subject),
                    hint=extension.get("hint"))
+
+
+def _example(field: Field, code: str, lang: str) -> str:
+    return field.message(code, lang)
+
+
+def _subject_code(field: Field) -> str | None:
+    """A code whose message starts with the field's subject, if the field can fail one."""
+    if field.bound_params:
+        return next(iter(field.bound_params))
+    return {"date": "date.impossible", "number": "number.not_a_number",
+            "money": "money.not_a_number"}.get(field.input)
+
+
+def warnings(fields: Iterable[Field]) -> list[str]:
+    """Where a form's messages will read badly, one sentence each (for ``lgds forms check``).
+
+    A label that is a question or an instruction ("Which bin?", "Tell us more")
+    makes a poor message subject and noun: without a ``noun``, messages say
+    "Select which bin"; without a ``subject``, "Tell us more must be 500
+    characters or less". Options of a bilingual form without Welsh text are
+    named too.
+
+    >>> from lgds_components.forms import Form
+    >>> form = Form.from_schema({"type": "object", "properties": {
+    ...     "bin": {"enum": ["a", "b"], "x-lgds": {"label": "Which bin?"}}}})
+    >>> for warning in warnings(form.fields):
+    ...     print(warning)
+    #/properties/bin/x-lgds: the label "Which bin?" is a question, so messages would say
+    "Select which bin"; give a "noun" (what "Enter"/"Select" asks for)
+    """
+    found = []
+    for field in fields:
+        where = f"#/properties/{field.name.replace('~', '~0').replace('/', '~1')}/x-lgds"
+        extension = field.schema.get("x-lgds")
+        given = extension if isinstance(extension, Mapping) else {}
+        for lang, words in field.wording.items():
+            part = given.get("cy", {}) if lang == "cy" else given
+            place = f"{where}/cy" if lang == "cy" else where
+            if not reads_badly(words.label) or "subject" in part:
+                continue
+            kind = "a question" if is_question(words.label) else "an instruction"
+            if "noun" not in part:
+                example = _example(field, field.missing_code, lang)
+                found.append(f'{place}: the label "{words.label}" is {kind}, so messages '
+                              f'would say "{example}"; give a "noun" (what "Enter"/"Select" '
+                              "asks for)")
+            code = _subject_code(field)
+            if code is not None and not (is_question(words.label) and "noun" in part):
+                example = _example(field, code, lang)
+                found.append(f'{place}: the label "{words.label}" is {kind}, so messages '
+                             f'would say "{example}"; give a "subject" (what "must" '
+                             "messages are about)")
+        if "cy" in field.wording:
+            for option in field.choices:
+                if option.welsh is None:
+                    found.append(f"{where}/options: option {option.value!r} has no Welsh text "
+                                 '("cy": {"text": ...}); Welsh pages would show '
+                                 f'"{option.text}"')
+    return found
