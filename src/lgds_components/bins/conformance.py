@@ -22,6 +22,14 @@ from lgds_components.errors import ValidationError
 __all__ = ["check_schedule_source"]
 
 
+class _Place:
+    """An address as a gazetteer gives one: a UPRN and (here, unknown) USRN."""
+
+    def __init__(self, uprn: int) -> None:
+        self.uprn = uprn
+        self.usrn: int | None = None
+
+
 def _fail(message: str) -> None:
     raise AssertionError(message)
 
@@ -68,6 +76,10 @@ def check_schedule_source(source: object, uprn: int, *, start: date, days: int =
         _fail(f"next_collections(count=5) returned {len(upcoming)} collections")
     if len(window) >= 5 and [c.date for c in upcoming] != [c.date for c in window[:5]]:
         _fail("next_collections must agree with collections_between")
+    place = _Place(uprn)
+    if source.next_collections(place, count=5, on_or_after=start, usrn=None) != upcoming:
+        _fail("next_collections must take an address (an object with uprn and usrn) and "
+              "usrn=, and answer as for its UPRN")
     for bad in ("not a uprn", "", -1):
         try:
             source.next_collections(bad, count=1, on_or_after=start)  # type: ignore[arg-type]

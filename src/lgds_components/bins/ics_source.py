@@ -63,6 +63,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from lgds_components.bins.describe import LONDON, Clock, london_today
 from lgds_components.bins.model import OVERRIDE, Collection, Service, group_by_date
+from lgds_components.bins.property import PropertyRef, property_ids
 from lgds_components.bins.protocol import SourceFeatures
 from lgds_components.errors import (
     ConfigurationError,
@@ -71,7 +72,6 @@ from lgds_components.errors import (
     NotFound,
     ProviderError,
 )
-from lgds_components.identifiers import uprn as uprn_rules
 
 if TYPE_CHECKING:
     import icalendar
@@ -237,7 +237,7 @@ class ICSSource(SourceFeatures):
                                     provider=self.name) from exc
         return data.encode("utf-8") if isinstance(data, str) else bytes(data)
 
-    def calendar(self, uprn: int | str) -> icalendar.Calendar:
+    def calendar(self, uprn: PropertyRef) -> icalendar.Calendar:
         """The parsed calendar for a property (cached for ``cache_seconds``).
 
         Raises:
@@ -246,7 +246,7 @@ class ICSSource(SourceFeatures):
         """
         import icalendar
 
-        number = uprn_rules.validate(uprn)
+        number = property_ids(uprn)[0]
         now = time.monotonic()
         cached = self._cache.get(number)
         if cached is not None and now - cached[0] < self._ttl:
@@ -296,8 +296,13 @@ class ICSSource(SourceFeatures):
 
     # ------------------------------------------------------------------ the protocol
 
-    def collections_between(self, uprn: int | str, start: date, end: date) -> list[Collection]:
+    def collections_between(
+        self, uprn: PropertyRef, start: date, end: date, *, usrn: int | str | None = None
+    ) -> list[Collection]:
         """Every collection in the property's feed dated ``start`` to ``end`` inclusive.
+
+        ``uprn`` may be an address from the gazetteer; ``usrn`` is accepted and
+        not needed (a council's feed is per property).
 
         Raises:
             ValidationError: a malformed UPRN, or ``end`` before ``start``.
@@ -315,6 +320,7 @@ class ICSSource(SourceFeatures):
         if (end - start).days > _MAX_SPAN_DAYS or start < _FIRST or end > _LAST:
             raise InvalidComponent("Ask for 10 years or less, between 1900 and 2999",
                                    field="end")
+        uprn = property_ids(uprn)[0]
         calendar = self.calendar(uprn)
         order: dict[str, int] = {}
         found: list[Collection] = []
@@ -376,7 +382,8 @@ class ICSSource(SourceFeatures):
             chunk = last + timedelta(days=1)
 
     def next_collections(
-        self, uprn: int | str, count: int = 8, on_or_after: date | None = None
+        self, uprn: PropertyRef, count: int = 8, on_or_after: date | None = None, *,
+        usrn: int | str | None = None,
     ) -> list[Collection]:
         """The next ``count`` collections dated ``on_or_after`` (default today) or later.
 

@@ -26,8 +26,8 @@ from datetime import date, datetime, timedelta
 from typing import Any, Final, Literal, Protocol, runtime_checkable
 
 from lgds_components.bins.model import Collection, CollectionDay, group_by_date
+from lgds_components.bins.property import PropertyRef, property_ids
 from lgds_components.errors import InvalidComponent
-from lgds_components.identifiers import uprn as uprn_rules
 
 __all__ = ["MAX_DAYS", "ScheduleSource", "SourceFeatures"]
 
@@ -39,21 +39,26 @@ MAX_DAYS: Final = 3660
 class ScheduleSource(Protocol):
     """Where a property's bin collections come from.
 
-    Dates are Europe/London dates. ``uprn`` may be an :class:`int` or text a
-    resident typed; a bad one raises
+    Dates are Europe/London dates. ``uprn`` may be an :class:`int`, text a
+    resident typed, or an address from the gazetteer (anything with ``uprn``
+    and ``usrn``: see :mod:`~lgds_components.bins.property`); a bad one raises
     :class:`~lgds_components.errors.ValidationError`, an unknown one
-    :class:`~lgds_components.errors.NotFound`.
+    :class:`~lgds_components.errors.NotFound`. ``usrn`` names the property's
+    street, for sources that know rounds by street (others ignore it).
     """
 
     def today(self) -> date:
         """Today's date in Europe/London, by the source's clock."""
 
     def next_collections(
-        self, uprn: int | str, count: int = 8, on_or_after: date | None = None
+        self, uprn: PropertyRef, count: int = 8, on_or_after: date | None = None, *,
+        usrn: int | str | None = None,
     ) -> list[Collection]:
         """The next ``count`` collections dated ``on_or_after`` (default today) or later."""
 
-    def collections_between(self, uprn: int | str, start: date, end: date) -> list[Collection]:
+    def collections_between(
+        self, uprn: PropertyRef, start: date, end: date, *, usrn: int | str | None = None
+    ) -> list[Collection]:
         """Every collection dated ``start`` to ``end`` inclusive, in order."""
 
     def close(self) -> None:
@@ -76,13 +81,14 @@ class SourceFeatures(ABC):
 
     @abstractmethod
     def next_collections(
-        self, uprn: int | str, count: int = 8, on_or_after: date | None = None
+        self, uprn: PropertyRef, count: int = 8, on_or_after: date | None = None, *,
+        usrn: int | str | None = None,
     ) -> list[Collection]:
         """The next ``count`` collections dated ``on_or_after`` (default today) or later."""
 
     @abstractmethod
     def collections_between(
-        self, uprn: int | str, start: date, end: date
+        self, uprn: PropertyRef, start: date, end: date, *, usrn: int | str | None = None
     ) -> list[Collection]:
         """Every collection dated ``start`` to ``end`` inclusive, in order."""
 
@@ -97,11 +103,16 @@ class SourceFeatures(ABC):
         self.close()
 
     def next_days(
-        self, uprn: int | str, count: int = 4, on_or_after: date | None = None
+        self, uprn: PropertyRef, count: int = 4, on_or_after: date | None = None, *,
+        usrn: int | str | None = None,
     ) -> list[CollectionDay]:
-        """The next ``count`` collection days, each with every service collected that day."""
+        """The next ``count`` collection days, each with every service collected that day.
+
+        Takes a property as :meth:`next_collections` does: a UPRN or an address.
+        """
         wanted = min(1000, max(1, count) * 10)
-        collections = self.next_collections(uprn, count=wanted, on_or_after=on_or_after)
+        collections = self.next_collections(uprn, count=wanted, on_or_after=on_or_after,
+                                            usrn=usrn)
         return group_by_date(collections)[:count]
 
     def _window(self, start: date | None, days: int) -> tuple[date, date]:
@@ -111,16 +122,9 @@ class SourceFeatures(ABC):
         first = self.today() if start is None else start
         return first, first + timedelta(days=days - 1)
 
-    def _between(
-        self, uprn: int | str, first: date, last: date, usrn: int | str | None
-    ) -> list[Collection]:
-        # only sources with street defaults take ``usrn``; pass it only when given
-        extra: dict[str, Any] = {} if usrn is None else {"usrn": usrn}
-        return self.collections_between(uprn, first, last, **extra)
-
     def to_ical(
         self,
-        uprn: int | str,
+        uprn: PropertyRef,
         *,
         start: date | None = None,
         days: int = 365,
@@ -140,13 +144,13 @@ class SourceFeatures(ABC):
         from lgds_components.bins.ical import to_ical
 
         first, last = self._window(start, days)
-        collections = self._between(uprn, first, last, usrn)
-        return to_ical(collections, uprn=uprn_rules.validate(uprn), name=name, dtstamp=dtstamp,
+        collections = self.collections_between(uprn, first, last, usrn=usrn)
+        return to_ical(collections, uprn=property_ids(uprn)[0], name=name, dtstamp=dtstamp,
                        refresh=refresh)
 
     def to_json(
         self,
-        uprn: int | str,
+        uprn: PropertyRef,
         *,
         start: date | None = None,
         days: int = 365,
@@ -169,17 +173,17 @@ class SourceFeatures(ABC):
             raise InvalidComponent(f"Shape must be 'lgds' or 'ukbcd', not {shape!r}",
                                    field="shape")
         first, last = self._window(start, days)
-        collections = self._between(uprn, first, last, usrn)
+        collections = self.collections_between(uprn, first, last, usrn=usrn)
         if shape == "ukbcd":
             return ukbcd_feed(collections)
-        return lgds_feed(collections, uprn=uprn_rules.validate(uprn), today=self.today(),
+        return lgds_feed(collections, uprn=property_ids(uprn)[0], today=self.today(),
                          source=self.name)
 
-    def to_ukbcd_json(self, uprn: int | str, *, start: date | None = None,
-                      days: int = 365) -> dict[str, Any]:
+    def to_ukbcd_json(self, uprn: PropertyRef, *, start: date | None = None,
+                      days: int = 365, usrn: int | str | None = None) -> dict[str, Any]:
         """The UKBinCollectionData shape, for existing Home Assistant integrations.
 
         Raises:
             NotFound: no collections in the window (the shape needs one or more).
         """
-        return self.to_json(uprn, start=start, days=days, shape="ukbcd")
+        return self.to_json(uprn, start=start, days=days, shape="ukbcd", usrn=usrn)

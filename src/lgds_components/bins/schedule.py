@@ -44,11 +44,10 @@ from lgds_components.bins.engine import Calculator
 from lgds_components.bins.holidays import BankHolidays, HolidayCalendar
 from lgds_components.bins.model import Collection, Round, Service
 from lgds_components.bins.policies import ShiftPolicy
+from lgds_components.bins.property import PropertyRef, property_ids
 from lgds_components.bins.protocol import SourceFeatures
 from lgds_components.bins.store import BinStore
 from lgds_components.errors import InvalidFormat, NotFound
-from lgds_components.identifiers import uprn as uprn_rules
-from lgds_components.identifiers import usrn as usrn_rules
 
 __all__ = ["DEFAULT_DIVISION", "DEFAULT_POLICY", "Schedule"]
 
@@ -59,15 +58,8 @@ DEFAULT_POLICY: Final = "later-in-week"
 """The shift policy used when the council's file names none."""
 
 _RECHECK_SECONDS: Final = 1.0
-_UPRN_MAX: Final = uprn_rules.MAXIMUM
 
 PolicyArg = str | ShiftPolicy | Callable[..., Any]
-
-
-def _check_uprn(uprn: int | str) -> int:
-    if type(uprn) is int and 0 < uprn <= _UPRN_MAX:
-        return uprn
-    return uprn_rules.validate(uprn)
 
 
 def _check_date(value: object, field: str) -> date:
@@ -214,19 +206,21 @@ class Schedule(SourceFeatures):
 
     # ------------------------------------------------------------------ properties
 
-    def rounds_for(self, uprn: int | str, *, usrn: int | str | None = None) -> tuple[str, ...]:
+    def rounds_for(self, uprn: PropertyRef, *, usrn: int | str | None = None) -> tuple[str, ...]:
         """The ids of the rounds a property is on.
 
-        A property not in the file falls back to its street's rounds when
-        ``usrn`` is given (for example, from the address gazetteer).
+        ``uprn`` is a UPRN or an address from the gazetteer (see
+        :mod:`~lgds_components.bins.property`). A property not in the file
+        falls back to its street's rounds: the address's USRN, or ``usrn``.
 
         Raises:
             ValidationError: a malformed UPRN or USRN.
-            NotFound: the property is not in the file (nor its street, when given).
+            NotFound: the property is not in the file (nor its street, when known).
         """
-        return self._rounds(_check_uprn(uprn), usrn, self._calculator())
+        return self._rounds(uprn, usrn)
 
-    def _rounds(self, number: int, usrn: int | str | None, calc: Calculator) -> tuple[str, ...]:
+    def _rounds(self, place: PropertyRef, usrn: int | str | None) -> tuple[str, ...]:
+        number, street = property_ids(place, usrn)
         set_id = self.store.round_set_id(number)
         if set_id is not None:
             found = self._sets.get(set_id)
@@ -234,13 +228,21 @@ class Schedule(SourceFeatures):
                 found = self.store.round_sets().get(set_id, ())
                 self._sets[set_id] = found
             return found
-        if usrn is not None:
-            street = self.store.street_rounds(usrn_rules.validate(usrn))
-            if street is not None:
-                return street
-        raise NotFound(f"no bin collections are recorded for UPRN {number}", provider=self.name)
+        if street is not None:
+            rounds = self.store.street_rounds(street)
+            if rounds is not None:
+                return rounds
+            raise NotFound(
+                f"no bin collections are recorded for UPRN {number} or its street "
+                f"(USRN {street})", provider=self.name)
+        raise NotFound(
+            f"no bin collections are recorded for UPRN {number}; to use its street's rounds, "
+            "pass the Address from the gazetteer instead of the UPRN, or usrn=its USRN",
+            provider=self.name)
 
-    def describe(self, uprn: int | str, *, usrn: int | str | None = None) -> list[tuple[str, str]]:
+    def describe(
+        self, uprn: PropertyRef, *, usrn: int | str | None = None
+    ) -> list[tuple[str, str]]:
         """Each of a property's rounds in words: ``[("Rubbish", "Every other Friday"), ...]``."""
         calc = self._calculator()
         rounds = [calc.rounds[rid] for rid in self.rounds_for(uprn, usrn=usrn)]
@@ -249,7 +251,7 @@ class Schedule(SourceFeatures):
 
     def next_collections(
         self,
-        uprn: int | str,
+        uprn: PropertyRef,
         count: int = 8,
         on_or_after: date | None = None,
         *,
@@ -257,35 +259,39 @@ class Schedule(SourceFeatures):
     ) -> list[Collection]:
         """A property's next ``count`` collections dated ``on_or_after`` (default today) or later.
 
+        ``uprn`` is a UPRN or an address from the gazetteer, whose USRN finds
+        its street's rounds when the property is not listed (as ``usrn`` does).
+
         Raises:
             ValidationError: a malformed UPRN, a count outside 1 to 1000.
-            NotFound: an unknown property.
+            NotFound: an unknown property (and street); the message says what to pass.
         """
         day = self.today() if on_or_after is None else _check_date(on_or_after, "on_or_after")
         calc = self._calculator()
-        return list(calc.next(self._rounds(_check_uprn(uprn), usrn, calc), day, count))
+        return list(calc.next(self._rounds(uprn, usrn), day, count))
 
     def collections_between(
-        self, uprn: int | str, start: date, end: date, *, usrn: int | str | None = None
+        self, uprn: PropertyRef, start: date, end: date, *, usrn: int | str | None = None
     ) -> list[Collection]:
         """Every collection for a property dated ``start`` to ``end`` inclusive, in order.
 
         Raises:
             ValidationError: a malformed UPRN, or ``end`` before ``start``.
-            NotFound: an unknown property.
+            NotFound: an unknown property (and street).
         """
         first = _check_date(start, "start")
         last = _check_date(end, "end")
         calc = self._calculator()
-        return calc.between(self._rounds(_check_uprn(uprn), usrn, calc), first, last)
+        return calc.between(self._rounds(uprn, usrn), first, last)
 
     def next_collections_many(
-        self, uprns: Iterable[int | str], count: int = 8, on_or_after: date | None = None
+        self, uprns: Iterable[PropertyRef], count: int = 8, on_or_after: date | None = None
     ) -> Iterator[tuple[int, list[Collection] | None]]:
         """``(uprn, collections)`` for many properties, in the order given.
 
-        Unknown properties give ``None`` rather than raising. Looks properties
-        up in batches, and shares each set of rounds' answer between them.
+        Unknown properties give ``None`` rather than raising; addresses from the
+        gazetteer fall back to their street's rounds. Looks properties up in
+        batches, and shares each set of rounds' answer between them.
 
         Raises:
             ValidationError: a malformed UPRN.
@@ -293,9 +299,9 @@ class Schedule(SourceFeatures):
         day = self.today() if on_or_after is None else _check_date(on_or_after, "on_or_after")
         calc = self._calculator()
         sets = self._sets
-        pending: list[int] = []
+        pending: list[tuple[int, int | None]] = []
         for raw in uprns:
-            pending.append(_check_uprn(raw))
+            pending.append(property_ids(raw))
             if len(pending) == 2000:
                 yield from self._answer_batch(pending, calc, sets, day, count)
                 pending = []
@@ -303,15 +309,16 @@ class Schedule(SourceFeatures):
             yield from self._answer_batch(pending, calc, sets, day, count)
 
     def _answer_batch(
-        self, batch: list[int], calc: Calculator, sets: dict[int, tuple[str, ...]],
-        day: date, count: int,
+        self, batch: list[tuple[int, int | None]], calc: Calculator,
+        sets: dict[int, tuple[str, ...]], day: date, count: int,
     ) -> Iterator[tuple[int, list[Collection] | None]]:
-        found = self.store.round_set_ids(batch)
+        found = self.store.round_set_ids([uprn for uprn, _ in batch])
         answers: dict[int, tuple[Collection, ...]] = {}
-        for uprn in batch:
+        for uprn, usrn in batch:
             set_id = found.get(uprn)
             if set_id is None:
-                yield uprn, None
+                street = None if usrn is None else self.store.street_rounds(usrn)
+                yield uprn, None if street is None else list(calc.next(street, day, count))
                 continue
             answer = answers.get(set_id)
             if answer is None:
