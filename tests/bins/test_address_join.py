@@ -92,3 +92,25 @@ def test_ics_source_takes_an_address_too() -> None:
     home = Address(uprn=10120533, usrn=20080771)
     days = source.next_days(home, count=1, on_or_after=START, usrn=20080771)
     assert [d.date for d in days] == [date(2026, 12, 18)]
+
+
+def test_bin_days_table_renders_with_govuk_frontend(gazetteer: Gazetteer,
+                                                    schedule: Schedule) -> None:
+    jinja2 = pytest.importorskip("jinja2")
+    pytest.importorskip("govuk_frontend_jinja")
+    from lgds_components.bins import bin_days_table
+    from lgds_components.forms.jinja import install
+
+    env = jinja2.Environment(loader=jinja2.PrefixLoader(
+        {"govuk_frontend_jinja": jinja2.PackageLoader("govuk_frontend_jinja")}), autoescape=True)
+    install(env)
+    home = gazetteer.by_postcode("SN7 1BA", postal_only=True)[0]
+    days = schedule.next_days(home, count=4, on_or_after=date(2026, 12, 18))
+    table = bin_days_table(days, today=date(2026, 12, 18), caption="Bin days")
+    html = env.from_string("{{ govuk_macro('govukTable', table) }}").render(table=table)
+    assert '<caption class="govuk-table__caption govuk-table__caption--m">Bin days' in html
+    assert '<th scope="row" class="govuk-table__header">Friday 18 December 2026 (today)' in html
+    assert "Recycling (blue wheelie bin)<br>Food waste (green food caddy)" in html
+    assert "Moved from Friday 25 December because of Christmas Day" in html
+    quiet = bin_days_table(schedule.next_days(home, count=2, on_or_after=date(2027, 2, 1)))
+    assert [cell["text"] for cell in quiet["head"]] == ["Date", "Bins collected"]

@@ -21,6 +21,8 @@ The modules, each with one job:
 - :mod:`~lgds_components.bins.protocol`: :class:`ScheduleSource`, what both implement.
 - :mod:`~lgds_components.bins.ical` and :mod:`~lgds_components.bins.feeds`: the feeds.
 - :mod:`~lgds_components.bins.describe`: "today" in Europe/London, dates in words.
+- :mod:`~lgds_components.bins.govuk`: bin days as govuk-frontend ``govukTable`` parameters.
+- :mod:`~lgds_components.bins.property`: a UPRN, or an address carrying its UPRN and USRN.
 - :mod:`~lgds_components.bins.resolve`: postcode and house to UPRN.
 - :mod:`~lgds_components.bins.sample`: the built-in sample data.
 - :mod:`~lgds_components.bins.conformance`: checks a contributed source runs against itself.
@@ -46,7 +48,10 @@ __all__ = [
     "Schedule",
     "ScheduleSource",
     "Service",
+    "bin_days_table",
+    "day_label",
     "get_policy",
+    "relative_day",
     "resolve_uprn",
 ]
 
@@ -63,12 +68,17 @@ _WHERE = {
     "Schedule": "schedule",
     "ScheduleSource": "protocol",
     "Service": "model",
+    "bin_days_table": "govuk",
+    "day_label": "describe",
     "get_policy": "policies",
+    "relative_day": "describe",
     "resolve_uprn": "resolve",
 }
 
 if TYPE_CHECKING:
+    from lgds_components.bins.describe import day_label, relative_day
     from lgds_components.bins.engine import Calculator
+    from lgds_components.bins.govuk import bin_days_table
     from lgds_components.bins.holidays import BankHolidays
     from lgds_components.bins.ics_source import ICSSource
     from lgds_components.bins.model import Collection, CollectionDay, Round, Service
