@@ -41,7 +41,7 @@ class HasUPRN(Protocol):
         """Unique Street Reference Number of the property's street."""
 
 
-PropertyRef: TypeAlias = "int | str | HasUPRN"
+PropertyRef: TypeAlias = int | str | HasUPRN
 """A UPRN, as an ``int`` or typed text, or an address carrying one (and its USRN)."""
 
 
