@@ -82,7 +82,7 @@ def check_schedule_source(source: object, uprn: int, *, start: date, days: int =
               "usrn=, and answer as for its UPRN")
     for bad in ("not a uprn", "", -1):
         try:
-            source.next_collections(bad, count=1, on_or_after=start)  # type: ignore[arg-type]
+            source.next_collections(bad, count=1, on_or_after=start)
         except ValidationError:
             continue
         _fail(f"a malformed UPRN {bad!r} must raise ValidationError")

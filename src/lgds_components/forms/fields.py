@@ -567,7 +567,9 @@ def _as_enum(schema: Mapping[str, Any]) -> Mapping[str, Any]:
     return schema
 
 
-def _input_problems(field_input: str, schema: Mapping[str, Any], where: tuple) -> list[str]:
+def _input_problems(
+    field_input: str, schema: Mapping[str, Any], where: tuple[str, ...]
+) -> list[str]:
     types = _types(schema)
     fmt = schema.get("format")
     problems = []

@@ -39,6 +39,7 @@ from lgds_components.forms.codes import priority
 from lgds_components.forms.display import display, posted_all
 from lgds_components.forms.fields import MISSING, Field, Page, build_fields
 from lgds_components.forms.formats import format_checker
+from lgds_components.forms.govuk import Change
 from lgds_components.forms.messages import LANGUAGES
 from lgds_components.forms.normalise import FieldProblem
 from lgds_components.forms.result import FieldError, ValidationResult
@@ -305,7 +306,7 @@ class Form:
         answers: ValidationResult | Mapping[str, Any],
         *,
         page: str | None = None,
-        change: govuk.Change = None,
+        change: Change = None,
         lang: str | None = None,
     ) -> dict[str, Any]:
         """``govukSummaryList`` parameters for a check-your-answers page.

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from lgds_components.forms.display import display_lines
 from lgds_components.forms.normalise import DATE_PARTS
@@ -63,6 +63,7 @@ __all__ = [
     "COMPONENTS",
     "INPUT_STYLES",
     "Answers",
+    "Change",
     "field_params",
     "macro_name",
     "summary_list",
@@ -176,7 +177,7 @@ def _classes(*names: str | None) -> str | None:
 
 
 def _input_style(field: Field) -> dict[str, Any]:
-    if field.format in INPUT_STYLES:
+    if field.format is not None and field.format in INPUT_STYLES:
         return dict(INPUT_STYLES[field.format])
     if field.input == "number":
         return dict(INPUT_STYLES["number" if "number" in _types(field) else "integer"])
@@ -306,7 +307,8 @@ def _value(field: Field, value: object, lang: str) -> dict[str, str]:
     return {"html": "<br>".join(escape(line) for line in lines)}
 
 
-Change = str | Callable[["Field"], str] | None
+#: Where a summary row's "Change" link goes: a format string, a function of the field, or none.
+Change: TypeAlias = "str | Callable[[Field], str] | None"
 
 
 def _change_href(change: Change, field: Field) -> str | None:
