@@ -21,6 +21,12 @@
 See :doc:`/forms` for the guide. The modules:
 
 * :mod:`~lgds_components.forms.form`: :class:`Form`, loading and validating;
+* :mod:`~lgds_components.forms.govuk`: each field's govuk-frontend macro parameters,
+  check-your-answers rows (see :doc:`/forms-govuk`);
+* :mod:`~lgds_components.forms.jinja`: Jinja helpers rendering them with govuk-frontend-jinja;
+* :mod:`~lgds_components.forms.display`: answers shown to people, and back as posted text;
+* :mod:`~lgds_components.forms.wording`: labels, message subjects and nouns;
+* :mod:`~lgds_components.forms.options`: option text for radios, checkboxes and selects;
 * :mod:`~lgds_components.forms.schema`: loading and checking a schema, the ``x-lgds`` extension;
 * :mod:`~lgds_components.forms.fields`: fields, their input types and compiled rules;
 * :mod:`~lgds_components.forms.formats`: the UK formats and their format checker;
