@@ -443,6 +443,7 @@ class TestErrors:
             (403, AuthenticationError),
             (404, NotFound),
             (409, Conflict),
+            (412, Conflict),
             (422, ProviderError),
             (429, ProviderUnavailable),
             (500, ProviderUnavailable),
@@ -460,6 +461,32 @@ class TestErrors:
         assert type(err) is cls
         assert (err.status, err.provider) == (status, PROVIDER)
         assert str(err) == f"GET {server.url}/v1/x: nope ({PROVIDER}, HTTP {status})"
+
+    def test_error_class_hook_chooses_by_code_else_the_status_decides(
+        self, server: LocalHTTPServer
+    ) -> None:
+        def classify(code: str | None, status: int) -> type[ProviderError] | None:
+            return {"BUSY": ProviderUnavailable, "BROKEN": None}.get(code or "")
+
+        for code, status, expected in [("BUSY", 400, ProviderUnavailable),
+                                       ("BROKEN", 409, Conflict), (None, 412, Conflict),
+                                       ("OTHER", 404, NotFound)]:
+            body = {"code": code, "message": "x"} if code else None
+            server.status(status, {"Content-Type": "application/json"}, body)
+            with requests.Session() as s, pytest.raises(ProviderError) as caught:
+                send(s, "GET", server.url, provider=PROVIDER, error_class=classify)
+            assert type(caught.value) is expected, (code, status)
+            assert caught.value.__cause__ is None  # nothing behind an HTTP status
+
+    def test_a_failing_error_class_hook_falls_back_to_the_status(
+        self, server: LocalHTTPServer
+    ) -> None:
+        def broken(code: str | None, status: int) -> type[ProviderError] | None:
+            raise KeyError(code)
+
+        server.status(503, None, "down")
+        with requests.Session() as s, pytest.raises(ProviderUnavailable):
+            send(s, "GET", server.url, provider=PROVIDER, error_class=broken)
 
     def test_not_found_is_a_lookup_error(self, server: LocalHTTPServer) -> None:
         server.handler = {}
@@ -630,6 +657,23 @@ class TestSecretsNeverLeak:
         assert server.requests[0].headers["Authorization"] == f"Bearer {SECRET}"
         assert "bad key Bearer ********" in str(caught.value)
         self.assert_all_hidden(caught.value, caplog)
+
+    @pytest.mark.parametrize("inner", [" ", "  ", " \u00a0 "])
+    def test_a_secret_with_inner_whitespace_is_masked_in_error_excerpts(
+        self, server: LocalHTTPServer, inner: str
+    ) -> None:
+        """Redacted before whitespace is collapsed, so "a  b" is found as it was sent."""
+        key = f"sk_live_Zx81{inner}tail"
+
+        def echo(request: Request) -> tuple[int, None, str]:
+            return 400, None, f"the key\n{key}\nis not valid here"
+
+        server.handler = echo
+        with requests.Session() as s, pytest.raises(ProviderError) as caught:
+            send(s, "GET", server.url, provider=PROVIDER, secrets=[Secret(key)])
+        message = str(caught.value)
+        assert "the key ******** is not valid here" in message
+        assert "Zx81" not in message and "tail" not in message
 
     def test_retried_connection_failure(
         self, server: LocalHTTPServer, caplog: pytest.LogCaptureFixture

@@ -5,18 +5,27 @@ from __future__ import annotations
 import copy
 import logging
 import pickle
+import re
+import unicodedata
 from urllib.parse import quote, quote_plus
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lgds_components.errors import MissingValue, ValidationError
-from lgds_components.secret import MASK, RedactingFilter, Secret, redact
+from lgds_components.errors import ConfigurationError, MissingValue, ValidationError
+from lgds_components.secret import MASK, RedactingFilter, Secret, as_secret, redact
 
-# Secrets with no "*" in them: the mask is made of "*", so a secret containing
-# "*" could be re-formed next to a mask (a documented limit).
-secret_values = st.text(min_size=1).filter(lambda s: "*" not in s)
+# Values a Secret keeps as they are: no "*" (the mask is made of "*", so a secret
+# containing "*" could be re-formed next to a mask: a documented limit), nothing
+# stripped from the ends, and no control characters (refused).
+secret_values = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs")), min_size=1
+).filter(lambda s: "*" not in s and s == s.strip().lstrip("\ufeff").strip())
+
+CONTROL_MESSAGE = re.compile(
+    r"a secret must not contain control characters \(it has U\+[0-9A-F]{4,6}\)"
+)
 
 
 class TestSecret:
@@ -42,6 +51,43 @@ class TestSecret:
             Secret("")
         assert isinstance(caught.value, ValidationError)
         assert isinstance(caught.value, ValueError)
+
+    @pytest.mark.parametrize("raw", ["api_test_k3y\n", "  api_test_k3y\r\n", "\tapi_test_k3y ",
+                                     "\ufeffapi_test_k3y\n"])
+    def test_whitespace_around_the_value_is_removed(self, raw: str) -> None:
+        """A key read from a file keeps its newline; the header it goes into must not."""
+        assert Secret(raw).reveal() == "api_test_k3y"
+        assert Secret(raw) == Secret("api_test_k3y")
+
+    @pytest.mark.parametrize("raw", ["api_test_k3y\nsecond-line", "api\x00test", "api\x7ftest",
+                                     "api\x85test", "api\ttest", "\x1b[31mapi_test"])
+    def test_control_characters_are_refused_without_showing_the_value(self, raw: str) -> None:
+        with pytest.raises(ConfigurationError) as caught:
+            Secret(raw)
+        assert CONTROL_MESSAGE.fullmatch(str(caught.value))
+        assert "api" not in str(caught.value) and "test" not in repr(caught.value)
+
+    @given(st.text())
+    def test_any_text_is_kept_clean_or_refused_in_the_same_words(self, raw: str) -> None:
+        try:
+            value = Secret(raw).reveal()
+        except MissingValue as exc:
+            assert not raw.strip().lstrip("\ufeff").strip()
+            assert str(exc) == "a secret must not be empty"
+        except ConfigurationError as exc:
+            assert CONTROL_MESSAGE.fullmatch(str(exc))
+        else:
+            assert value and value == value.strip()
+            assert not any(unicodedata.category(c) == "Cc" for c in value)
+
+    def test_as_secret_names_the_setting_not_the_value(self) -> None:
+        assert as_secret(" k-1\n", name="api_key") == Secret("k-1")
+        key = Secret("k-2")
+        assert as_secret(key, name="api_key") is key
+        for bad, message in [("", "api_key is missing"), (" \n", "api_key is missing"),
+                             (b"k", "api_key must be a string or a Secret")]:
+            with pytest.raises(ConfigurationError, match=message):
+                as_secret(bad, name="api_key")  # type: ignore[arg-type]
 
     def test_refuses_non_strings(self) -> None:
         with pytest.raises(TypeError):

@@ -70,6 +70,7 @@ from lgds_components.secret import Secret, redact
 __all__ = [
     "DEFAULT_TIMEOUT",
     "IDEMPOTENCY_KEY_HEADER",
+    "ErrorClassifier",
     "ErrorParser",
     "ProviderSession",
     "RetryPolicy",
@@ -77,6 +78,7 @@ __all__ = [
     "Secrets",
     "SessionHolder",
     "Timeout",
+    "bearer",
     "build_session",
     "default_parse_error",
     "parse_retry_after",
@@ -92,6 +94,12 @@ Timeout: TypeAlias = float | tuple[float, float]
 
 ErrorParser: TypeAlias = Callable[[requests.Response], tuple[str | None, str | None]]
 """Reads a provider's error code and message from an error response."""
+
+ErrorClassifier: TypeAlias = Callable[[str | None, int], type[ProviderError] | None]
+"""Chooses the error class for a provider's error code and the HTTP status.
+
+Returns ``None`` to keep the class the status gives (see :func:`raise_for_status`).
+"""
 
 Secrets: TypeAlias = Iterable[Secret | str]
 """API keys and passwords to mask, as :class:`~lgds_components.secret.Secret` objects or strings."""
@@ -456,6 +464,18 @@ def _secret_tuple(secrets: Secrets) -> tuple[Secret, ...]:
     return tuple(found)
 
 
+def bearer(key: Secret) -> str:
+    """The ``Authorization`` header value for ``key``: build it for each request, never keep it.
+
+    An adapter that stored this string would hold the key in plain text where
+    ``vars()``, a debugger or a crash reporter can read it.
+
+    >>> bearer(Secret("api_test_123"))
+    'Bearer api_test_123'
+    """
+    return f"Bearer {key.reveal()}"
+
+
 def user_agent(suffix: str | None = None) -> str:
     """The ``User-Agent`` sent by sessions from :func:`build_session`.
 
@@ -578,7 +598,8 @@ def _safe_url(url: str, secrets: Iterable[Secret | str]) -> str:
 
 
 def _excerpt(text: str, secrets: Iterable[Secret | str], limit: int = _BODY_EXCERPT) -> str:
-    text = redact(" ".join(text.split()), secrets)
+    """Secrets masked, then whitespace collapsed (a secret may itself hold spaces), then cut."""
+    text = " ".join(redact(text, secrets).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -649,7 +670,7 @@ def _error_class(status: int) -> type[ProviderError]:
         return AuthenticationError
     if status == 404:
         return NotFound
-    if status == 409:
+    if status in (409, 412):
         return Conflict
     if status == 429 or status >= 500:
         return ProviderUnavailable
@@ -662,15 +683,18 @@ def raise_for_status(
     provider: str,
     secrets: Secrets = (),
     parse_error: ErrorParser | None = None,
+    error_class: ErrorClassifier | None = None,
 ) -> None:
     """Raise the library's error for an HTTP error response; do nothing for 1xx-3xx.
+
+    This is the one place an HTTP failure becomes a typed error. By status:
 
     ============  ===========================================
     status        raises
     ============  ===========================================
     401, 403      :class:`~lgds_components.errors.AuthenticationError`
     404           :class:`~lgds_components.errors.NotFound`
-    409           :class:`~lgds_components.errors.Conflict`
+    409, 412      :class:`~lgds_components.errors.Conflict`
     429, 5xx      :class:`~lgds_components.errors.ProviderUnavailable` (with ``retry_after``)
     other 4xx     :class:`~lgds_components.errors.ProviderError`
     ============  ===========================================
@@ -680,6 +704,10 @@ def raise_for_status(
     with secrets masked. ``parse_error(response) -> (code, message)`` lets an
     adapter read its provider's error format; if it fails or finds nothing
     the common JSON shapes are tried (:func:`default_parse_error`).
+    ``error_class(code, status)`` lets an adapter map its provider's codes to
+    other classes (GOV.UK Pay's ``P0604`` is a ``Conflict`` whatever its
+    status); when it returns ``None``, or the body has no code, the status
+    decides as above.
 
     >>> r = requests.Response()
     >>> r.status_code, r.url, r.request = 404, "https://pay.test/v1/payments/abc?k=1", None
@@ -698,16 +726,29 @@ def raise_for_status(
     method = response.request.method if response.request is not None else None
     where = _safe_url(response.url or "", secrets)
     message = f"{method} {where}" if method else where
-    cls = _error_class(status)
+    cls = _classify(code, status, error_class)
     kwargs: dict[str, Any] = {
         "provider": provider,
         "status": status,
         "provider_code": _excerpt(code, secrets, 60) if code else None,
     }
-    if cls is ProviderUnavailable:
+    if issubclass(cls, ProviderUnavailable):
         kwargs["retry_after"] = parse_retry_after(response.headers.get("Retry-After"))
     _discard(response)
     raise cls(f"{message}: {_excerpt(detail, secrets)}", **kwargs)
+
+
+def _classify(
+    code: str | None, status: int, error_class: ErrorClassifier | None
+) -> type[ProviderError]:
+    if error_class is not None:
+        try:
+            chosen = error_class(code, status)
+        except Exception:  # a provider's hook must not hide the HTTP error
+            chosen = None
+        if chosen is not None:
+            return chosen
+    return _error_class(status)
 
 
 def _scrub_chain(exc: BaseException, secrets: Iterable[Secret | str]) -> None:
@@ -764,6 +805,7 @@ def send(
     provider: str,
     secrets: Secrets = (),
     parse_error: ErrorParser | None = None,
+    error_class: ErrorClassifier | None = None,
     **kwargs: Any,
 ) -> requests.Response:
     """Make one call to a provider and return the successful response.
@@ -777,7 +819,8 @@ def send(
       connection failures, chained (``from``) the ``requests`` exception;
     * :class:`~lgds_components.errors.ProviderError` for other ``requests``
       failures (too many redirects, a bad URL);
-    * whatever :func:`raise_for_status` raises for an error status.
+    * whatever :func:`raise_for_status` raises for an error status (given
+      ``parse_error`` and ``error_class``).
 
     Secrets given here or held by the session are masked in every message,
     including those of the chained exceptions. ``kwargs`` go to
@@ -792,5 +835,6 @@ def send(
         error = _unavailable(exc, method, url, provider, known)
         _scrub_chain(exc, known)
         raise error from exc
-    raise_for_status(response, provider=provider, secrets=known, parse_error=parse_error)
+    raise_for_status(response, provider=provider, secrets=known, parse_error=parse_error,
+                     error_class=error_class)
     return response

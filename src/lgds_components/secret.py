@@ -48,13 +48,14 @@ from __future__ import annotations
 
 import hmac
 import logging
+import unicodedata
 from collections.abc import Iterable
 from typing import Final, final
 from urllib.parse import quote, quote_plus
 
-from lgds_components.errors import MissingValue
+from lgds_components.errors import ConfigurationError, MissingValue
 
-__all__ = ["MASK", "RedactingFilter", "Secret", "redact", "secrets_of"]
+__all__ = ["MASK", "RedactingFilter", "Secret", "as_secret", "redact", "secrets_of"]
 
 MASK: Final = "********"
 """What every secret is replaced with."""
@@ -66,14 +67,25 @@ class Secret:
 
     ``repr()``, ``str()`` and ``format()`` all give the mask. Two secrets are
     equal when their values are (compared in constant time), and a secret can
-    be a dict key or a set member. An empty value is refused.
+    be a dict key or a set member.
 
-    >>> Secret("s3cret") == Secret("s3cret"), Secret("s3cret") == "s3cret"
+    Whitespace (and a byte order mark) around the value is removed, since a
+    key read from a file or an environment file often ends in a newline. An
+    empty value is refused with :class:`~lgds_components.errors.MissingValue`,
+    and a control character anywhere in it (a newline in the middle, a NUL)
+    with :class:`~lgds_components.errors.ConfigurationError`, whose message
+    names the character but never shows the value:
+
+    >>> Secret("s3cret\\n") == Secret("s3cret"), Secret("s3cret") == "s3cret"
     (True, False)
     >>> Secret("")
     Traceback (most recent call last):
     ...
     lgds_components.errors.MissingValue: a secret must not be empty
+    >>> Secret("api_test_\\r\\n123")
+    Traceback (most recent call last):
+    ...
+    lgds_components.errors.ConfigurationError: a secret must not contain control ... (it has U+000D)
     """
 
     __slots__ = ("_value",)
@@ -83,8 +95,14 @@ class Secret:
     def __init__(self, value: str) -> None:
         if not isinstance(value, str):
             raise TypeError(f"a secret must be a str, not {type(value).__name__}")
+        value = value.strip().lstrip("\ufeff").strip()
         if not value:
             raise MissingValue("a secret must not be empty")
+        control = next((c for c in value if unicodedata.category(c) == "Cc"), None)
+        if control is not None:
+            raise ConfigurationError(
+                f"a secret must not contain control characters (it has U+{ord(control):04X})"
+            )
         object.__setattr__(self, "_value", value)
 
     def reveal(self) -> str:
@@ -128,6 +146,30 @@ def secrets_of(value: Secret | str | Iterable[Secret | str] | None) -> tuple[Sec
     if isinstance(value, (Secret, str)):
         value = [value]
     return tuple(v if isinstance(v, Secret) else Secret(v) for v in value)
+
+
+def as_secret(value: Secret | str, *, name: str) -> Secret:
+    """``value`` as a :class:`Secret`, for a setting such as an API key.
+
+    A missing value, or one that is not text, is a
+    :class:`~lgds_components.errors.ConfigurationError` naming the setting
+    (never showing the value).
+
+    >>> as_secret(" api_test_123\\n", name="api_key").reveal()
+    'api_test_123'
+    >>> as_secret("  ", name="api_key")
+    Traceback (most recent call last):
+    ...
+    lgds_components.errors.ConfigurationError: api_key is missing
+    """
+    if isinstance(value, Secret):
+        return value
+    if not isinstance(value, str):
+        raise ConfigurationError(f"{name} must be a string or a Secret")
+    try:
+        return Secret(value)
+    except MissingValue:
+        raise ConfigurationError(f"{name} is missing") from None
 
 
 def _plain(secret: Secret | str) -> str:

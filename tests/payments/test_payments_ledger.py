@@ -23,7 +23,7 @@ from lgds_components.errors import ConfigurationError, Conflict, InvalidFormat, 
 from lgds_components.http import RetryPolicy
 from lgds_components.payments.fake import FakePay, ManualClock
 from lgds_components.payments.govuk_pay import GovUkPay
-from lgds_components.payments.ledger import Ledger, WebhookOutcome
+from lgds_components.payments.ledger import SCHEMA_VERSION, Ledger, WebhookOutcome
 from lgds_components.payments.models import Payment, PaymentRequest, Refund
 from lgds_components.payments.states import PaymentState
 from lgds_components.testing.payment_servers import GovUkPayServer
@@ -420,7 +420,7 @@ def test_the_file_is_wal_and_versioned(path: Path) -> None:
         pass
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         conn.execute("PRAGMA user_version=99")
     conn.close()
     with pytest.raises(ConfigurationError):

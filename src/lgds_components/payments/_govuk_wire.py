@@ -280,8 +280,55 @@ def parse_search(data: Any, provider: str = "govuk-pay") -> tuple[list[Payment],
     return [parse_payment(item, provider) for item in wire.results], wire.total
 
 
+def _refund_payment_id(resource: Mapping[str, Any]) -> str | None:
+    """The payment a refund belongs to: ``payment_id``, else the end of ``_links.payment``."""
+    payment_id = resource.get("payment_id")
+    if isinstance(payment_id, str) and payment_id:
+        return payment_id
+    links = resource.get("_links")
+    link = links.get("payment") if isinstance(links, Mapping) else None
+    href = link.get("href") if isinstance(link, Mapping) else None
+    if isinstance(href, str) and href.rstrip("/"):
+        return href.rstrip("/").rsplit("/", 1)[-1] or None
+    return None
+
+
+def _webhook_resource(
+    wire: _Webhook, provider: str
+) -> tuple[Payment | None, Refund | None, str | None]:
+    """The payment or refund a webhook carries, and the payment it is about."""
+    resource_type = (wire.resource_type or "payment").lower()
+    resource = wire.resource if isinstance(wire.resource, Mapping) else None
+    if resource_type == "refund":
+        if resource is None:
+            return None, None, None
+        payment_id = _refund_payment_id(resource)
+        try:
+            refund = parse_refund(resource, payment_id or "", provider)
+        except ProviderError as exc:
+            raise InvalidFormat("The webhook's refund cannot be read",
+                                code="invalid_webhook") from exc
+        return None, refund, payment_id
+    if resource_type != "payment":
+        return None, None, None
+    if resource is None:
+        return None, None, wire.resource_id
+    try:
+        payment = parse_payment(resource, provider)
+    except ProviderError as exc:
+        raise InvalidFormat("The webhook's payment cannot be read",
+                            code="invalid_webhook") from exc
+    return payment, None, payment.id
+
+
 def parse_webhook(body: bytes, provider: str = "govuk-pay") -> WebhookEvent:
-    """A :class:`WebhookEvent` from a GOV.UK Pay webhook body (already verified)."""
+    """A :class:`WebhookEvent` from a GOV.UK Pay webhook body (already verified).
+
+    ``resource_type`` ``PAYMENT`` (any case) gives the payment and its state;
+    ``REFUND`` gives the refund (``resource_id`` is then the refund's id, and
+    the payment's id comes from the refund's ``payment_id`` or its
+    ``_links.payment``), with no payment state.
+    """
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -296,17 +343,9 @@ def parse_webhook(body: bytes, provider: str = "govuk-pay") -> WebhookEvent:
     if not message_id:
         raise InvalidFormat("The webhook body has no webhook_message_id", code="invalid_webhook")
     event_type = wire.event_type.lower()
-    payment = None
-    resource_type = (wire.resource_type or "payment").lower()
-    if resource_type == "payment" and isinstance(wire.resource, Mapping):
-        try:
-            payment = parse_payment(wire.resource, provider)
-        except ProviderError as exc:
-            raise InvalidFormat("The webhook's payment cannot be read",
-                                code="invalid_webhook") from exc
-    state = payment.state if payment is not None else EVENT_STATES.get(event_type)
-    payment_id = payment.id if payment is not None else (
-        wire.resource_id if resource_type == "payment" else None)
+    payment, refund, payment_id = _webhook_resource(wire, provider)
+    state = payment.state if payment is not None else (
+        None if refund is not None else EVENT_STATES.get(event_type))
     return WebhookEvent(
         id=message_id,
         provider=provider,
@@ -315,5 +354,6 @@ def parse_webhook(body: bytes, provider: str = "govuk-pay") -> WebhookEvent:
         payment_id=payment_id,
         provider_reference=payment.provider_reference if payment is not None else None,
         state=state,
+        refund=refund,
         payment=payment,
     )

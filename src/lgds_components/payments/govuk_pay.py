@@ -11,8 +11,9 @@ False
 What it does for you:
 
 * **Bearer authentication** with the API key held as a
-  :class:`~lgds_components.secret.Secret` (never in ``repr()``, logs or
-  errors). Keys starting ``api_test_`` are test keys; ``api_live_`` and keys
+  :class:`~lgds_components.secret.Secret` (never in ``repr()``, ``vars()``,
+  logs or errors: the ``Authorization`` header is made for each request and
+  not kept). Keys starting ``api_test_`` are test keys; ``api_live_`` and keys
   without a prefix (made before GOV.UK Pay added them) are treated as live,
   so a ``return_url`` must then be HTTPS.
 * **Limits checked before sending** (:data:`~lgds_components.payments.limits.GOVUK_PAY_LIMITS`).
@@ -27,7 +28,11 @@ What it does for you:
   ``P0900`` (rate limited) is :class:`~lgds_components.errors.ProviderUnavailable`
   with ``retry_after`` (1 second unless the response says), ``P0191`` and
   ``P0604`` are :class:`~lgds_components.errors.Conflict`, ``P0200`` is
-  :class:`~lgds_components.errors.NotFound`, and so on.
+  :class:`~lgds_components.errors.NotFound`, and so on. A reply with no
+  known code is classified by its status (:func:`lgds_components.http.raise_for_status`):
+  the ``412`` with no body that the contract gives for a stale
+  ``refund_amount_available`` is a :class:`~lgds_components.errors.Conflict`.
+  A failure to connect is chained (``__cause__``) to the ``requests`` exception.
 * **Webhooks** verified with ``Pay-Signature`` (HMAC-SHA256 hex of the raw
   body with the webhook's signing secret, compared in constant time); give
   ``webhook_secret`` (or a list of secrets while rotating).
@@ -63,6 +68,7 @@ from lgds_components.http import (
     RetryPolicy,
     SessionHolder,
     Timeout,
+    bearer,
     build_session,
     send,
 )
@@ -73,7 +79,7 @@ from lgds_components.payments.models import Payment, PaymentRequest, Refund, Web
 from lgds_components.payments.money import to_pence
 from lgds_components.payments.states import PaymentState
 from lgds_components.payments.webhooks import Headers, verify_pay_signature
-from lgds_components.secret import Secret, secrets_of
+from lgds_components.secret import Secret, as_secret, secrets_of
 
 __all__ = ["BASE_URL", "GovUkPay", "key_kind"]
 
@@ -146,13 +152,7 @@ class GovUkPay(SessionHolder):
         timeout: Timeout = DEFAULT_TIMEOUT,
         limits: ProviderLimits = GOVUK_PAY_LIMITS,
     ) -> None:
-        if isinstance(api_key, str):
-            if not api_key.strip():
-                raise ConfigurationError("GovUkPay needs an API key; none was given")
-            api_key = Secret(api_key.strip())
-        if not isinstance(api_key, Secret):
-            raise ConfigurationError("api_key must be a string or a Secret")
-        self._key = api_key
+        self._key = as_secret(api_key, name="GovUkPay api_key")
         self.key_kind = key_kind(self._key)
         self.is_live = self.key_kind != "test"
         self.limits = limits
@@ -162,10 +162,6 @@ class GovUkPay(SessionHolder):
         self._hold_session(session, lambda: build_session(
             provider=self.name, secrets=self._secrets, retry=retry, timeout=timeout
         ))
-        self._headers = {
-            "Authorization": f"Bearer {self._key.reveal()}",
-            "Accept": "application/json",
-        }
 
     def __repr__(self) -> str:
         return f"<GovUkPay {self.key_kind} key {self.base_url}>"
@@ -181,28 +177,19 @@ class GovUkPay(SessionHolder):
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> requests.Response:
-        all_headers = self._headers if headers is None else {**self._headers, **headers}
+        """Send one request; the ``Authorization`` header is made here, never stored."""
+        all_headers = {"Authorization": bearer(self._key), "Accept": "application/json",
+                       **(headers or {})}
         try:
             return send(
                 self._session, method, self.base_url + path, provider=self.name,
-                secrets=self._secrets, parse_error=_parse_error, json=json, params=params,
-                headers=all_headers,
+                secrets=self._secrets, parse_error=_parse_error, error_class=error_class,
+                json=json, params=params, headers=all_headers,
             )
-        except ProviderError as exc:
-            raise self._typed(exc) from exc
-
-    def _typed(self, exc: ProviderError) -> ProviderError:
-        cls = error_class(exc.provider_code, exc.status)
-        retry_after = getattr(exc, "retry_after", None)
-        if exc.provider_code == "P0900" and retry_after is None:
-            retry_after = RATE_LIMIT_RETRY_AFTER
-        if cls is None or (type(exc) is cls and retry_after == getattr(exc, "retry_after", None)):
-            return exc
-        kwargs: dict[str, Any] = {"provider": exc.provider, "status": exc.status,
-                                  "provider_code": exc.provider_code}
-        if issubclass(cls, ProviderUnavailable):
-            kwargs["retry_after"] = retry_after
-        return cls(exc.message, **kwargs)
+        except ProviderUnavailable as exc:
+            if exc.provider_code == "P0900" and exc.retry_after is None:
+                exc.retry_after = RATE_LIMIT_RETRY_AFTER  # GOV.UK Pay: "after a second, retry"
+            raise
 
     def _json(self, response: requests.Response, what: str) -> Any:
         try:

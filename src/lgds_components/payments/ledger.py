@@ -70,12 +70,17 @@ from lgds_components.errors import (
     ConfigurationError,
     Conflict,
     InvalidFormat,
+    LGDSError,
     NotFound,
     ProviderError,
+    ProviderUnavailable,
 )
+from lgds_components.payments import claims
 from lgds_components.payments.models import Payment, PaymentRequest, Refund, WebhookEvent
 from lgds_components.payments.money import to_pence
 from lgds_components.payments.protocol import PaymentProvider
+from lgds_components.payments.refund_book import RefundBook, RefundClaim
+from lgds_components.payments.stamps import parse_stamp, stamp
 from lgds_components.payments.states import PaymentState, RefundStatus
 
 __all__ = ["Attempt", "Ledger", "ReconcileReport", "StateSeen", "WebhookOutcome"]
@@ -83,7 +88,10 @@ __all__ = ["Attempt", "Ledger", "ReconcileReport", "StateSeen", "WebhookOutcome"
 logger = logging.getLogger(__name__)
 
 _KEY = re.compile(r"[A-Za-z0-9-]{1,255}")
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
+REFUND_LEASE: Final = timedelta(minutes=10)
+"""How long a refund being made by another host's process blocks a retry (see
+:mod:`~lgds_components.payments.claims`); far longer than any one provider call."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS attempts (
@@ -122,6 +130,7 @@ CREATE TABLE IF NOT EXISTS webhook_events (
     provider_reference TEXT,
     state TEXT,
     outcome TEXT NOT NULL,
+    refund TEXT,
     PRIMARY KEY (provider, event_id)
 );
 CREATE INDEX IF NOT EXISTS webhook_events_waiting ON webhook_events (provider, outcome);
@@ -133,22 +142,29 @@ CREATE TABLE IF NOT EXISTS refunds (
     refund_id TEXT,
     status TEXT,
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    refund_created TEXT,
+    source TEXT NOT NULL DEFAULT 'ledger',
+    claimed_by TEXT,
+    claimed_at TEXT
 );
 CREATE INDEX IF NOT EXISTS refunds_by_key ON refunds (key);
 """
 
+_UPGRADES: Final[dict[int, tuple[str, ...]]] = {
+    1: (  # version 1 to 2: refund claims and idempotency keys, refunds from webhooks
+        "ALTER TABLE webhook_events ADD COLUMN refund TEXT",
+        "ALTER TABLE refunds ADD COLUMN refund_created TEXT",
+        "ALTER TABLE refunds ADD COLUMN source TEXT NOT NULL DEFAULT 'ledger'",
+        "ALTER TABLE refunds ADD COLUMN claimed_by TEXT",
+        "ALTER TABLE refunds ADD COLUMN claimed_at TEXT",
+    ),
+}
+"""Statements that bring a file from each older schema version to the next."""
+
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _parse_stamp(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
 class WebhookOutcome(StrEnum):
@@ -164,6 +180,10 @@ class WebhookOutcome(StrEnum):
     """This message was applied before; nothing was done."""
     UNKNOWN = "unknown"
     """No attempt has this payment yet; kept, and applied when the payment is recorded."""
+
+
+_OUTCOMES: Final = {True: WebhookOutcome.APPLIED, False: WebhookOutcome.STALE,
+                    None: WebhookOutcome.NO_CHANGE}
 
 
 @attrs.frozen(slots=True)
@@ -259,6 +279,7 @@ class Ledger:
         self._clock = clock or _utcnow
         self._new_key = new_key or (lambda: str(uuid.uuid4()))
         self._on_step = on_step
+        self._refunds = RefundBook(REFUND_LEASE)
         self._lock = threading.RLock()
         self.path = str(path)
         self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
@@ -284,6 +305,10 @@ class Ledger:
         with self._tx():
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
+                    conn.execute(statement)
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            for older in range(version or SCHEMA_VERSION, SCHEMA_VERSION):
+                for statement in _UPGRADES[older]:
                     conn.execute(statement)
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
@@ -319,7 +344,7 @@ class Ledger:
             self._on_step(name)
 
     def _now(self) -> str:
-        return _stamp(self._clock())
+        return stamp(self._clock())
 
     def _provider_for(self, name: str) -> PaymentProvider:
         try:
@@ -356,8 +381,8 @@ class Ledger:
             amount=row["amount"],
             state=PaymentState(row["state"]) if row["state"] else None,
             refunded=row["refunded"],
-            created_at=_parse_stamp(row["created_at"]),
-            updated_at=_parse_stamp(row["updated_at"]),
+            created_at=parse_stamp(row["created_at"]),
+            updated_at=parse_stamp(row["updated_at"]),
             next_url=next_url,
         )
 
@@ -418,16 +443,27 @@ class Ledger:
         ).fetchall()
         moved = False
         for event in waiting:
-            outcome = WebhookOutcome.NO_CHANGE
-            if event["state"]:
-                result = self._apply_state(conn, key, PaymentState(event["state"]), "webhook",
-                                           event["event_id"])
-                outcome = {True: WebhookOutcome.APPLIED, False: WebhookOutcome.STALE,
-                           None: WebhookOutcome.NO_CHANGE}[result]
-                moved = moved or bool(result)
+            state = PaymentState(event["state"]) if event["state"] else None
+            refund = Refund.model_validate_json(event["refund"]) if event["refund"] else None
+            outcome = self._apply_event(conn, key, event["event_id"], state, refund)
+            moved = moved or (state is not None and outcome is WebhookOutcome.APPLIED)
             conn.execute("UPDATE webhook_events SET outcome = ? WHERE provider = ? AND "
                          "event_id = ?", (outcome.value, event["provider"], event["event_id"]))
         return moved
+
+    def _apply_event(
+        self, conn: sqlite3.Connection, key: str, event_id: str, state: PaymentState | None,
+        refund: Refund | None,
+    ) -> WebhookOutcome:
+        """Apply one webhook's state and refund to the attempt ``key``."""
+        outcome = WebhookOutcome.NO_CHANGE
+        if state is not None:
+            outcome = _OUTCOMES[self._apply_state(conn, key, state, "webhook", event_id)]
+        if refund is not None and self._refunds.apply(conn, key, self._provider_of(conn, key),
+                                                      refund, self._clock()):
+            if outcome is WebhookOutcome.NO_CHANGE:
+                outcome = WebhookOutcome.APPLIED
+        return outcome
 
     # ------------------------------------------------------------------ begin
 
@@ -511,7 +547,11 @@ class Ledger:
 
         A message already applied is a :attr:`WebhookOutcome.DUPLICATE`; one
         reporting a state the payment has passed is recorded in the history
-        but changes nothing (:attr:`WebhookOutcome.STALE`). Everything
+        but changes nothing (:attr:`WebhookOutcome.STALE`). A message about a
+        refund (GOV.UK Pay's ``resource_type: REFUND``, Stripe's ``refund``
+        objects) records the refund, or its new status, against the attempt
+        (:attr:`WebhookOutcome.APPLIED`; :attr:`Attempt.refunded` follows).
+        Everything
         happens in one transaction: a crash part way leaves no trace, and the
         provider's redelivery is applied as if it were the first.
         """
@@ -521,10 +561,11 @@ class Ledger:
             try:
                 conn.execute(
                     "INSERT INTO webhook_events (provider, event_id, received_at, payment_id,"
-                    " provider_reference, state, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    " provider_reference, state, outcome, refund) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (event.provider, event.id, self._now(), event.payment_id,
                      event.provider_reference, event.state.value if event.state else None,
-                     WebhookOutcome.UNKNOWN.value),
+                     WebhookOutcome.UNKNOWN.value,
+                     event.refund.model_dump_json() if event.refund else None),
                 )
             except sqlite3.IntegrityError:
                 return WebhookOutcome.DUPLICATE
@@ -540,11 +581,7 @@ class Ledger:
                 ).fetchone()
             if row is None:
                 return WebhookOutcome.UNKNOWN
-            outcome = WebhookOutcome.NO_CHANGE
-            if event.state is not None:
-                result = self._apply_state(conn, row["key"], event.state, "webhook", event.id)
-                outcome = {True: WebhookOutcome.APPLIED, False: WebhookOutcome.STALE,
-                           None: WebhookOutcome.NO_CHANGE}[result]
+            outcome = self._apply_event(conn, row["key"], event.id, event.state, event.refund)
             conn.execute("UPDATE webhook_events SET outcome = ? WHERE provider = ? AND "
                          "event_id = ?", (outcome.value, event.provider, event.id))
             if event.payment is not None:
@@ -567,7 +604,7 @@ class Ledger:
         An attempt the provider cannot answer for now is reported in
         ``failed`` and tried again next time; other errors propagate.
         """
-        cutoff = _stamp(self._clock() - timedelta(minutes=older_than_minutes))
+        cutoff = stamp(self._clock() - timedelta(minutes=older_than_minutes))
         finished = [state.value for state in PaymentState if state.finished]
         marks = ", ".join("?" for _ in finished)
         with self._lock:
@@ -591,70 +628,121 @@ class Ledger:
 
     # ------------------------------------------------------------------ refunds
 
-    def refund(self, key: str, amount: int | str) -> Refund:
-        """Refund ``amount`` of an attempt's payment, at most once however often it is retried.
+    def refund(self, key: str, amount: int | str, *, idempotency_key: str | None = None
+               ) -> Refund:
+        """Refund ``amount`` of an attempt's payment; with an ``idempotency_key``, at most once.
+
+        Give an ``idempotency_key`` you can make again (from your own refund
+        request's id): calling ``refund`` again with it, after a crash, a
+        timeout or a second click, from any thread or process using this
+        ledger file, returns the same refund and never asks for another. The
+        same key for another attempt or amount is a
+        :class:`~lgds_components.errors.Conflict`. Without a key each call is
+        a new refund, except that a refund of the same amount recorded but not
+        confirmed (a crash) is resumed rather than asked for again.
 
         The amount available is read from the provider and recorded before the
-        refund is asked for, and sent as ``expected_available``. If a refund of
-        this amount was recorded but not confirmed (a crash), this call resumes
-        it: the provider refuses a second refund
-        (:class:`~lgds_components.errors.Conflict`), the first is found in its
-        list of refunds, and recorded.
+        refund is asked for, and sent as ``expected_available``: the provider
+        refuses a second refund made from the same reading. A request the
+        provider refuses, and one refused here because another refund of the
+        payment is being made at that moment, leave nothing behind: ask again.
+        An interrupted refund is resumed by the next call: the provider
+        refuses to pay it twice, and it is found in the provider's list of
+        refunds and recorded. See :mod:`~lgds_components.payments.refund_book`
+        for the rules.
         """
         row = self._row(key)
         key = row["key"]
         if row["payment_id"] is None:
             raise Conflict("This attempt has no payment to refund yet", provider=row["provider"])
         pence = to_pence(amount, field="amount")
+        if idempotency_key is not None and not (
+            isinstance(idempotency_key, str) and _KEY.fullmatch(idempotency_key)
+        ):
+            raise InvalidFormat("idempotency_key must be 1 to 255 letters, digits and hyphens",
+                                field="idempotency_key")
         provider = self._provider_for(row["provider"])
-        with self._lock:
-            open_intent = self._conn.execute(
-                "SELECT * FROM refunds WHERE key = ? AND status IS NULL", (key,)).fetchone()
-        if open_intent is not None and open_intent["amount"] != pence:
-            raise Conflict("Another refund of this payment is not yet confirmed; retry it first",
-                           provider=row["provider"])
-        if open_intent is None:
-            payment = provider.get_payment(row["payment_id"])
-            refund_key = self._new_key()
-            now = self._now()
+        provider.limits.check_refund(pence)
+        if idempotency_key is not None:
+            with self._lock:
+                done = self._refunds.recorded(self._conn, key, pence, idempotency_key,
+                                              row["payment_id"], row["provider"])
+            if done is not None:
+                return done
+        available = provider.get_payment(row["payment_id"]).refund.amount_available
+        with claims.holding() as owner:
             with self._tx() as conn:
-                conn.execute(
-                    "INSERT INTO refunds (refund_key, key, amount, expected_available, "
-                    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (refund_key, key, pence, payment.refund.amount_available, now, now),
-                )
-            expected = payment.refund.amount_available
-        else:
-            refund_key, expected = open_intent["refund_key"], open_intent["expected_available"]
-        self._step("refund:recorded")
-        try:
-            refund = provider.refund(row["payment_id"], pence, expected_available=expected)
-        except Conflict:
-            found = self._find_refund(provider, key, row["payment_id"], pence)
-            if found is None:
-                raise
-            refund = found
-        self._step("refund:made")
-        with self._tx() as conn:
-            conn.execute("UPDATE refunds SET refund_id = ?, status = ?, updated_at = ? "
-                         "WHERE refund_key = ?",
-                         (refund.id, refund.status.value, self._now(), refund_key))
-            total = conn.execute(
-                "SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE key = ? AND status IS NOT NULL"
-                " AND status != ?", (key, RefundStatus.ERROR.value)).fetchone()[0]
-            conn.execute("UPDATE attempts SET refunded = MAX(refunded, ?), updated_at = ? "
-                         "WHERE key = ?", (total, self._now(), key))
+                claim = self._refunds.claim(
+                    conn, key=key, amount=pence, refund_key=idempotency_key,
+                    available=available, payment_id=row["payment_id"],
+                    provider=row["provider"], owner=owner, now=self._clock(),
+                    new_key=self._new_key)
+            if claim.done is not None:
+                return claim.done
+            self._step("refund:recorded")
+            refund = self._ask_for_refund(provider, row, pence, claim, owner)
+            self._step("refund:made")
+            with self._tx() as conn:
+                self._refunds.record(conn, key, claim.refund_key, refund, self._clock())
         return refund
 
-    def _find_refund(self, provider: PaymentProvider, key: str, payment_id: str,
-                     amount: int) -> Refund | None:
-        with self._lock:
-            known = {r["refund_id"] for r in self._conn.execute(
-                "SELECT refund_id FROM refunds WHERE key = ? AND refund_id IS NOT NULL", (key,))}
-        candidates = [r for r in provider.refunds(payment_id)
-                      if r.amount == amount and r.id not in known
-                      and r.status is not RefundStatus.ERROR]
-        return candidates[-1] if candidates else None
+    def _ask_for_refund(self, provider: PaymentProvider, row: sqlite3.Row, pence: int,
+                        claim: RefundClaim, owner: str) -> Refund:
+        """Ask the provider; tidy the claim up after any refusal or failure, never after a crash."""
+        try:
+            return provider.refund(row["payment_id"], pence,
+                                   expected_available=claim.expected_available)
+        except Conflict as exc:
+            if claim.fresh:  # refused: this request made no refund
+                self._end_claim(claim, owner, drop=True)
+                raise
+            return self._resumed_refund(provider, row, pence, claim, owner, exc)
+        except ProviderUnavailable:  # it may or may not have been made: keep it to resume
+            self._end_claim(claim, owner, drop=False)
+            raise
+        except LGDSError:  # refused before anything was made
+            self._end_claim(claim, owner, drop=claim.fresh)
+            raise
+        except Exception:
+            self._end_claim(claim, owner, drop=False)
+            raise
+
+    def _resumed_refund(self, provider: PaymentProvider, row: sqlite3.Row, pence: int,
+                        claim: RefundClaim, owner: str, refused: Conflict) -> Refund:
+        """After a resumed refund is refused: find it if it was made earlier, else end it."""
+        try:
+            listed = provider.refunds(row["payment_id"])
+            with self._lock:
+                known = self._refunds.known_ids(self._conn, row["key"], claim.refund_key)
+            found = [r for r in listed if r.amount == pence and r.id not in known
+                     and r.status is not RefundStatus.ERROR]
+            if found:
+                return found[-1]
+            submitted = provider.get_payment(row["payment_id"]).refund.amount_submitted
+        except BaseException:
+            self._end_claim(claim, owner, drop=False)
+            raise
+        if sum(r.amount for r in listed if r.status is not RefundStatus.ERROR) == submitted:
+            # the provider lists every refund it counts, and this one is not there
+            self._end_claim(claim, owner, drop=True)
+            raise Conflict("This refund was never made, and the amount available to refund has "
+                           "changed since it was asked for; nothing was refunded, ask again",
+                           provider=row["provider"], provider_code="refund_not_made") from refused
+        self._end_claim(claim, owner, drop=False)
+        raise Conflict("The provider does not list this refund yet; try again shortly",
+                       provider=row["provider"], provider_code="refund_unconfirmed") from refused
+
+    def _end_claim(self, claim: RefundClaim, owner: str, *, drop: bool) -> None:
+        with self._tx() as conn:
+            if drop:
+                self._refunds.drop(conn, claim.refund_key, owner)
+            else:
+                self._refunds.release(conn, claim.refund_key, owner)
+
+    @staticmethod
+    def _provider_of(conn: sqlite3.Connection, key: str) -> str:
+        return str(conn.execute("SELECT provider FROM attempts WHERE key = ?",
+                                (key,)).fetchone()[0])
 
     # ------------------------------------------------------------------ reading
 
@@ -675,7 +763,7 @@ class Ledger:
         with self._lock:
             rows = self._conn.execute(
                 "SELECT * FROM states WHERE key = ? ORDER BY id", (row["key"],)).fetchall()
-        return [StateSeen(PaymentState(r["state"]), _parse_stamp(r["seen_at"]), r["source"],
+        return [StateSeen(PaymentState(r["state"]), parse_stamp(r["seen_at"]), r["source"],
                           bool(r["applied"]), r["event_id"]) for r in rows]
 
     def request(self, key: str) -> PaymentRequest:

@@ -25,11 +25,16 @@ to £100,000 (your payment service provider may set a lower maximum: pass
 metadata keys of 1 to 30 characters with text values up to 100 characters,
 a ``return_url`` up to 2,000 characters and HTTPS with a live key, and none
 of the characters GOV.UK Pay's firewall blocks (``< > \\ | "``: error P0920).
-:data:`STRIPE_LIMITS` follows Stripe's: at least 30p for GBP, up to 8 digits,
-a client reference up to 200 characters, up to 50 metadata keys of up to 40
+:data:`STRIPE_LIMITS` takes every length Stripe's OpenAPI document gives for the
+requests the adapter makes (API version 2023-08-16, the one the adapter pins): a
+description up to 1,000 characters (``payment_intent_data[description]``; the
+same text is the line item's name, which may have 5,000), a client reference up
+to 200 and a ``return_url`` up to 5,000 (``success_url`` and ``cancel_url``).
+The rest follow Stripe's documentation, since the document gives no limit for
+them: at least 30p for GBP, up to 8 digits, up to 50 metadata keys of up to 40
 characters with values up to 500, English payment pages only (Checkout has no
 Welsh), and no prefilled card-holder details (they are dropped: Checkout asks
-for them itself).
+for them itself). A test checks these against the document's request schemas.
 """
 
 from __future__ import annotations
@@ -184,7 +189,7 @@ STRIPE_LIMITS = ProviderLimits(
     min_amount=30,
     max_amount=99_999_999,
     reference_max=200,
-    description_max=5_000,
+    description_max=1_000,
     return_url_max=5_000,
     metadata_max_keys=50,
     metadata_key_max=40,

@@ -26,7 +26,14 @@ and sent through :func:`lgds_components.http.send`, like every other adapter.
 * **Webhooks**: ``Stripe-Signature`` (``t=...,v1=...``) checked against the
   raw body with each configured endpoint secret, any matching ``v1`` accepted
   (Stripe sends one per active secret while you roll a secret), and the
-  timestamp within ``tolerance`` seconds (300 by default).
+  timestamp no more than ``tolerance`` seconds old (300 by default; only the
+  age, as Stripe's own libraries check it: see :mod:`~lgds_components.payments.webhooks`).
+* **One API version**: every request sends ``Stripe-Version:`` :data:`API_VERSION`,
+  the version of Stripe's OpenAPI document the requests are tested against,
+  so replies have the same shape whatever the account's default version is.
+* **Typed errors** from one place, :func:`lgds_components.http.raise_for_status`,
+  with :func:`error_class` mapping Stripe's codes (``resource_missing`` is
+  :class:`~lgds_components.errors.NotFound` whatever its status).
 
 How Stripe's states map onto :class:`~lgds_components.payments.states.PaymentState`
 (the first row that matches wins):
@@ -85,6 +92,7 @@ from lgds_components.http import (
     RetryPolicy,
     SessionHolder,
     Timeout,
+    bearer,
     build_session,
     send,
 )
@@ -103,12 +111,14 @@ from lgds_components.payments.webhooks import (
     Headers,
     verify_stripe_signature,
 )
-from lgds_components.secret import Secret, secrets_of
+from lgds_components.secret import Secret, as_secret, secrets_of
 
 __all__ = [
+    "API_VERSION",
     "BASE_URL",
     "ERROR_CODES",
     "Stripe",
+    "error_class",
     "event_from_body",
     "form_encode",
     "key_kind",
@@ -118,6 +128,11 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 BASE_URL: Final = "https://api.stripe.com"
+
+API_VERSION: Final = "2023-08-16"
+"""The ``Stripe-Version`` sent with every request: the version of Stripe's OpenAPI
+document the adapter's requests are tested against (whatever the account's default
+version is; ``expand[]=payment_intent.latest_charge`` needs 2022-11-15 or later)."""
 _ID = re.compile(r"[A-Za-z0-9_]{1,255}")
 _KEY = re.compile(r"[\x21-\x7e]{1,255}")
 _PAGE_MAX = 100
@@ -136,6 +151,20 @@ ERROR_CODES: Final[dict[str, type[ProviderError]]] = {
     "api_error": ProviderUnavailable,
 }
 """Stripe error codes (or types) whose error class differs from their HTTP status's."""
+
+
+def error_class(code: str | None, status: int) -> type[ProviderError] | None:
+    """The error class for a Stripe error code, or ``None`` to keep the HTTP status's class.
+
+    The hook :func:`lgds_components.http.raise_for_status` calls; a ``401`` is
+    always :class:`~lgds_components.errors.AuthenticationError`.
+
+    >>> error_class("resource_missing", 400).__name__, error_class("card_declined", 402)
+    ('NotFound', None)
+    """
+    if status == 401:
+        return None
+    return ERROR_CODES.get(code or "")
 
 
 def key_kind(api_key: Secret | str) -> str:
@@ -421,8 +450,9 @@ class Stripe(SessionHolder):
             :func:`~lgds_components.http.build_session`.
         retry: the retry policy for a session built here.
         timeout: ``(connect, read)`` seconds for a session built here.
-        tolerance: seconds a webhook's timestamp may differ from now.
-        api_version: sent as ``Stripe-Version`` if given (else the account's).
+        tolerance: seconds a webhook's timestamp may be older than now.
+        api_version: sent as ``Stripe-Version``: :data:`API_VERSION` unless you
+            choose another (``None`` sends none, so the account's default applies).
         clock: returns the Unix time, for checking webhook timestamps.
         new_key: makes the idempotency keys this adapter generates.
     """
@@ -439,19 +469,13 @@ class Stripe(SessionHolder):
         retry: RetryPolicy | None = _DEFAULT_RETRY,
         timeout: Timeout = DEFAULT_TIMEOUT,
         tolerance: float | None = DEFAULT_TOLERANCE,
-        api_version: str | None = None,
+        api_version: str | None = API_VERSION,
         clock: Callable[[], float] = time.time,
         new_key: Callable[[], str] = lambda: str(uuid.uuid4()),
         limits: ProviderLimits = STRIPE_LIMITS,
     ) -> None:
-        if isinstance(api_key, str):
-            if not api_key.strip():
-                raise ConfigurationError("Stripe needs an API key; none was given")
-            api_key = Secret(api_key.strip())
-        if not isinstance(api_key, Secret):
-            raise ConfigurationError("api_key must be a string or a Secret")
-        self._key = api_key
-        self.key_kind = key_kind(api_key)
+        self._key = as_secret(api_key, name="Stripe api_key")
+        self.key_kind = key_kind(self._key)
         self.is_live = self.key_kind != "test"
         self.limits = limits
         self.base_url = base_url.rstrip("/")
@@ -460,12 +484,10 @@ class Stripe(SessionHolder):
         self._new_key = new_key
         self._webhook_secrets = secrets_of(webhook_secret)
         self._secrets = (self._key, *self._webhook_secrets)
+        self.api_version = api_version
         self._hold_session(session, lambda: build_session(
             provider=self.name, secrets=self._secrets, retry=retry, timeout=timeout
         ))
-        self._headers = {"Authorization": f"Bearer {api_key.reveal()}"}
-        if api_version:
-            self._headers["Stripe-Version"] = api_version
 
     def __repr__(self) -> str:
         return f"<Stripe {self.key_kind} key {self.base_url}>"
@@ -482,19 +504,18 @@ class Stripe(SessionHolder):
         idempotency_key: str | None = None,
         hide: Iterable[str] = (),
     ) -> Any:
-        headers = dict(self._headers)
+        headers = {"Authorization": bearer(self._key)}  # made per request, never kept
+        if self.api_version:
+            headers["Stripe-Version"] = self.api_version
         data = None
         if method == "POST":
             headers[IDEMPOTENCY_KEY_HEADER] = idempotency_key or self._new_key()
             data = form_encode(form or {})
-        try:
-            response = send(
-                self._session, method, self.base_url + path, provider=self.name,
-                secrets=(*self._secrets, *(h for h in hide if h)), parse_error=_parse_error,
-                data=data, params=list(params or ()), headers=headers,
-            )
-        except ProviderError as exc:
-            raise self._typed(exc) from exc
+        response = send(
+            self._session, method, self.base_url + path, provider=self.name,
+            secrets=(*self._secrets, *(h for h in hide if h)), parse_error=_parse_error,
+            error_class=error_class, data=data, params=list(params or ()), headers=headers,
+        )
         try:
             return response.json()
         except ValueError as exc:
@@ -502,19 +523,6 @@ class Stripe(SessionHolder):
                                 status=response.status_code) from exc
         finally:
             response.close()
-
-    @staticmethod
-    def _typed(exc: ProviderError) -> ProviderError:
-        cls = ERROR_CODES.get(exc.provider_code or "")
-        if exc.status == 401:
-            return exc
-        if cls is None or type(exc) is cls:
-            return exc
-        kwargs: dict[str, Any] = {"provider": exc.provider, "status": exc.status,
-                                  "provider_code": exc.provider_code}
-        if issubclass(cls, ProviderUnavailable):
-            kwargs["retry_after"] = getattr(exc, "retry_after", None)
-        return cls(exc.message, **kwargs)
 
     @staticmethod
     def _path_id(value: str, field: str = "payment_id") -> str:
@@ -671,20 +679,20 @@ class Stripe(SessionHolder):
     ) -> Iterator[Payment]:
         """Iterate over Checkout Sessions, newest first, following ``starting_after`` pages.
 
-        Stripe filters by creation time; ``reference`` and ``state`` are
-        filtered here.
+        Stripe's list of Checkout Sessions takes no date or reference filter
+        (at :data:`API_VERSION`), so ``reference``, ``state`` and the dates
+        are filtered here; since the list is newest first, paging stops at the
+        first session made before ``from_date``.
         """
         size = page_size or _PAGE_MAX
         if not 1 <= size <= _PAGE_MAX:
             raise InvalidFormat(f"page_size must be 1 to {_PAGE_MAX}", field="page_size")
         wanted = PaymentState(state) if state is not None else None
+        for name, moment in (("from_date", from_date), ("to_date", to_date)):
+            if moment is not None and moment.tzinfo is None:
+                raise InvalidFormat("search dates must be timezone-aware", field=name)
         base = [("limit", str(size)), ("expand[]", "data.payment_intent"),
                 ("expand[]", "data.payment_intent.latest_charge")]
-        for name, moment in (("created[gte]", from_date), ("created[lt]", to_date)):
-            if moment is not None:
-                if moment.tzinfo is None:
-                    raise InvalidFormat("search dates must be timezone-aware", field=name)
-                base.append((name, str(int(moment.timestamp()))))
         after: str | None = None
         while True:
             params = [*base, ("starting_after", after)] if after else base
@@ -692,6 +700,11 @@ class Stripe(SessionHolder):
                               "a session list")
             for item in page.data:
                 payment = payment_from_session(item, self.name)
+                created = payment.created
+                if from_date is not None and created is not None and created < from_date:
+                    return  # everything after this is older still
+                if to_date is not None and created is not None and created >= to_date:
+                    continue
                 if reference is not None and payment.reference != reference:
                     continue
                 if wanted is not None and payment.state is not wanted:

@@ -17,8 +17,8 @@ Traceback (most recent call last):
 lgds_components.payments.webhooks.InvalidSignature: Pay-Signature: The webhook signature ...
 
 Stripe signs ``"{t}.{body}"`` and sends ``t=<unix time>,v1=<hex>[,v1=<hex>...]``;
-a message older (or newer) than ``tolerance`` seconds is refused, so a captured
-message cannot be replayed later:
+a message older than ``tolerance`` seconds is refused, so a captured message
+cannot be replayed later:
 
 >>> header = stripe_signature_header(body, "whsec_test", timestamp=1_700_000_000)
 >>> verify_stripe_signature(body, {"Stripe-Signature": header}, "whsec_test", now=1_700_000_060)
@@ -27,6 +27,16 @@ message cannot be replayed later:
 Traceback (most recent call last):
 ...
 lgds_components.payments.webhooks.InvalidSignature: Stripe-Signature: The webhook timestamp ...
+
+Only the age is checked, as Stripe's own libraries check it (``stripe-python``'s
+``WebhookSignature.verify_header`` refuses ``t < now - tolerance`` and nothing
+else): a timestamp ahead of this server's clock is accepted. The timestamp is
+signed, so only Stripe can set it, and a message stamped ahead of our clock is
+one whose clock is ahead of ours, not a replay; refusing it would drop every
+genuine event while this server's clock runs slow.
+
+>>> verify_stripe_signature(body, {"Stripe-Signature": header}, "whsec_test", now=1_699_999_000)
+1700000000
 
 Headers may be given as any mapping (looked up without regard to case, so a
 Flask ``request.headers`` works as it is), as ``(name, value)`` pairs, or as a
@@ -65,7 +75,7 @@ __all__ = [
 PAY_SIGNATURE_HEADER: Final = "Pay-Signature"
 STRIPE_SIGNATURE_HEADER: Final = "Stripe-Signature"
 DEFAULT_TOLERANCE: Final = 300
-"""Seconds either side of now a Stripe signature's timestamp may be (Stripe's own default)."""
+"""Seconds a Stripe signature's timestamp may be older than now (Stripe's own default)."""
 
 _MAX_HEADER = 8_192
 _MAX_SIGNATURES = 32
@@ -125,10 +135,10 @@ def _secrets(secrets: Secrets) -> list[bytes]:
         secrets = [secrets]
     keys = []
     for secret in secrets:
-        value = secret.reveal() if isinstance(secret, Secret) else secret
-        if not isinstance(value, str) or not value:
-            continue
-        keys.append(value.encode("utf-8"))
+        if isinstance(secret, str) and secret.strip():
+            secret = Secret(secret)  # whitespace around it removed, control characters refused
+        if isinstance(secret, Secret):
+            keys.append(secret.reveal().encode("utf-8"))
     if not keys:
         raise ValueError("no webhook signing secret given")
     return keys
@@ -255,8 +265,9 @@ def verify_stripe_signature(
     """Check a Stripe webhook's ``Stripe-Signature``; return its timestamp.
 
     Accepted when any ``v1`` signature matches under any of ``secrets`` and the
-    timestamp is within ``tolerance`` seconds of ``now`` (``None`` turns the
-    time check off). Raises :class:`InvalidSignature` otherwise.
+    timestamp is no more than ``tolerance`` seconds before ``now`` (``None``
+    turns the time check off; a timestamp after ``now`` passes, as with
+    Stripe's libraries). Raises :class:`InvalidSignature` otherwise.
     """
     parsed = parse_stripe_signature(get_header(headers, STRIPE_SIGNATURE_HEADER))
     raw = _body(body)
@@ -267,7 +278,7 @@ def verify_stripe_signature(
                     "signature_mismatch")
     if tolerance is not None:
         current = time.time() if now is None else now
-        if abs(current - parsed.timestamp) > tolerance:
+        if current - parsed.timestamp > tolerance:
             raise _fail(
                 STRIPE_SIGNATURE_HEADER,
                 f"The webhook timestamp is outside the {tolerance:g} second tolerance",

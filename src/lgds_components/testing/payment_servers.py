@@ -327,6 +327,8 @@ class GovUkPayServer(_PaymentServer):
         try:
             refund = self.fake.refund_payment(payment_id, amount, expected)
         except (ProviderError, ValidationError) as exc:
+            if getattr(exc, "provider_code", None) == "P0604":
+                return 412, None, None  # the contract's "Refund amount available mismatch": no body
             return _from_exception(exc, "P0602")
         refund["_links"] = {k: {**v, "href": v["href"].replace(self.fake.base_url, self.url)}
                             for k, v in refund["_links"].items()}
@@ -425,6 +427,11 @@ class StripeServer(_PaymentServer):
     at Stripe), :meth:`abandon` (nothing changes: the payer just leaves) and
     :meth:`expire`. Webhook events are signed with ``Stripe-Signature`` and
     kept in :attr:`webhooks`.
+
+    A request without a ``Stripe-Version`` header is answered at
+    ``account_api_version``, the account's default; before ``2022-11-15``
+    a PaymentIntent has no ``latest_charge``, so expanding it is refused,
+    as Stripe refuses it.
     """
 
     def __init__(
@@ -433,11 +440,13 @@ class StripeServer(_PaymentServer):
         api_keys: Iterable[str] = ("sk_test_localserverkey0000000000",),
         webhook_secret: str = "whsec_localstripeserversecret",
         clock: Callable[[], float] | None = None,
+        account_api_version: str = "2020-08-27",
     ) -> None:
         super().__init__(api_keys)
         import random as _random
         import time as _time
 
+        self.account_api_version = account_api_version
         self.webhook_secret = webhook_secret
         self.clock: Callable[[], float] = clock or _time.time
         self._rng = _random.Random(0)
@@ -623,6 +632,11 @@ class StripeServer(_PaymentServer):
         form = _form_tree(request.body.decode("utf-8", "replace")) if request.body else {}
         query = _form_tree(request.query)
         method = request.method
+        version = request.headers.get("Stripe-Version") or self.account_api_version
+        for item in [*form.get("expand", []), *query.get("expand", [])]:
+            if item.endswith("latest_charge") and version < "2022-11-15":
+                return _stripe_error(400, f"This property cannot be expanded ({item}).",
+                                     param="expand")
         try:
             if parts[:3] == ["v1", "checkout", "sessions"]:
                 rest = parts[3:]
