@@ -331,7 +331,7 @@ class RetryingAdapter(HTTPAdapter):
         timeout: Any = None,
         verify: bool | str = True,
         cert: Any = None,
-        proxies: dict[str, str] | None = None,
+        proxies: Mapping[str, str] | None = None,
     ) -> requests.Response:
         """Send ``request``, retrying as the policy allows; see :class:`RetryingAdapter`."""
         timeout = self.timeout if timeout is None else timeout
@@ -368,7 +368,7 @@ class RetryingAdapter(HTTPAdapter):
         timeout: Any,
         verify: bool | str,
         cert: Any,
-        proxies: dict[str, str] | None,
+        proxies: Mapping[str, str] | None,
     ) -> requests.Response:
         response = super().send(request, stream, timeout, verify, cert, proxies)
         if not stream:

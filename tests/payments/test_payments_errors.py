@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -106,7 +106,7 @@ def test_a_stale_refund_amount_is_a_conflict(
 # ---------------------------------------------------------------------------- causes
 
 
-FAULTS = {
+FAULTS: dict[str, tuple[Callable[[Any], None], type[Exception]]] = {
     "timeout": (lambda server: server.hang(READ_TIMEOUT * 4), requests.Timeout),
     "reset": (lambda server: server.reset(), requests.ConnectionError),
 }

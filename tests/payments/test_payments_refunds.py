@@ -63,7 +63,7 @@ def paid(path: Path, server: GovUkPayServer, govuk: GovUkPay) -> str:
     """A £50.00 attempt, paid; returns its payment id."""
     with Ledger(path, govuk) as ledger:
         attempt = ledger.begin(make_request(amount=5000), idempotency_key=KEY)
-        server.pay(attempt.payment_id)
+        server.pay(attempt.payment_id or "")
         ledger.settle(KEY)
         return attempt.payment_id or ""
 

@@ -35,19 +35,23 @@ EXTRACT = DATA / "stripe-openapi-extract.json"
 
 @pytest.fixture(scope="module")
 def document() -> dict[str, Any]:
-    return json.loads(EXTRACT.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(EXTRACT.read_text(encoding="utf-8"))
+    return data
 
 
 def operation(document: dict[str, Any], method: str, path: str) -> dict[str, Any]:
     for template, operations in document["paths"].items():
         if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", template), path) and (
                 method.lower() in operations):
-            return operations[method.lower()]
+            found: dict[str, Any] = operations[method.lower()]
+            return found
     raise AssertionError(f"the extract has no {method} {path}")
 
 
 def body_schema(op: dict[str, Any]) -> dict[str, Any]:
-    return op["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
+    schema: dict[str, Any] = op["requestBody"]["content"]["application/x-www-form-urlencoded"][
+        "schema"]
+    return schema
 
 
 # ---------------------------------------------------------------------------- decoding

@@ -358,8 +358,8 @@ class Ledger:
         if not isinstance(key_or_id, str) or not key_or_id:
             raise InvalidFormat("give an idempotency key or a payment id", field="key")
         with self._lock:
-            row = self._conn.execute("SELECT * FROM attempts WHERE key = ?",
-                                     (key_or_id,)).fetchone()
+            row: sqlite3.Row | None = self._conn.execute(
+                "SELECT * FROM attempts WHERE key = ?", (key_or_id,)).fetchone()
             if row is None:
                 row = self._conn.execute(
                     "SELECT * FROM attempts WHERE payment_id = ? ORDER BY created_at LIMIT 1",

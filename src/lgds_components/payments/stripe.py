@@ -533,8 +533,9 @@ class Stripe(SessionHolder):
 
     def _session_data(self, payment_id: str) -> dict[str, Any]:
         params = [("expand[]", item) for item in _EXPAND]
-        return self._call("GET", f"/v1/checkout/sessions/{self._path_id(payment_id)}",
-                          params=params)
+        data: dict[str, Any] = self._call(
+            "GET", f"/v1/checkout/sessions/{self._path_id(payment_id)}", params=params)
+        return data
 
     def _intent_of(self, payment_id: str) -> tuple[Payment, _Intent | None]:
         data = self._session_data(payment_id)
