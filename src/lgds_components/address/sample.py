@@ -38,6 +38,7 @@ from typing import IO
 
 from lgds_components.address.loader import ADDRESSBASE_COLUMNS
 from lgds_components.address.model import format_numbers
+from lgds_components.files import atomic_write
 from lgds_components.identifiers import postcode as postcodes
 
 __all__ = ["generate", "write_csv"]
@@ -430,12 +431,18 @@ def _shop(gen: _Generator, base: dict[str, object], postcode: str, number: int,
 
 def write_csv(target: str | os.PathLike[str] | IO[str], count: int, seed: int = 0) -> int:
     """Write ``count`` generated records as CSV to a path (``.gz`` compresses) or
-    an open text file; return the number of rows written."""
+    an open text file; return the number of rows written.
+
+    A path is written whole or not at all (:func:`lgds_components.files.atomic_write`).
+    """
     if isinstance(target, (str, os.PathLike)):
         path = Path(target)
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "wt", encoding="utf-8", newline="") as handle:  # type: ignore[operator]
-            return write_csv(handle, count, seed)
+        if path.suffix != ".gz":
+            with atomic_write(path, "w", newline="") as handle:
+                return write_csv(handle, count, seed)
+        with atomic_write(path, "wb") as raw, gzip.open(raw, "wt", encoding="utf-8",
+                                                         newline="") as packed:
+            return write_csv(packed, count, seed)
     writer = csv.writer(target, lineterminator="\n")
     writer.writerow(ADDRESSBASE_COLUMNS)
     written = 0

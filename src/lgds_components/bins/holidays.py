@@ -31,7 +31,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, timedelta
 from functools import lru_cache
@@ -44,6 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticError
 
 from lgds_components.errors import ConfigurationError, InvalidFormat, ProviderError
+from lgds_components.files import atomic_write
 
 if TYPE_CHECKING:
     import requests
@@ -391,14 +391,8 @@ def refresh(
     holidays = parse(raw, source=url)
     target = cache_path(cache_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".bank-holidays.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(raw, out, ensure_ascii=False)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(target, "w") as out:
+        json.dump(raw, out, ensure_ascii=False)
     return holidays
 
 

@@ -26,7 +26,7 @@ from lgds_components.cli._address_store import (
     postgres_options,
     report_load,
 )
-from lgds_components.cli._output import AtomicOutput
+from lgds_components.cli._output import AtomicOutput, cannot_write
 from lgds_components.cli.app import EXIT_INVALID, EXIT_OK
 from lgds_components.errors import ValidationError
 
@@ -290,7 +290,10 @@ def sample(count: int, seed: int, output: Path | None) -> int:
     if output is None:
         write_csv(sys.stdout, count, seed)
     else:
-        written = write_csv(output, count, seed)
+        try:
+            written = write_csv(output, count, seed)
+        except OSError as exc:
+            raise cannot_write(output, exc) from exc
         click.echo(f"wrote {written:,} records to {output}", err=True)
     return EXIT_OK
 

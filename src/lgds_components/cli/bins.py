@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import click
 
+from lgds_components.cli._output import AtomicOutput
 from lgds_components.cli.app import EXIT_INVALID, EXIT_OK
 
 __all__ = ["bins", "demo_step"]
@@ -172,19 +173,8 @@ def _window_options(func: F) -> F:
 
 
 def _write(data: bytes, output: Path | None) -> None:
-    if output is None:
-        text = sys.stdout
-        text.flush()
-        binary = getattr(text, "buffer", None)
-        if binary is None:
-            text.write(data.decode("utf-8"))
-        else:
-            binary.write(data)
-            binary.flush()
-        return
-    tmp = output.with_name(f".{output.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(output)
+    with AtomicOutput(output, binary=True) as sink:
+        sink.write(data)
 
 
 @bins.command("ical")

@@ -33,6 +33,7 @@ from typing import Any
 
 import click
 
+from lgds_components.cli._output import cannot_write
 from lgds_components.cli.app import EXIT_INVALID, EXIT_OK
 
 __all__ = ["DEFAULT_STATE", "demo_step", "pay"]
@@ -65,7 +66,10 @@ class _Settings:
                 yield fake
             finally:
                 if save:
-                    fake.save(self.state)
+                    try:
+                        fake.save(self.state)
+                    except OSError as exc:
+                        raise cannot_write(self.state, exc) from exc
             return
         key_var, secret_var, url_var = _ENV[self.provider]
         key = os.environ.get(key_var, "").strip()

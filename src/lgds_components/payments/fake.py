@@ -53,7 +53,6 @@ import os
 import random
 import re
 import string
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
@@ -69,6 +68,7 @@ from lgds_components.errors import (
     ProviderError,
     ValidationError,
 )
+from lgds_components.files import atomic_write
 from lgds_components.payments import _govuk_wire as wire
 from lgds_components.payments.limits import GOVUK_PAY_LIMITS, ProviderLimits
 from lgds_components.payments.models import Payment, PaymentRequest, Refund, WebhookEvent
@@ -765,18 +765,16 @@ class FakePay:
         return fake
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the state to ``path`` atomically (a temporary file, then a rename)."""
+        """Write the state to ``path`` whole or not at all.
+
+        Through :func:`~lgds_components.files.atomic_write`: a temporary file,
+        ``fsync``, then a rename.
+        """
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(self.to_dict(), indent=1, sort_keys=True)
-        handle, temp = tempfile.mkstemp(prefix=".fakepay-", dir=target.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        with atomic_write(target, "w") as out:
+            out.write(text)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], **kwargs: Any) -> FakePay:
