@@ -445,22 +445,23 @@ class Ledger:
         for event in waiting:
             state = PaymentState(event["state"]) if event["state"] else None
             refund = Refund.model_validate_json(event["refund"]) if event["refund"] else None
-            outcome = self._apply_event(conn, key, event["event_id"], state, refund)
+            outcome = self._apply_event(conn, row, event["event_id"], state, refund)
             moved = moved or (state is not None and outcome is WebhookOutcome.APPLIED)
             conn.execute("UPDATE webhook_events SET outcome = ? WHERE provider = ? AND "
                          "event_id = ?", (outcome.value, event["provider"], event["event_id"]))
         return moved
 
     def _apply_event(
-        self, conn: sqlite3.Connection, key: str, event_id: str, state: PaymentState | None,
-        refund: Refund | None,
+        self, conn: sqlite3.Connection, attempt: sqlite3.Row, event_id: str,
+        state: PaymentState | None, refund: Refund | None,
     ) -> WebhookOutcome:
-        """Apply one webhook's state and refund to the attempt ``key``."""
+        """Apply one webhook's state and refund to the attempt."""
+        key = attempt["key"]
         outcome = WebhookOutcome.NO_CHANGE
         if state is not None:
             outcome = _OUTCOMES[self._apply_state(conn, key, state, "webhook", event_id)]
-        if refund is not None and self._refunds.apply(conn, key, self._provider_of(conn, key),
-                                                      refund, self._clock()):
+        if refund is not None and self._refunds.apply(conn, key, attempt["provider"], refund,
+                                                      self._clock()):
             if outcome is WebhookOutcome.NO_CHANGE:
                 outcome = WebhookOutcome.APPLIED
         return outcome
@@ -581,7 +582,7 @@ class Ledger:
                 ).fetchone()
             if row is None:
                 return WebhookOutcome.UNKNOWN
-            outcome = self._apply_event(conn, row["key"], event.id, event.state, event.refund)
+            outcome = self._apply_event(conn, row, event.id, event.state, event.refund)
             conn.execute("UPDATE webhook_events SET outcome = ? WHERE provider = ? AND "
                          "event_id = ?", (outcome.value, event.provider, event.id))
             if event.payment is not None:
@@ -719,7 +720,7 @@ class Ledger:
             if found:
                 return found[-1]
             submitted = provider.get_payment(row["payment_id"]).refund.amount_submitted
-        except BaseException:
+        except Exception:
             self._end_claim(claim, owner, drop=False)
             raise
         if sum(r.amount for r in listed if r.status is not RefundStatus.ERROR) == submitted:
@@ -738,11 +739,6 @@ class Ledger:
                 self._refunds.drop(conn, claim.refund_key, owner)
             else:
                 self._refunds.release(conn, claim.refund_key, owner)
-
-    @staticmethod
-    def _provider_of(conn: sqlite3.Connection, key: str) -> str:
-        return str(conn.execute("SELECT provider FROM attempts WHERE key = ?",
-                                (key,)).fetchone()[0])
 
     # ------------------------------------------------------------------ reading
 
