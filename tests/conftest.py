@@ -46,3 +46,13 @@ def postgres_dsn() -> Iterator[str]:
         yield dsn
     finally:
         server.__exit__(None, None, None)
+
+
+@pytest.fixture
+def umask_027() -> Iterator[None]:
+    """The process umask set to 027 for the test (new files 0640), then put back."""
+    old = os.umask(0o027)
+    try:
+        yield
+    finally:
+        os.umask(old)

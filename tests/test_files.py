@@ -5,21 +5,11 @@ from __future__ import annotations
 import os
 import stat
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from lgds_components.files import SymlinkRefused, atomic_write
-
-
-@pytest.fixture
-def umask_027() -> Iterator[None]:
-    old = os.umask(0o027)
-    try:
-        yield
-    finally:
-        os.umask(old)
 
 
 def mode(path: Path) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -65,13 +65,12 @@ def source(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def umask_027() -> Iterator[None]:
-    old = os.umask(0o027)
-    try:
-        yield
-    finally:
-        os.umask(old)
+def planted_link(link: Path) -> Path:
+    """A symbolic link at ``link`` to a file that must be left alone; returns that file."""
+    victim = link.with_name("victim.txt")
+    victim.write_text("keep me\n")
+    link.symlink_to(victim)
+    return victim
 
 
 def run(capsys: pytest.CaptureFixture[str], args: list[str]) -> tuple[int, str]:
@@ -123,10 +122,8 @@ def test_an_existing_file_keeps_its_mode_and_a_new_one_gets_the_umasks(
 def test_a_link_planted_at_the_old_temporary_name_is_not_followed(
     tmp_path: Path, source: Path, command: Command, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    victim = tmp_path / "victim.txt"
-    victim.write_text("keep me\n")
     out = tmp_path / "out.file"
-    (tmp_path / f".{out.name}.tmp").symlink_to(victim)
+    victim = planted_link(tmp_path / f".{out.name}.tmp")
     code, err = run(capsys, command(source, out))
     assert succeeded(code, err), err
     assert victim.read_text() == "keep me\n"
@@ -136,10 +133,8 @@ def test_a_link_planted_at_the_old_temporary_name_is_not_followed(
 def test_a_symbolic_link_is_refused_in_one_line(
     tmp_path: Path, source: Path, command: Command, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    victim = tmp_path / "victim.txt"
-    victim.write_text("keep me\n")
     link = tmp_path / "out.file"
-    link.symlink_to(victim)
+    victim = planted_link(link)
     code, err = run(capsys, command(source, link))
     assert code == 2
     assert err.strip().splitlines()[-1] == (
