@@ -35,6 +35,19 @@ that support SMTPUTF8). Look-alike letters from other scripts are therefore
 refused before the ``@``; after it they are part of an internationalised
 domain name, which is the address the person typed.
 
+Councils send residents' email through GOV.UK Notify, so the domain must also
+pass Notify's rules (published in ``alphagov/notifications-utils``, module
+``recipient_validation/email_address.py``), which are stricter than the
+standards: in its ASCII form (``例え.テスト`` is ``xn--r8jz45g.xn--zckzah``)
+each label is letters and digits joined by single or double hyphens, and the
+top-level domain is 2 to 63 letters or a punycode label starting ``xn--``.
+An address this module accepts is one Notify will send to:
+
+>>> is_valid("name@example.c0m"), is_valid("a@b.c"), is_valid("a@b.co")
+(False, False, True)
+>>> is_valid("info@example.vermögensberatung"), is_valid("name@例え.テスト")
+(True, True)
+
 Errors (all :class:`~lgds_components.errors.ValidationError`; messages from
 the GOV.UK email addresses pattern):
 
@@ -52,6 +65,8 @@ periods in a row."``) is kept on the error's ``__cause__`` for logs.
 """
 
 from __future__ import annotations
+
+import re
 
 import email_validator
 
@@ -84,6 +99,10 @@ MAX_LENGTH = 254
 #: The longest part before the ``@`` accepted, in characters (RFC 5321).
 MAX_LOCAL_LENGTH = 64
 
+# GOV.UK Notify's domain rules (see the module docstring), on the ASCII form.
+_NOTIFY_LABEL = re.compile(r"[a-z0-9]+(?:--?[a-z0-9]+)*", re.IGNORECASE)
+_NOTIFY_TLD = re.compile(r"[a-z]{2,63}|xn--[a-z0-9]+(?:-[a-z0-9]+)*", re.IGNORECASE)
+
 
 def compact(value: str) -> str:
     """Return ``value`` trimmed, with fullwidth forms read as ASCII.
@@ -113,13 +132,17 @@ def _check(
         # RFC 5321's limit, which email-validator applies only in strict mode
         raise InvalidFormat(FORMAT_MESSAGE)
     try:
-        return email_validator.validate_email(
+        checked = email_validator.validate_email(
             text,
             check_deliverability=check_deliverability,
             allow_smtputf8=allow_smtputf8,
         )
     except email_validator.EmailNotValidError as exc:
         raise InvalidFormat(FORMAT_MESSAGE) from exc
+    *labels, top = checked.ascii_domain.split(".")
+    if not _NOTIFY_TLD.fullmatch(top) or not all(_NOTIFY_LABEL.fullmatch(x) for x in labels):
+        raise InvalidFormat(FORMAT_MESSAGE)
+    return checked
 
 
 def validate(
