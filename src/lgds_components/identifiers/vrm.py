@@ -25,14 +25,18 @@ read as ASCII. :func:`validate` returns the compact upper-case mark and
 
 Letters DVLA never issues are refused where the rules are clear:
 
-* current format: ``I`` and ``Q`` never appear, and ``Z`` never in the first
-  two letters (the memory tag); the age identifier ``00`` and ``01`` were never
-  issued (the format started with ``51`` in September 2001);
+* current format (DVLA's leaflet INF104 and its table of memory tags and age
+  identifiers): ``I`` and ``Q`` never appear, and ``Z`` never in the first two
+  letters (the memory tag), only in the three random letters; the age
+  identifiers ``00``, ``01`` and ``50`` were never issued (the table starts at
+  ``51``, September 2001, then ``02``, March 2002);
 * prefix format: the year letter is never ``I``, ``O``, ``U`` or ``Z``
   (``Q`` is allowed: Q plates, for vehicles of unknown age); the last three
-  letters never include ``I`` or ``Q``;
+  letters (a serial letter and the issuing office's two) never include
+  ``I``, ``Q`` or ``Z``, which mainland Britain never issued in dated marks
+  (``I`` and ``Z`` belong to Northern Ireland, whose marks are dateless);
 * suffix format: the year letter is never ``I``, ``O``, ``Q``, ``U`` or
-  ``Z``; the first three letters never include ``I`` or ``Q``;
+  ``Z``; the first three letters never include ``I``, ``Q`` or ``Z``;
 * dateless marks never include ``Q``; ``I`` and ``Z`` are allowed, since
   Northern Ireland marks use them (``IAZ 1234``).
 
@@ -90,7 +94,9 @@ _DATELESS_DIGITS_FIRST = re.compile(r"([1-9][0-9]{0,3})([A-Z]{1,3})")
 
 _NOT_YEAR_PREFIX = frozenset("IOUZ")
 _NOT_YEAR_SUFFIX = frozenset("IOQUZ")
-_NOT_SERIES = frozenset("IQ")
+_NOT_RANDOM = frozenset("IQ")  # the current format's three random letters
+_NOT_TAG = frozenset("IQZ")  # its memory tag, and the letters of prefix and suffix marks
+_NEVER_ISSUED_AGES = frozenset({"00", "01", "50"})
 
 
 def compact(value: str) -> str:
@@ -118,17 +124,17 @@ def _classify(value: object, dateless: bool) -> tuple[Kind, str]:
         raise InvalidLength(FORMAT_MESSAGE)
     if match := _CURRENT.fullmatch(mark):
         tag, age, series = match.groups()
-        if set(tag) & {"I", "Q", "Z"} or set(series) & _NOT_SERIES or age in ("00", "01"):
+        if set(tag) & _NOT_TAG or set(series) & _NOT_RANDOM or age in _NEVER_ISSUED_AGES:
             raise InvalidComponent(FORMAT_MESSAGE)
         return "current", mark
     if match := _PREFIX.fullmatch(mark):
         year, _, series = match.groups()
-        if year in _NOT_YEAR_PREFIX or set(series) & _NOT_SERIES:
+        if year in _NOT_YEAR_PREFIX or set(series) & _NOT_TAG:
             raise InvalidComponent(FORMAT_MESSAGE)
         return "prefix", mark
     if match := _SUFFIX.fullmatch(mark):
         series, _, year = match.groups()
-        if year in _NOT_YEAR_SUFFIX or set(series) & _NOT_SERIES:
+        if year in _NOT_YEAR_SUFFIX or set(series) & _NOT_TAG:
             raise InvalidComponent(FORMAT_MESSAGE)
         return "suffix", mark
     if _DATELESS_LETTERS_FIRST.fullmatch(mark) or _DATELESS_DIGITS_FIRST.fullmatch(mark):
