@@ -51,7 +51,8 @@ def test() -> None:
     bindir = environment("test", ".[test,docs,postgres]", editable=True)
     python = bindir / "python"
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    run(bindir / "ruff", "check", "src", "tests", "benchmarks", "examples", "docs", "dev.py")
+    run(bindir / "ruff", "check", "src", "tests", "benchmarks", "examples", "docs", "scripts",
+        "dev.py")
     run(python, "-m", "pytest", env=env)
     for builder in ("html", "doctest"):
         run(python, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", builder,

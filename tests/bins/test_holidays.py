@@ -42,12 +42,12 @@ ONE_OFFS = {
 REPLACED = {D(2020, 5, 4), D(2022, 5, 30)}  # what the rules would have given instead
 
 
-def test_snapshot_has_three_divisions_2018_to_2027() -> None:
+def test_snapshot_has_three_divisions_2019_to_2028() -> None:
     data = BankHolidays.bundled()
     assert set(data.divisions) == set(DIVISIONS)
     for calendar in data.divisions.values():
-        assert (calendar.first_year, calendar.last_year) == (2018, 2027)
-    assert data.assembled == "2026-11-29"
+        assert (calendar.first_year, calendar.last_year) == (2019, 2028)
+    assert data.assembled == "2026-08-21"
     assert "gov.uk/bank-holidays.json" in data.source
 
 
@@ -55,7 +55,7 @@ def test_snapshot_file_is_govuk_shaped_and_records_its_source() -> None:
     path = Path(hol.__file__).parent / "data" / "bank-holidays.json"
     raw = json.loads(path.read_text(encoding="utf-8"))
     assert raw["_meta"]["source"] == "https://www.gov.uk/bank-holidays.json"
-    assert "by hand" in raw["_meta"]["method"]
+    assert "scripts/bank_holidays/build.py" in raw["_meta"]["method"]
     for name in DIVISIONS:
         assert raw[name]["division"] == name
         for event in raw[name]["events"]:
@@ -67,7 +67,7 @@ def test_snapshot_file_is_govuk_shaped_and_records_its_source() -> None:
 @pytest.mark.parametrize("division", DIVISIONS)
 def test_snapshot_agrees_with_the_rules_except_the_proclaimed_days(division: str) -> None:
     calendar = BankHolidays.bundled().division(division)
-    for year in range(2018, 2028):
+    for year in range(2019, 2029):
         data = {h.date for h in calendar if h.date.year == year}
         rules = {h.date for h in projected(division, year)}
         extra = {d for d, where in ONE_OFFS.items() if d.year == year and division in where}
@@ -88,7 +88,7 @@ def test_christmas_2026(england: HolidayCalendar, scotland: HolidayCalendar) -> 
 def test_easter_good_friday_and_easter_monday(england: HolidayCalendar,
                                               scotland: HolidayCalendar,
                                               northern_ireland: HolidayCalendar) -> None:
-    for year in range(2018, 2028):
+    for year in range(2019, 2029):
         sunday = easter_sunday(year)
         assert england.get(sunday - timedelta(days=2)).title == "Good Friday"
         assert england.get(sunday + timedelta(days=1)).title == "Easter Monday"
@@ -98,7 +98,7 @@ def test_easter_good_friday_and_easter_monday(england: HolidayCalendar,
 
 
 def test_2022_and_2023_extra_holidays(england: HolidayCalendar) -> None:
-    assert england.get(D(2022, 6, 3)).title == "Bank holiday for the Platinum Jubilee"
+    assert england.get(D(2022, 6, 3)).title == "Platinum Jubilee bank holiday"
     assert england.get(D(2022, 6, 2)).title == "Spring bank holiday"
     assert not england.is_holiday(D(2022, 5, 30))
     assert "State Funeral" in england.get(D(2022, 9, 19)).title
@@ -202,7 +202,7 @@ def test_refresh_caches_and_default_prefers_the_fresher_copy(_private_cache: Pat
     assert cached.parent == _private_cache and cached.is_file()
     assert json.loads(cached.read_text(encoding="utf-8"))["_meta"]["method"] == "downloaded"
     assert BankHolidays.default().last_year == 2029
-    assert BankHolidays.bundled().last_year == 2027
+    assert BankHolidays.bundled().last_year == 2028
 
 
 def test_default_ignores_an_older_or_broken_cache(_private_cache: Path) -> None:

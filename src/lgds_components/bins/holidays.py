@@ -444,6 +444,14 @@ def _substituted(fixed: list[tuple[date, str]]) -> list[BankHoliday]:
     return result
 
 
+def _scottish_new_year(year: int) -> list[BankHoliday]:
+    """Scotland's two January holidays when 1 January is a Sunday, as GOV.UK names them:
+    New Year's Day is substituted on Monday 2nd, and 2nd January on Tuesday 3rd
+    (both "Substitute day"), not 2nd January kept on the 2nd."""
+    return [BankHoliday(date(year, 1, 2), "New Year\u2019s Day", "Substitute day", True),
+            BankHoliday(date(year, 1, 3), "2nd January", "Substitute day", True)]
+
+
 def _project(division: str, year: int) -> list[BankHoliday]:
     easter = easter_sunday(year)
     rules: list[BankHoliday] = [
@@ -453,7 +461,11 @@ def _project(division: str, year: int) -> list[BankHoliday]:
     ]
     fixed = [(date(year, 1, 1), "New Year\u2019s Day")]
     if division == "scotland":
-        fixed.append((date(year, 1, 2), "2nd January"))
+        if date(year, 1, 1).weekday() == 6:  # see _scottish_new_year
+            fixed = []
+            rules += _scottish_new_year(year)
+        else:
+            fixed.append((date(year, 1, 2), "2nd January"))
         rules.append(BankHoliday(_first_monday(year, 8), "Summer bank holiday", "", True))
         andrew = date(year, 11, 30)
         if andrew.weekday() >= 5:
