@@ -23,10 +23,13 @@ How each question is asked:
 method             OS Places resource                  notes
 =================  ==================================  ====================================
 ``by_postcode``    ``/postcode?postcode=``             every page, ``offset`` by 100
-``by_uprn``        ``/uprn?uprn=``                     no results -> ``NotFound``
+``by_uprn``        ``/uprn?uprn=``                     one reply (not paged); none -> ``NotFound``
 ``search``         ``/find?query=``                    ``MATCH`` -> ``Match.score``
 ``match``          ``/find?query=&minmatch=``          ``None`` below the threshold or on a tie
 =================  ==================================  ====================================
+
+Each request carries only the query parameters OS documents for its resource
+(:data:`DOCUMENTED_PARAMETERS`).
 
 Records come back as :class:`~lgds_components.address.Address`: a DPA
 record's Royal Mail fields (sub-building, building name and number,
@@ -62,7 +65,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Annotated, Any, Final, Literal
 
 import requests
@@ -95,6 +98,7 @@ from lgds_components.secret import RedactingFilter, Secret, redact
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_THRESHOLD",
+    "DOCUMENTED_PARAMETERS",
     "FILTER_FIELDS",
     "MAX_QUERY_LENGTH",
     "PROVIDER",
@@ -117,6 +121,17 @@ MAX_QUERY_LENGTH: Final = 300
 FILTER_FIELDS: Final = frozenset(
     {"CLASSIFICATION_CODE", "LOGICAL_STATUS_CODE", "LPI_LOGICAL_STATUS_CODE", "COUNTRY_CODE"}
 )
+
+#: The query parameters OS's technical specification documents for each
+#: resource this client asks (``key`` is its API-key scheme). Only these are
+#: sent: ``/uprn`` takes no ``maxresults`` or ``offset``.
+DOCUMENTED_PARAMETERS: Final[Mapping[str, frozenset[str]]] = {
+    "find": frozenset({"query", "format", "maxresults", "offset", "dataset", "bbox", "lr",
+                       "minmatch", "matchprecision", "output_srs", "fq", "key"}),
+    "postcode": frozenset({"postcode", "format", "maxresults", "offset", "dataset", "lr",
+                           "output_srs", "fq", "key"}),
+    "uprn": frozenset({"uprn", "format", "dataset", "lr", "output_srs", "fq", "key"}),
+}
 
 _DATASETS: Final = ("DPA", "LPI")
 _MAX_PAGE: Final = 100
@@ -277,12 +292,13 @@ class _Header(BaseModel):
 
 
 class _Reply(BaseModel):
-    """One page of an OS Places response (``results`` is absent when nothing matched)."""
+    """One page of an OS Places response (``results`` absent, or null, when nothing matched)."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     header: _Header
-    results: list[_Result] = Field(default_factory=list)
+    results: Annotated[list[_Result], BeforeValidator(lambda v: [] if v is None else v)] = (
+        Field(default_factory=list))
 
 
 def parse_error(response: requests.Response) -> tuple[str | None, str | None]:
@@ -722,7 +738,8 @@ class OSPlaces(SessionHolder):
         """
         value = uprns.validate(uprn)
         language = _asked_language(language)
-        chosen = self._one_per_uprn(self._pages("uprn", [("uprn", value)]), language)
+        reply = self._get("uprn", [("uprn", value)])  # one page: /uprn is not paged
+        chosen = self._one_per_uprn(reply.results, language)
         if value not in chosen:
             raise NotFound(f"no address with UPRN {value}", provider=PROVIDER)
         return chosen[value][0]

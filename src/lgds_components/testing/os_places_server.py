@@ -14,8 +14,12 @@ What it honours: the API key (``key`` header or query parameter; anything
 else is a 401), ``dataset`` (``DPA``, ``LPI`` or both), ``lr`` (``EN``,
 ``CY``), ``fq`` filters on ``CLASSIFICATION_CODE`` (``*`` wildcards),
 ``LOGICAL_STATUS_CODE``, ``LPI_LOGICAL_STATUS_CODE`` and ``COUNTRY_CODE``,
-``maxresults`` (1 to 100) and ``offset`` for paging, and for ``find``
-``minmatch`` and ``matchprecision``. ``find`` scores with
+``maxresults`` (1 to 100) and ``offset`` for paging ``postcode`` and
+``find``, and for ``find`` ``minmatch`` and ``matchprecision``. A parameter
+OS does not document for the resource
+(:data:`~lgds_components.address.os_places.DOCUMENTED_PARAMETERS`, such as
+``offset`` on ``uprn``) is answered with a 400, so a client that sends one
+fails its tests rather than relying on what OS does with it. ``find`` scores with
 :class:`~lgds_components.testing.address.SimpleIndex`, so ``MATCH`` is
 a plausible relevance but not OS's own.
 
@@ -47,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode
 
 from lgds_components.address.model import Address, natural_key
+from lgds_components.address.os_places import DOCUMENTED_PARAMETERS
 from lgds_components.identifiers import postcode as postcodes
 from lgds_components.testing.address import SimpleIndex, conformance_addresses
 from lgds_components.testing.http_server import LocalHTTPServer, Reply, Request
@@ -312,6 +317,10 @@ class OSPlacesServer(LocalHTTPServer):
         handlers = {"postcode": self._postcode, "uprn": self._uprn, "find": self._find}
         if resource not in handlers or not request.path.startswith(_BASE_PATH + "/"):
             return _error(404, f"No resource at {request.path}.")
+        undocumented = sorted(set(params) - DOCUMENTED_PARAMETERS[resource])
+        if undocumented:
+            return _error(400, f"Requested parameter {undocumented[0]!r} is not one the "
+                          f"{resource} resource takes.")
         try:
             return self._answer_with(resource, params, handlers[resource])
         except _BadRequest as exc:
