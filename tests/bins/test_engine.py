@@ -140,7 +140,7 @@ def test_scotland_vs_england(england: HolidayCalendar, scotland: HolidayCalendar
     assert [c.date for c in s.between(["MON"], D(2026, 8, 3), D(2026, 8, 4))] == [D(2026, 8, 4)]
     # Scotland's one-off World Cup holiday, Monday 15 June 2026
     assert [c.note for c in s.between(["MON"], D(2026, 6, 15), D(2026, 6, 16))] == [
-        "Bank holiday for Scotland’s first match at the FIFA World Cup"]
+        "World Cup bank holiday"]  # GOV.UK's title
 
 
 def test_overrides_win_over_the_policy(england: HolidayCalendar) -> None:
