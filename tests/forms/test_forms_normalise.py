@@ -263,12 +263,16 @@ def test_every_normaliser_returns_within_10_ms_on_adversarial_input(
     label: str, func: Callable[[str], object]
 ) -> None:
     # The issue asks for this bound explicitly; the worst case is a few hundred
-    # microseconds, so the margin absorbs a loaded CI machine.
+    # microseconds, so the margin absorbs a loaded CI machine. The best of three
+    # tries is timed, so one descheduling on a busy machine is not a failure.
     attempt(func, "warm-up")
     for value in ADVERSARIAL:
-        start = time.perf_counter()
-        attempt(func, value)
-        elapsed = time.perf_counter() - start
+        tries = []
+        for _ in range(3):
+            start = time.perf_counter()
+            attempt(func, value)
+            tries.append(time.perf_counter() - start)
+        elapsed = min(tries)
         assert elapsed < 0.010, f"{label} took {elapsed * 1000:.1f} ms on {value[:20]!r}..."
 
 
