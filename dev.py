@@ -2,7 +2,8 @@
 """Developer commands that need nothing but Python 3.11+.
 
     python3 dev.py demo     run `lgds demo` in its own virtual environment
-    python3 dev.py test     run the linter, the tests, the docs build and every doctest
+    python3 dev.py test     run the linter, the tests, every benchmark once at a tiny size,
+                            the docs build and every doctest
     python3 dev.py bench    run every benchmark and print the table
     python3 dev.py docs     build the HTML docs only
 
@@ -47,26 +48,32 @@ def demo() -> None:
     run(bindir / "lgds", "demo")
 
 
+EXTRAS = ".[test,docs,postgres,bench]"
+"""Every extra: the tests, the docs build and the benchmarks share one environment."""
+
+
 def test() -> None:
-    bindir = environment("test", ".[test,docs,postgres]", editable=True)
+    bindir = environment("test", EXTRAS, editable=True)
     python = bindir / "python"
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     run(bindir / "ruff", "check", "src", "tests", "benchmarks", "examples", "docs", "scripts",
         "dev.py")
     run(python, "-m", "pytest", env=env)
+    run(python, "benchmarks/run.py", "--smoke", env=env)
     for builder in ("html", "doctest"):
         run(python, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", builder,
             "docs", f"docs/_build/{builder}", env=env)
-    print("\nall checks passed: lint, tests, docs (warnings as errors) and doctests", flush=True)
+    print("\nall checks passed: lint, tests, benchmarks (smoke), docs (warnings as errors) "
+          "and doctests", flush=True)
 
 
 def bench() -> None:
-    bindir = environment("test", ".[test,docs,postgres]", editable=True)
+    bindir = environment("test", EXTRAS, editable=True)
     run(bindir / "python", "benchmarks/run.py", *sys.argv[2:])
 
 
 def docs() -> None:
-    bindir = environment("test", ".[test,docs,postgres]", editable=True)
+    bindir = environment("test", EXTRAS, editable=True)
     run(bindir / "python", "-m", "sphinx", "-W", "--keep-going", "-b", "html",
         "docs", "docs/_build/html")
 

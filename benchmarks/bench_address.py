@@ -42,12 +42,12 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-from harness import Case, Result
+from harness import Case, Result, size
 
 __all__ = ["cases", "results"]
 
-SIZE = int(os.environ.get("LGDS_BENCH_ADDRESSES", "1000000"))
-SEARCHES = int(os.environ.get("LGDS_BENCH_SEARCHES", "200"))
+SIZE = size("LGDS_BENCH_ADDRESSES", 1_000_000, smoke=2_000)
+SEARCHES = size("LGDS_BENCH_SEARCHES", 200, smoke=5)
 SEED = 1
 CACHE = Path(__file__).resolve().parent / ".cache"
 

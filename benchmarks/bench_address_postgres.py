@@ -46,16 +46,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from harness import Result
+from harness import SMOKE, Result, size
 
 __all__ = ["results"]
 
-SIZE = int(os.environ.get("LGDS_BENCH_PG_ADDRESSES", "1000000"))
-CLIENTS = int(os.environ.get("LGDS_BENCH_PG_CLIENTS", "4"))
-POSTCODES = int(os.environ.get("LGDS_BENCH_PG_POSTCODES", "2000"))
-SEARCHES = int(os.environ.get("LGDS_BENCH_PG_SEARCHES", "400"))
+SIZE = size("LGDS_BENCH_PG_ADDRESSES", 1_000_000, smoke=2_000)
+CLIENTS = size("LGDS_BENCH_PG_CLIENTS", 4, smoke=2)
+POSTCODES = size("LGDS_BENCH_PG_POSTCODES", 2000, smoke=20)
+SEARCHES = size("LGDS_BENCH_PG_SEARCHES", 400, smoke=10)
 DSN = os.environ.get("LGDS_BENCH_PG_DSN", "")
-SHARED_BUFFERS = os.environ.get("LGDS_BENCH_PG_SHARED_BUFFERS", "4GB")
+SHARED_BUFFERS = os.environ.get("LGDS_BENCH_PG_SHARED_BUFFERS",
+                                "128MB" if os.environ.get(SMOKE) else "4GB")
 REUSE = os.environ.get("LGDS_BENCH_PG_REUSE", "") == "1"
 SEED = 1
 CACHE = Path(__file__).resolve().parent / ".cache"

@@ -55,13 +55,13 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from harness import Case, Result
+from harness import Case, Result, size
 
 from lgds_components.bins.schedule import Schedule
 from lgds_components.bins.store import BinStore
 
-PROPERTIES = int(os.environ.get("LGDS_BENCH_BINS_PROPERTIES", "200000"))
-ROUNDS = int(os.environ.get("LGDS_BENCH_BINS_ROUNDS", "300"))
+PROPERTIES = size("LGDS_BENCH_BINS_PROPERTIES", 200_000, smoke=2_000)
+ROUNDS = size("LGDS_BENCH_BINS_ROUNDS", 300, smoke=20)
 STREETS = max(1, PROPERTIES // 40)
 AREAS = min(STREETS, int(os.environ.get("LGDS_BENCH_BINS_AREAS", str(max(1, PROPERTIES // 500)))))
 FROM = date(2026, 12, 14)
@@ -246,7 +246,7 @@ def cases() -> list[Case]:
     return [
         Case(
             name="bins next 8, one property",
-            inputs=_sample_uprns(20_000),
+            inputs=_sample_uprns(size("LGDS_BENCH_BINS_LOOKUPS", 20_000, smoke=200)),
             run=_next_8,
             floor=_precomputed,
             floor_name="raw SQLite query + precomputed answer",
@@ -255,7 +255,7 @@ def cases() -> list[Case]:
         ),
         Case(
             name="bins ical, a year for one property",
-            inputs=_sample_uprns(200),
+            inputs=_sample_uprns(size("LGDS_BENCH_BINS_FEEDS", 200, smoke=3)),
             run=_ical_year,
             floor=_raw_ics,
             floor_name="hand-written ICS, no folding",

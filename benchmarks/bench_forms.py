@@ -28,20 +28,19 @@ from __future__ import annotations
 
 import datetime
 import gc
-import os
 import random
 import time
 from pathlib import Path
 from typing import Any
 
-from harness import Case, Result
+from harness import Case, Result, size
 from jsonschema import Draft202012Validator
 
 from lgds_components.forms import Form
 from lgds_components.forms.formats import format_checker
 
 SCHEMA = Path(__file__).resolve().parents[1] / "examples" / "forms" / "garden_waste.schema.json"
-POSTS = int(os.environ.get("LGDS_BENCH_FORMS_POSTS", "2000"))
+POSTS = size("LGDS_BENCH_FORMS_POSTS", 2000, smoke=20)
 TODAY = datetime.date(2026, 3, 10)
 
 _FIRST = ["Siân", "Gareth", "Aisha", "Tomasz", "Zoë", "Oluwaseun", "Mary", "Rhodri", "Priya",

@@ -22,14 +22,14 @@ import re
 import string
 from collections.abc import Callable
 
-from harness import Case
+from harness import Case, size
 
 from lgds_components.identifiers import nino, postcode, uprn
 
 __all__ = ["cases"]
 
 SEED = 20240601
-SIZE = 10_000
+SIZE = size("LGDS_BENCH_IDENTIFIERS_SIZE", 10_000, smoke=50)
 
 _FIRST = "ABCDEFGHIJKLMNOPRSTUWYZ"
 _SECOND = "ABCDEFGHKLMNOPQRSTUVWXY"

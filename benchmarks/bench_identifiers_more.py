@@ -25,7 +25,6 @@ measures the same strings.
 
 from __future__ import annotations
 
-import os
 import random
 import string
 import tempfile
@@ -36,7 +35,7 @@ from pathlib import Path
 
 import email_validator
 import phonenumbers
-from harness import Case, Result
+from harness import Case, Result, size
 
 from lgds_components.identifiers import email, money, phone
 from lgds_components.identifiers.modulus import ModulusChecker, WeightTable
@@ -44,7 +43,7 @@ from lgds_components.identifiers.modulus import ModulusChecker, WeightTable
 __all__ = ["cases", "results"]
 
 SEED = 20261129
-SIZE = int(os.environ.get("LGDS_BENCH_IDENTIFIERS_MORE_SIZE", "5000"))
+SIZE = size("LGDS_BENCH_IDENTIFIERS_MORE_SIZE", 5000, smoke=50)
 TABLE_ROWS = 1_100
 
 # UK ranges libphonenumber knows to be valid: mobiles, London, Leeds, 0300.

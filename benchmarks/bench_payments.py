@@ -22,11 +22,10 @@ the ratio is closer still to 1.
 from __future__ import annotations
 
 import atexit
-import os
 from typing import Any
 
 import requests
-from harness import Case
+from harness import Case, size
 
 from lgds_components.payments.fake import FakePay
 from lgds_components.payments.govuk_pay import GovUkPay
@@ -35,7 +34,7 @@ from lgds_components.testing.http_server import LocalHTTPServer
 
 __all__ = ["cases"]
 
-CALLS = int(os.environ.get("LGDS_BENCH_PAYMENT_CALLS", "400"))
+CALLS = size("LGDS_BENCH_PAYMENT_CALLS", 400, smoke=10)
 API_KEY = "api_test_benchmarkkey0000000000000000000000"
 
 

@@ -15,12 +15,25 @@ floor's median.
 from __future__ import annotations
 
 import gc
+import os
 import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Case", "Result", "format_table", "measure"]
+__all__ = ["SMOKE", "Case", "Result", "format_table", "measure", "size"]
+
+SMOKE = "LGDS_BENCH_SMOKE"
+"""Set (by ``run.py --smoke``) to run every benchmark once at a tiny size, to
+show it still works; the figures then mean nothing."""
+
+
+def size(variable: str, default: int, smoke: int) -> int:
+    """A benchmark's size: ``$variable`` if set, else ``smoke`` in a smoke run, else ``default``."""
+    value = os.environ.get(variable)
+    if value:
+        return int(value)
+    return smoke if os.environ.get(SMOKE) else default
 
 
 @dataclass(frozen=True)
@@ -81,7 +94,7 @@ def measure(case: Case) -> Result:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for _ in range(case.rounds):
+        for _ in range(1 if os.environ.get(SMOKE) else case.rounds):
             run_samples += _time_each(case.run, case.inputs)
             if case.floor is not None:
                 floor_samples += _time_each(case.floor, case.inputs)

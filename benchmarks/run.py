@@ -4,6 +4,7 @@ Usage (from the repository root, with the package installed)::
 
     python benchmarks/run.py            # every benchmark
     python benchmarks/run.py postcode   # only names containing "postcode"
+    python benchmarks/run.py --smoke    # each once, tiny (the test command runs this)
 
 Each ``bench_*.py`` module beside this file exposes ``cases()`` returning a
 list of :class:`harness.Case`, and may expose ``results(filter)`` returning
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import platform
 import sys
 from pathlib import Path
@@ -23,13 +25,18 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from harness import format_table, measure  # noqa: E402
+from harness import SMOKE, format_table, measure  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("filter", nargs="?", default="", help="run only names containing this")
+    parser.add_argument("--smoke", action="store_true",
+                        help="run every benchmark once at a tiny size, to show it still works "
+                             "(the figures mean nothing)")
     args = parser.parse_args(argv)
+    if args.smoke:
+        os.environ[SMOKE] = "1"  # read by harness.size() as each module is imported
 
     results = []
     for path in sorted(HERE.glob("bench_*.py")):
@@ -41,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(module, "results"):
             results.extend(module.results(args.filter))
     print(f"Python {platform.python_version()} on {platform.machine()}, {platform.system()}")
+    if args.smoke:
+        print("smoke run: every benchmark ran once at a tiny size; these figures mean nothing")
     print(format_table(results))
     return 0
 
