@@ -78,7 +78,7 @@ def build(calendar: Mapping[str, Any], titles: Mapping[str, str],
     divisions = {}
     for division in calendar["divisions"].values():
         name = titles[division["slug"]]
-        events = []
+        events: list[dict[str, Any]] = []
         for year, listed in division.items():
             if not year.isdigit():
                 continue
