@@ -461,6 +461,16 @@ class Field:
             fill.update(params)
         return template.format_map(fill)
 
+    def params_from(self, schema: Mapping[str, Any], code: str) -> dict[str, str]:
+        """The limits ``code``'s message shows, taken from ``schema``.
+
+        ``schema`` is the (sub)schema holding the keyword that failed, such as
+        one entry of an ``allOf``: its limit is the one the answer broke, so
+        it comes before the field's own in the message.
+        """
+        found = _bound_params(schema, self.input).get(code, {})
+        return {key: value for key, value in found.items() if value}
+
     def date_params(self, dates: Mapping[str, datetime.date], lang: str) -> dict[str, str]:
         """Format a date rule's dates for a message in ``lang``."""
         return {key: format_date(value, lang) for key, value in dates.items()}

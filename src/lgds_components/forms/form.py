@@ -251,11 +251,12 @@ class Form:
         if self._residual is not None:
             on_page = {field.name: field for field in fields}
             for error in self._residual.iter_errors(instance):
-                for name, keyword in _locate(error, on_page):
+                for name, keyword, schema in _locate(error, on_page):
                     if keyword == "required" and name in answered:
                         break  # typed but wrong: its own error says why
                     field = on_page[name]
-                    record(field, field.code_for(keyword), keyword=keyword)
+                    code = field.code_for(keyword)
+                    record(field, code, keyword=keyword, params=field.params_from(schema, code))
                     break
 
         errors = tuple(found[f.name][1] for f in fields if f.name in found)
@@ -351,20 +352,22 @@ def _answers(post: Any, fields: tuple[Field, ...]) -> dict[str, Any]:
     return answers
 
 
-def _located_names(error: Any, fields: Mapping[str, Field]) -> list[tuple[str, str]]:
+def _located_names(error: Any, fields: Mapping[str, Field]) -> list[tuple[str, str, Any]]:
     path = list(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
     if path and isinstance(path[0], str) and path[0] in fields:
-        return [(path[0], str(error.validator))]
+        return [(path[0], str(error.validator), schema)]
     if error.validator in ("required", "dependentRequired"):
         prefix = error.message.split(" is a", 1)[0]
         for name in fields:
             if prefix == repr(name):
-                return [(name, "required")]
+                return [(name, "required", schema)]
     return []
 
 
-def _locate(error: Any, fields: Mapping[str, Field]) -> list[tuple[str, str]]:
-    """The fields (and failing keyword) a ``jsonschema`` error belongs to.
+def _locate(error: Any, fields: Mapping[str, Field]) -> list[tuple[str, str, Any]]:
+    """The fields, failing keyword and the (sub)schema holding it, for a
+    ``jsonschema`` error.
 
     Errors inside ``anyOf``/``oneOf`` at the form's root are traced through
     their context; an error that names no field on the page is dropped.
