@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
 import lgds_components
 
 project = "lgds-components"
@@ -43,6 +47,39 @@ intersphinx_mapping = {
 # Docstring examples run under pytest --doctest-modules (with their module's
 # globals); the doctest builder runs the {doctest} blocks of the pages.
 doctest_test_doctest_blocks = ""
+# The how-tos' example apps (FastAPI, Django) are imported by their pages' doctests.
+doctest_path = [str(Path(__file__).resolve().parent.parent / "examples" / "fastapi_app")]
 
 html_theme = "furo"
 html_title = f"lgds-components {release}"
+
+
+def _restore_pydantic_annotations(app: Sphinx, env: object) -> None:
+    """Undo what autodoc wrote into ``pydantic.BaseModel.__annotations__``.
+
+    Documenting a pydantic model's attributes, autodoc copies annotations it
+    reads from the source of every class in the model's MRO into that class's
+    ``__annotations__`` (``AttributeDocumenter.update_annotations``), pydantic's
+    own ``BaseModel`` included. A model with ``extra="allow"`` defined after
+    that (FastAPI's, imported by the FastAPI how-to's doctests) then fails to
+    build. The doctests run after every page is read, so this puts the original
+    annotations back before they start.
+    """
+    import pydantic
+
+    annotations = pydantic.BaseModel.__annotations__  # the class's own dict, as autodoc writes it
+    for name in set(annotations) - _BASE_MODEL_ANNOTATIONS:
+        del annotations[name]
+
+
+def _base_model_annotations() -> frozenset[str]:
+    import pydantic
+
+    return frozenset(pydantic.BaseModel.__annotations__)
+
+
+_BASE_MODEL_ANNOTATIONS = _base_model_annotations()
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("env-updated", _restore_pydantic_annotations)

@@ -56,3 +56,7 @@ def umask_027() -> Iterator[None]:
         yield
     finally:
         os.umask(old)
+
+
+# pytester runs the pytest plugin's example and checks its fixtures clean up
+pytest_plugins = ["pytester"]

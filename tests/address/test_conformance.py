@@ -16,11 +16,8 @@ import pytest
 from lgds_components.address import Address, AddressLookup, Gazetteer
 from lgds_components.address.loader import LLPG_COLUMNS
 from lgds_components.address.os_places import OSPlaces
-from lgds_components.testing.address import (
-    AddressLookupConformance,
-    InMemoryAddressLookup,
-    conformance_addresses,
-)
+from lgds_components.testing.address import InMemoryAddressLookup, conformance_addresses
+from lgds_components.testing.address_conformance import AddressLookupConformance
 from lgds_components.testing.os_places_server import OSPlacesServer
 
 

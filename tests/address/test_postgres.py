@@ -36,8 +36,9 @@ from lgds_components.errors import (
     ProviderUnavailable,
     ValidationError,
 )
-from lgds_components.testing import address as conformance
-from lgds_components.testing.address import AddressLookupConformance, conformance_addresses
+from lgds_components.testing import address_conformance as conformance
+from lgds_components.testing.address import conformance_addresses
+from lgds_components.testing.address_conformance import AddressLookupConformance
 from tests.address.conftest import ROWS, street_row, write
 
 # -- fixtures ---------------------------------------------------------------------------
@@ -241,9 +242,9 @@ def test_conformance_queries_give_the_same_answers(
     conformance_pair: tuple[PostgresGazetteer, Gazetteer],
 ) -> None:
     pg, lite = conformance_pair
-    texts = [text for text, _ in conformance._SEARCH_CASES]
+    texts = [text for text, _ in conformance.SEARCH_CASES]
     texts += [a.single_line() for a in conformance_addresses()]
-    texts += list(conformance._NONSENSE) + list(conformance._HOSTILE)
+    texts += list(conformance.NONSENSE) + list(conformance.HOSTILE)
     texts += ["high street", "mill", "flat", "10", "1", "h", "st", "rose c", "ex99"]
     for text in texts:
         for call in (answers, matched):
@@ -254,7 +255,7 @@ def test_conformance_queries_give_the_same_answers(
                     call(pg, text)
                 continue
             assert call(pg, text) == expected, text
-    for postcode in conformance._POSTCODE_SETS:
+    for postcode in conformance.POSTCODE_SETS:
         assert pg.by_postcode(postcode) == lite.by_postcode(postcode)
         assert pg.by_postcode(postcode, language="cy") == lite.by_postcode(postcode, language="cy")
         assert answers(pg, "10", postcode=postcode) == answers(lite, "10", postcode=postcode)

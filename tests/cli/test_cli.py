@@ -142,6 +142,14 @@ def test_demo_runs_offline(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Enter a full UK postcode" in out
 
 
+def test_demo_ends_by_pointing_at_the_published_docs(capsys: pytest.CaptureFixture[str]) -> None:
+    # a wheel user has no docs/ folder: the last line names the Documentation URL
+    _, out, _ = run(capsys, "demo")
+    last = out.rstrip().splitlines()[-1]
+    assert last == "Read the docs for more: https://lgds-components.readthedocs.io/"
+    assert "_build" not in out and "dev.py" not in out
+
+
 def test_console_script_installed() -> None:
     script = Path(sys.executable).with_name("lgds")
     result = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=False)

@@ -31,9 +31,9 @@ def retry(sleeps: list[float]) -> RetryPolicy:
 
 
 @pytest.fixture
-def govuk_server() -> Iterator[GovUkPayServer]:
-    with GovUkPayServer(seed=7) as server:
-        yield server
+def govuk_server(lgds_govuk_pay_server: GovUkPayServer) -> GovUkPayServer:
+    """The pytest plugin's local GOV.UK Pay server."""
+    return lgds_govuk_pay_server
 
 
 @pytest.fixture
@@ -43,9 +43,9 @@ def govuk(govuk_server: GovUkPayServer, retry: RetryPolicy) -> Iterator[Any]:
 
 
 @pytest.fixture
-def stripe_server() -> Iterator[StripeServer]:
-    with StripeServer() as server:
-        yield server
+def stripe_server(lgds_stripe_server: StripeServer) -> StripeServer:
+    """The pytest plugin's local Stripe server."""
+    return lgds_stripe_server
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from __future__ import annotations
 import attrs
 
 from lgds_components.address.model import Address
+from lgds_components.pydantic_bridge import pydantic_hook
 
 __all__ = ["Match"]
 
@@ -46,3 +47,8 @@ class Match:
     def uprn(self) -> int:
         """The matched address's UPRN."""
         return self.address.uprn
+
+    # pydantic and FastAPI read and write it through its schema
+    __get_pydantic_core_schema__ = pydantic_hook(
+        "lgds_components.address.schemas:MatchSchema", "to_match"
+    )

@@ -40,6 +40,8 @@ from typing import Any
 
 import attrs
 
+from lgds_components.pydantic_bridge import pydantic_hook
+
 __all__ = [
     "ALTERNATIVE",
     "APPROVED",
@@ -382,6 +384,11 @@ class Address:
     def evolve(self, **changes: Any) -> Address:
         """A copy with some fields changed."""
         return attrs.evolve(self, **changes)
+
+    # pydantic and FastAPI read and write it through its schema
+    __get_pydantic_core_schema__ = pydantic_hook(
+        "lgds_components.address.schemas:AddressSchema", "to_address"
+    )
 
 
 _FIELDS = tuple(field.name for field in attrs.fields(Address))

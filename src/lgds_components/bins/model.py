@@ -34,6 +34,7 @@ from typing import Final
 import attrs
 
 from lgds_components.errors import InvalidComponent, InvalidFormat, MissingValue
+from lgds_components.pydantic_bridge import pydantic_hook
 
 __all__ = [
     "BANK_HOLIDAY",
@@ -137,6 +138,11 @@ class Service:
     colour: str = ""
     container: str = ""
     policy: str | None = None
+
+    # pydantic and FastAPI read and write it through its schema
+    __get_pydantic_core_schema__ = pydantic_hook(
+        "lgds_components.bins.schemas:ServiceSchema", "to_service"
+    )
 
 
 @attrs.frozen(slots=True)
@@ -290,6 +296,11 @@ class Collection:
             return f"{text} because of {self.note}"
         return f"{text}: {self.note}"
 
+    # pydantic and FastAPI read and write it through its schema
+    __get_pydantic_core_schema__ = pydantic_hook(
+        "lgds_components.bins.schemas:CollectionSchema", "to_collection"
+    )
+
 
 def _long_date(day: date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
@@ -314,6 +325,11 @@ class CollectionDay:
     def moved(self) -> tuple[Collection, ...]:
         """The collections that day that were moved from another day."""
         return tuple(c for c in self.collections if c.moved)
+
+    # pydantic and FastAPI read and write it through its schema
+    __get_pydantic_core_schema__ = pydantic_hook(
+        "lgds_components.bins.schemas:CollectionDaySchema", "to_collection_day"
+    )
 
 
 def group_by_date(collections: Iterable[Collection]) -> list[CollectionDay]:

@@ -12,7 +12,10 @@ import click
 
 from lgds_components.errors import ValidationError
 
-__all__ = ["STEPS", "demo"]
+__all__ = ["DOCS_URL", "STEPS", "demo", "docs_url"]
+
+#: Where the documentation is published, if the installed metadata does not say.
+DOCS_URL = "https://lgds-components.readthedocs.io/"
 
 
 def _heading(title: str) -> None:
@@ -76,4 +79,23 @@ def demo() -> None:
     for step in STEPS:
         step()
     click.echo()
-    click.echo("Read the docs for more: docs/_build/html/index.html after `python3 dev.py test`.")
+    click.echo(f"Read the docs for more: {docs_url()}")
+
+
+def docs_url() -> str:
+    """The documentation's address, from the installed package's ``Documentation`` project URL.
+
+    >>> docs_url().startswith("https://")
+    True
+    """
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        urls = metadata("lgds-components").get_all("Project-URL") or []
+    except PackageNotFoundError:  # a source tree that was never installed
+        return DOCS_URL
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "documentation":
+            return url.strip()
+    return DOCS_URL

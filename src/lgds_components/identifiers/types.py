@@ -65,13 +65,14 @@ the identifier modules themselves do not import pydantic.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from lgds_components.errors import ValidationError
+from lgds_components.errors import ConfigurationError, ValidationError
 from lgds_components.identifiers import (
     account_number,
     company_number,
@@ -127,6 +128,11 @@ def _schemas(validation: dict[str, Any], serialization: dict[str, Any]) -> tuple
     )
 
 
+def _canonical(validate: Callable[[Any], Any], typed: Any) -> Any:
+    """The canonical form of an example, so each schema's examples are ones its type accepts."""
+    return validate(typed)
+
+
 _INWARD = "[0-9][ABD-HJLNP-UW-Z]{2}"
 
 
@@ -152,22 +158,24 @@ def postcode_type(*, bfpo: bool = False, overseas: bool = False) -> Any:
         described += ", or a BFPO postcode"
     if overseas:
         described += ", or a British Overseas Territory postcode"
+    def validate(value: Any) -> str:
+        return postcode.validate(value, bfpo=bfpo, overseas=overseas)
+
+    typed = "sw1a 1aa"
     return Annotated[
         str,
-        _pydantic_validator(
-            lambda value: postcode.validate(value, bfpo=bfpo, overseas=overseas), "postcode"
-        ),
+        _pydantic_validator(validate, "postcode"),
         *_schemas(
             {
                 "type": "string",
                 "description": f"{described}. Lower case, spaces and punctuation are tidied.",
-                "examples": ["SW1A 1AA"],
+                "examples": [typed],
             },
             {
                 "type": "string",
                 "pattern": _postcode_pattern(bfpo, overseas),
                 "description": f"{described}, in upper case with one space.",
-                "examples": ["SW1A 1AA"],
+                "examples": [_canonical(validate, typed)],
             },
         ),
     ]
@@ -185,7 +193,8 @@ def _number_type(module: Any, name: str, what: str, example: int) -> Any:
                 "(zero padding and surrounding spaces are tidied).",
                 "examples": [example],
             },
-            {**bounds, "description": f"{what} ({name}).", "examples": [example]},
+            {**bounds, "description": f"{what} ({name}).",
+             "examples": [_canonical(module.validate, example)]},
         ),
     ]
 
@@ -216,7 +225,7 @@ NINumber = Annotated[
                 "^(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]$"
             ),
             "description": "A National Insurance number, compact and upper case.",
-            "examples": ["AB123456C"],
+            "examples": [_canonical(nino.validate, "AB 12 34 56 C")],
         },
     ),
 ]
@@ -238,26 +247,29 @@ def phone_type(
     }[kind]
     if not international:
         what = what.replace("A ", "A UK ", 1)
+
+    def validate(value: Any) -> str:
+        return phone.validate(
+            value, kind=kind, allow_drama=allow_drama, international=international
+        )
+
+    # not Ofcom drama numbers, which only a test-mode type accepts
+    typed = "020 7123 4567" if kind == "landline" else "07400 123 456"
     return Annotated[
         str,
-        _pydantic_validator(
-            lambda value: phone.validate(
-                value, kind=kind, allow_drama=allow_drama, international=international
-            ),
-            "phone",
-        ),
+        _pydantic_validator(validate, "phone"),
         *_schemas(
             {
                 "type": "string",
                 "description": f"{what}, as people write it: spaces, hyphens, dashes, dots "
                 "and brackets are ignored; +44 and 0044 are read as UK.",
-                "examples": ["07700 900 982"],
+                "examples": [typed],
             },
             {
                 "type": "string",
                 "pattern": r"^\+[1-9][0-9]{6,14}$",
                 "description": f"{what} in E.164 form.",
-                "examples": ["+447700900982"],
+                "examples": [_canonical(validate, typed)],
             },
         ),
     ]
@@ -272,6 +284,8 @@ def money_type(
     >>> TypeAdapter(money_type(max=5000)).validate_python("£49.99")
     4999
     """
+    if min is not None and max is not None and min > max:
+        raise ConfigurationError(f"money_type: min ({min}) is more than max ({max})")
     bounds: dict[str, Any] = {"type": "integer"}
     if not allow_negative:
         bounds["minimum"] = 0
@@ -279,20 +293,27 @@ def money_type(
         bounds["minimum"] = min
     if max is not None:
         bounds["maximum"] = max
+
+    def validate(value: Any) -> int:
+        return money.validate(value, allow_negative=allow_negative, min=min, max=max)
+
+    pence = 1250  # £12.50, or the nearest amount the bounds allow
+    if "minimum" in bounds:
+        pence = builtins.max(pence, bounds["minimum"])
+    if "maximum" in bounds:
+        pence = builtins.min(pence, bounds["maximum"])
     return Annotated[
         int,
-        _pydantic_validator(
-            lambda value: money.validate(value, allow_negative=allow_negative, min=min, max=max),
-            "money",
-        ),
+        _pydantic_validator(validate, "money"),
         *_schemas(
             {
                 "anyOf": [bounds, {"type": "string"}],
                 "description": "An amount of money: whole pence as a number, or pounds as "
                 'text ("£1,234.50", "12.5").',
-                "examples": ["£12.50", 1250],
+                "examples": [money.format(pence, allow_negative=True), pence],
             },
-            {**bounds, "description": "An amount of money in pence.", "examples": [1250]},
+            {**bounds, "description": "An amount of money in pence.",
+             "examples": [_canonical(validate, pence)]},
         ),
     ]
 
@@ -304,7 +325,6 @@ def _text_type(
     canonical: str,
     pattern: str,
     example_in: str,
-    example_out: str,
 ) -> Any:
     return Annotated[
         str,
@@ -315,7 +335,7 @@ def _text_type(
                 "type": "string",
                 "pattern": pattern,
                 "description": canonical,
-                "examples": [example_out],
+                "examples": [_canonical(validate, example_in)],
             },
         ),
     ]
@@ -335,7 +355,6 @@ EmailAddress = _text_type(
     "An email address, normalised: the domain in lower case.",
     r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
     "Name@Example.com",
-    "Name@example.com",
 )
 
 #: A UK sort code, held as 6 digits.
@@ -346,7 +365,6 @@ SortCode = _text_type(
     "A UK bank sort code, 6 digits.",
     r"^[0-9]{6}$",
     "12-34-56",
-    "123456",
 )
 
 #: A UK bank account number, held as 8 digits (6 and 7 digit numbers padded).
@@ -357,7 +375,6 @@ AccountNumber = _text_type(
     "A UK bank account number, 8 digits.",
     r"^[0-9]{8}$",
     "733445",
-    "00733445",
 )
 
 #: A vehicle registration mark, held compact and upper case.
@@ -368,7 +385,6 @@ VehicleRegistration = _text_type(
     "A vehicle registration mark, compact and upper case.",
     r"^[A-Z0-9]{2,7}$",
     "ab12 cde",
-    "AB12CDE",
 )
 
 #: A Companies House company number, held as 8 characters.
@@ -379,7 +395,6 @@ CompanyNumber = _text_type(
     "A Companies House company number, 8 characters.",
     r"^(?:[0-9]{8}|[A-Z][A-Z0-9][0-9]{5}[0-9A-Z])$",
     "sc 12345",
-    "SC012345",
 )
 
 #: An amount of money in pence (never negative).
