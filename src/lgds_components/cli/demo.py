@@ -97,5 +97,5 @@ def docs_url() -> str:
     for entry in urls:
         label, _, url = entry.partition(",")
         if label.strip().lower() == "documentation":
-            return url.strip()
+            return str(url).strip()
     return DOCS_URL

@@ -75,7 +75,7 @@ class PostcodeField(models.CharField):  # type: ignore[type-arg]
 
     def to_python(self, value: Any) -> str | None:
         if value is None or value == "":
-            return value
+            return None if value is None else ""
         result: str = IdentifierValidator("postcode", **self._options()).clean(value)
         return result
 

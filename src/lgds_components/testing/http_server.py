@@ -41,7 +41,7 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, TypeAlias
+from typing import Any, Self, TypeAlias
 from urllib.parse import urlsplit
 
 import attrs
@@ -308,7 +308,7 @@ class LocalHTTPServer:
             self._faults.clear()
             self.errors.clear()
 
-    def start(self) -> LocalHTTPServer:
+    def start(self) -> Self:
         """Start listening and serving in a daemon thread."""
         if self._server is not None:
             raise RuntimeError("the server is already running")
@@ -336,7 +336,7 @@ class LocalHTTPServer:
         server.server_close()
         self._server = self._thread = None
 
-    def __enter__(self) -> LocalHTTPServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
