@@ -24,7 +24,8 @@ a database, a gazetteer file) failing is a :class:`ProviderError`.
 
 Every validation error carries a GOV.UK-style ``message`` that can be shown to
 a resident as it is, a stable machine-readable ``code``, and where known the
-``field`` and CSV ``line`` it came from:
+``field`` and CSV ``line`` it came from (and the ``source`` file, when a load
+reads several):
 
 >>> from lgds_components.errors import InvalidFormat
 >>> err = InvalidFormat("Enter a full UK postcode", field="postcode", line=12)
@@ -34,6 +35,8 @@ a resident as it is, a stable machine-readable ``code``, and where known the
 'line 12, postcode: Enter a full UK postcode'
 >>> isinstance(err, ValueError)
 True
+>>> str(err.located(source="tile-2.csv"))
+'tile-2.csv line 12, postcode: Enter a full UK postcode'
 """
 
 from __future__ import annotations
@@ -68,6 +71,8 @@ class ValidationError(LGDSError, ValueError):
         code: stable identifier for programs; defaults to the class's code.
         field: the field, column or parameter the value came from, if known.
         line: the line number in a file (a CSV row), if known.
+        source: the file the line is in, where that is not plain (a load of
+            several files).
     """
 
     default_code = "invalid"
@@ -79,17 +84,21 @@ class ValidationError(LGDSError, ValueError):
         code: str | None = None,
         field: str | None = None,
         line: int | None = None,
+        source: str | None = None,
     ) -> None:
         self.message = message
         self.code = code or self.default_code
         self.field = field
         self.line = line
+        self.source = source
         super().__init__(message)
 
     def __str__(self) -> str:
         where = []
         if self.line is not None:
             where.append(f"line {self.line}")
+        if self.source:
+            where[:1] = [" ".join((self.source, *where[:1]))]
         if self.field:
             where.append(self.field)
         prefix = ", ".join(where)
@@ -98,13 +107,16 @@ class ValidationError(LGDSError, ValueError):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r}, code={self.code!r})"
 
-    def located(self, *, field: str | None = None, line: int | None = None) -> ValidationError:
+    def located(
+        self, *, field: str | None = None, line: int | None = None, source: str | None = None
+    ) -> ValidationError:
         """Return a copy of this error that also says where the value came from."""
         clone = type(self)(
             self.message,
             code=self.code,
             field=field if field is not None else self.field,
             line=line if line is not None else self.line,
+            source=source if source is not None else self.source,
         )
         clone.__cause__ = self.__cause__
         return clone

@@ -375,13 +375,14 @@ def test_stored_sort_keys_search_text_and_index_words_match_the_model(tmp_path: 
     import sqlite3
     from importlib import resources
 
-    from lgds_components.address.gazetteer import _COLUMNS, _address, _sample_source
-    from lgds_components.address.loader import index_tokens
-    from lgds_components.address.scoring import search_text
+    from lgds_components.address.gazetteer import sample_source
+    from lgds_components.address.parts import index_words, search_text
+    from lgds_components.address.records.contract import ADDRESS_FIELDS
+    from lgds_components.address.stores.base import address_of
 
     target = tmp_path / "g.sqlite"
     every_status = ("approved", "alternative", "provisional", "historical")
-    with resources.as_file(_sample_source()) as source:
+    with resources.as_file(sample_source()) as source:
         Gazetteer.load(target, source, statuses=every_status)
     conn = sqlite3.connect(target)
     try:
@@ -389,14 +390,15 @@ def test_stored_sort_keys_search_text_and_index_words_match_the_model(tmp_path: 
         words: dict[int, set[str]] = {}
         for term, doc in conn.execute("SELECT term, doc FROM temp.v"):
             words.setdefault(doc, set()).add(term)
-        query = f"SELECT id, {_COLUMNS}, postcode_key, sort_key, search FROM address"
+        query = (f"SELECT id, {', '.join(ADDRESS_FIELDS)}, postcode_key, sort_key, search "
+                 "FROM address")
         rows = conn.execute(query).fetchall()
     finally:
         conn.close()
     assert rows
     for identifier, *values, postcode_key, sort_key, search in rows:
-        address = _address(tuple(values))
+        address = address_of(tuple(values))
         assert sort_key == address.sort_key()
         assert search == search_text(address)
         assert postcode_key == address.postcode.replace(" ", "")
-        assert words.get(identifier, set()) == set(index_tokens(address).split())
+        assert words.get(identifier, set()) == set(index_words(address).split())

@@ -298,9 +298,9 @@ def test_generated_gives_the_same_answers_past_the_candidate_cut(
 def test_both_ways_of_fetching_give_the_same_answers(
     generated: tuple[PostgresGazetteer, Gazetteer], plan: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Whichever way _fetch finds the candidates (the words index, or reading rows in
+    """Whichever way the store finds the candidates (the words index, or reading rows in
     id order and falling back to the index for the rest), the answers are SQLite's."""
-    from lgds_components.address import postgres
+    from lgds_components.address.stores import postgres
 
     if plan == "index only":
         monkeypatch.setattr(postgres, "_SCAN_ROWS", 0)
@@ -433,12 +433,12 @@ def test_a_failed_load_leaves_the_old_gazetteer_answering(database: str, tmp_pat
 def test_a_second_load_at_once_is_refused(database: str, tmp_path: Path) -> None:
     import psycopg
 
-    from lgds_components.address import _pg_schema
+    from lgds_components.address.stores import postgres_schema
 
     source = write(tmp_path / "g.csv", ROWS)
     PostgresGazetteer.migrate(database, schema="busy")
     with psycopg.connect(database, autocommit=True) as holder:
-        holder.execute("SELECT pg_advisory_lock(%s)", (_pg_schema.lock_key("busy"),))
+        holder.execute("SELECT pg_advisory_lock(%s)", (postgres_schema.lock_key("busy"),))
         with pytest.raises(ProviderUnavailable, match="another load"):
             PostgresGazetteer.load(database, source, schema="busy")
     PostgresGazetteer.load(database, source, schema="busy")
@@ -457,12 +457,15 @@ def test_duplicates_and_bad_rows_as_sqlite_reports_them(database: str, tmp_path:
     assert (caught.value.line, caught.value.field) == (expected.value.line, expected.value.field)
     with pytest.raises(InvalidFormat) as nul:
         PostgresGazetteer.load(database, source, schema="dups")
-    assert (nul.value.line, nul.value.field) == (len(rows), "street")
+    with pytest.raises(InvalidFormat) as lite_nul:
+        Gazetteer.load(tmp_path / "d.sqlite", source)
+    assert (nul.value.line, nul.value.field) == (lite_nul.value.line, lite_nul.value.field) \
+        == (len(rows), "street_description")
     report = PostgresGazetteer.load(database, source, schema="dups", on_error="skip")
     lite = Gazetteer.load(tmp_path / "d.sqlite", source, on_error="skip")
-    assert report.rows_loaded == lite.rows_loaded - 1  # SQLite keeps the NUL row
-    assert sorted(e.line for e in report.errors) == sorted(
-        [e.line for e in lite.errors] + [len(rows)])
+    assert report.rows_loaded == lite.rows_loaded  # one reader: the same rows refused
+    assert [(e.line, e.field) for e in report.errors] == [(e.line, e.field) for e in lite.errors]
+    assert [e.line for e in report.errors] == [len(rows) - 1, len(rows), len(rows) + 1]
     with PostgresGazetteer.connect(database, schema="dups", pool_size=1) as gazetteer:
         assert [a.uprn for a in gazetteer.by_postcode("EX4 1AA")].count(1020) == 1
     assert_prefix_counts_match_the_rows(database, "dups")

@@ -27,17 +27,19 @@ applies a batch in one transaction: all of it, or (at the first error) none.
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from lgds_components.address.model import Address, _unchecked
+from lgds_components.address.model import Address
 from lgds_components.errors import InvalidFormat, MissingValue, ValidationError
+
+if TYPE_CHECKING:
+    from lgds_components.address.records.contract import RawRecord
+    from lgds_components.address.records.reader import RecordReader
 
 __all__ = ["ACTIONS", "Change", "ChangeReport", "changes_from", "read_changes"]
 
@@ -186,58 +188,49 @@ def read_changes(
     """Read a change file (CSV or ``.csv.gz``), lazily, one :class:`Change` per row.
 
     Rows are checked as :func:`lgds_components.address.loader.load` checks
-    them (a delete row needs only a valid ``uprn``); blank rows are skipped.
+    them, by the same record reader (a delete row needs only a valid
+    ``uprn``); blank rows are skipped.
 
     Raises:
         ValidationError: the first malformed row, with its ``line`` and
             ``field``; a missing column (line 1).
     """
-    from lgds_components.address import loader
-    from lgds_components.identifiers import uprn as uprns
+    from lgds_components.address.records.flat_csv import FlatCsv, header_index
+    from lgds_components.address.records.reader import RecordReader
 
-    source = Path(source_csv)
-    with contextlib.ExitStack() as stack:
-        reader, header, _, _ = loader._csv_with_header(source, stack)
-        names = [name.strip().lower() for name in header]
-        wanted = change_column.strip().lower()
-        if wanted not in names:
+    path = Path(source_csv)
+    layout = FlatCsv(format, mapping)
+    reader = RecordReader(layout, [path], statuses=(1, 3, 6, 8))
+    rows, header = layout.open(path)
+    with rows:
+        action_at = header_index(header).get(change_column.strip().lower())
+        if action_at is None:
             raise MissingValue(f"the CSV has no {change_column} column", field=change_column,
                                line=1)
-        action_at = names.index(wanted)
-        rows = loader._RowReader(header, format, mapping)
-        uprn_at = rows.index["uprn"]
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise InvalidFormat(f"unreadable CSV row: {exc}", field="row",
-                                    line=reader.line_num) from exc
-            line = reader.line_num
-            if not any(cell.strip() for cell in cells):
+        plan = layout.plan(header, path, [path])
+        for line, cells in rows.rows():
+            raw = layout.record(plan, line, cells)
+            if raw is None:
                 continue
-            if len(cells) != len(names):
-                raise InvalidFormat(
-                    f"row has {len(cells)} fields but the header has {len(names)}",
-                    field="row", line=line,
-                )
-            if any("\x00" in cell for cell in cells):
+            if isinstance(raw, ValidationError):
+                raise raw
+            if any("\x00" in cell for cell in cells):  # type: ignore[union-attr]
                 raise InvalidFormat("row contains a NUL character", field="row", line=line)
-            action = ACTIONS.get(cells[action_at].strip().lower())
-            if action is None:
-                raise InvalidFormat("change type must be I, U or D", field=change_column,
-                                    line=line)
-            if action == "delete":
-                try:
-                    uprn = uprns.validate(cells[uprn_at].strip())
-                except ValidationError as exc:
-                    raise exc.located(field="uprn", line=line) from exc
-                yield Change("delete", uprn, None, line)
-                continue
-            try:
-                values = rows.values(cells)
-            except ValidationError as exc:
-                raise exc.located(line=line) from exc
-            address = _unchecked(values)
-            yield Change(action, address.uprn, address, line)  # type: ignore[arg-type]
+            yield _change(raw, reader, cells[action_at], change_column)  # type: ignore[index]
+
+
+def _change(raw: RawRecord, reader: RecordReader, action_cell: str, change_column: str) -> Change:
+    """The Change one row of a change file asks for."""
+    from lgds_components.identifiers import uprn as uprns
+
+    action = ACTIONS.get(action_cell.strip().lower())
+    if action is None:
+        raise InvalidFormat("change type must be I, U or D", field=change_column, line=raw.line)
+    if action == "delete":
+        try:
+            uprn = uprns.validate(raw.uprn.strip())
+        except ValidationError as exc:
+            raise exc.located(field="uprn", line=raw.line) from exc
+        return Change("delete", uprn, None, raw.line)
+    address = reader.check(raw).address()
+    return Change(action, address.uprn, address, raw.line)  # type: ignore[arg-type]

@@ -34,12 +34,18 @@ before ``10``):
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
 import attrs
 
+from lgds_components.address.parts import (
+    join_sort_key,
+    natural_text_key,
+    pao_sort,
+    place_sort,
+    sao_sort,
+)
 from lgds_components.pydantic_bridge import pydantic_hook
 
 __all__ = [
@@ -65,13 +71,6 @@ HISTORICAL = 8
 
 # A "name" that is really a number: 12, 12A, 110-114, 1A-1C, or one letter.
 _NUMBER_LIKE = re.compile(r"[0-9]+[A-Za-z]?(?:\s*-\s*[0-9]+[A-Za-z]?)?|[A-Za-z]")
-_DIGITS = re.compile(r"[0-9]+")
-_WIDTH = 10
-# Field separator in sort keys: below every printable character, so that
-# "Mill Lane" sorts before "Mill Lane East".
-_SEP = "\x00"
-# Sorts a building without a number after those with one ("~" > digits)
-_AFTER_NUMBERS = "~"
 
 
 def _opt_int(value: Any) -> int | None:
@@ -131,47 +130,6 @@ def is_number_like(name: str) -> bool:
     (False, False)
     """
     return bool(_NUMBER_LIKE.fullmatch(name.strip()))
-
-
-def natural_text_key(text: str) -> str:
-    """A sort key for text that compares runs of digits as numbers.
-
-    The key is a plain string (digits zero-padded, case folded, spaces
-    collapsed), so it can be stored in a database column and sorted there.
-
-    >>> sorted(["Flat 10", "Flat 2", "flat 1"], key=natural_text_key)
-    ['flat 1', 'Flat 2', 'Flat 10']
-    """
-    return _natural_text_key(text) if len(text) <= 100 else _natural(text)
-
-
-def _natural(text: str) -> str:
-    return _DIGITS.sub(_pad, " ".join(text.casefold().split()))
-
-
-_natural_text_key = functools.lru_cache(maxsize=32768)(_natural)
-
-
-def _pad(match: re.Match[str]) -> str:
-    digits = match.group().lstrip("0")
-    return digits.rjust(_WIDTH, "0") if len(digits) <= _WIDTH else digits
-
-
-def _number_key(number: int | None, suffix: str, missing: str) -> str:
-    if number is None:
-        return missing
-    return f"{number:0{_WIDTH}d}\x01{suffix.casefold()}"
-
-
-_FLOORS = {"basement": 0, "lower": 1, "ground": 2, "first": 3, "second": 4, "third": 5,
-           "fourth": 6, "fifth": 7, "top": 9}
-
-
-def _floor_key(text: str) -> str:
-    """Natural key of a flat name, with floors in building order (basement to top)."""
-    key = natural_text_key(text)
-    rank = _FLOORS.get(key.split(" ", 1)[0])
-    return key if rank is None else f"\x01{rank}{key}"
 
 
 def natural_key(address: Address) -> str:
@@ -365,20 +323,14 @@ class Address:
         >>> [a.sao_text for a in sorted(flats, key=Address.sort_key)]
         ['Flat 1', 'Flat 2', 'Flat 10']
         """
-        return _SEP.join(
-            (
-                natural_text_key(self.street),
-                natural_text_key(self.locality),
-                natural_text_key(self.town),
-                _number_key(self.pao_start_number, self.pao_start_suffix, _AFTER_NUMBERS),
-                _number_key(self.pao_end_number, self.pao_end_suffix, ""),
-                natural_text_key(self.pao_text),
-                _number_key(self.sao_start_number, self.sao_start_suffix, ""),
-                _number_key(self.sao_end_number, self.sao_end_suffix, ""),
-                _floor_key(self.sao_text),
-                natural_text_key(self.organisation),
-                f"{self.uprn:012d}",
-            )
+        return join_sort_key(
+            place_sort(self.street, self.locality, self.town),
+            pao_sort(self.pao_start_number, self.pao_start_suffix, self.pao_end_number,
+                     self.pao_end_suffix, self.pao_text),
+            sao_sort(self.sao_start_number, self.sao_start_suffix, self.sao_end_number,
+                     self.sao_end_suffix, self.sao_text),
+            natural_text_key(self.organisation),
+            self.uprn,
         )
 
     def evolve(self, **changes: Any) -> Address:
@@ -389,17 +341,3 @@ class Address:
     __get_pydantic_core_schema__ = pydantic_hook(
         "lgds_components.address.schemas:AddressSchema", "to_address"
     )
-
-
-_FIELDS = tuple(field.name for field in attrs.fields(Address))
-_set = object.__setattr__
-
-
-def _unchecked(values: tuple[Any, ...] | list[Any]) -> Address:
-    """Build an Address from values already in canonical form, in field order,
-    without running the converters (for stores reading their own clean rows)."""
-    address = object.__new__(Address)
-    for name, value in zip(_FIELDS, values, strict=False):
-        _set(address, name, value)
-    return address
-

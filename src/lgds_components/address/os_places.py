@@ -72,13 +72,13 @@ import requests
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 
+from lgds_components.address import arguments
 from lgds_components.address.match import Match
 from lgds_components.address.model import Address, natural_key
 from lgds_components.address.text import tokens
 from lgds_components.errors import (
     ConfigurationError,
     InvalidFormat,
-    InvalidLength,
     NotFound,
     ProviderError,
     ValidationError,
@@ -116,7 +116,7 @@ DEFAULT_BASE_URL: Final = "https://api.os.uk/search/places/v1"
 #: ``MATCH`` score below which :meth:`OSPlaces.match` answers ``None``.
 DEFAULT_THRESHOLD: Final = 0.8
 #: Longest text :meth:`OSPlaces.search` and :meth:`OSPlaces.match` send.
-MAX_QUERY_LENGTH: Final = 300
+MAX_QUERY_LENGTH: Final = arguments.MAX_QUERY_LENGTH
 #: The fields an ``fq`` filter may name.
 FILTER_FIELDS: Final = frozenset(
     {"CLASSIFICATION_CODE", "LOGICAL_STATUS_CODE", "LPI_LOGICAL_STATUS_CODE", "COUNTRY_CODE"}
@@ -419,20 +419,6 @@ def _from_lpi(lpi: _LPI, case: Callable[[str], str]) -> Address:
 
 
 # ----------------------------------------------------------------------------- checks
-
-
-def _check_text(text: object) -> str:
-    if not isinstance(text, str):
-        raise ValidationError("Enter an address as text", field="text")
-    if len(text) > MAX_QUERY_LENGTH:
-        raise InvalidLength(f"Address must be {MAX_QUERY_LENGTH} characters or fewer", field="text")
-    return text
-
-
-def _check_limit(limit: object) -> int:
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100:
-        raise ValidationError("limit must be a whole number from 1 to 100", field="limit")
-    return limit
 
 
 def _dataset(value: str) -> tuple[str, ...]:
@@ -806,8 +792,8 @@ class OSPlaces(SessionHolder):
             ValidationError: ``text`` too long or refused by OS Places,
                 ``limit`` not 1 to 100, ``postcode`` not a postcode.
         """
-        text = _check_text(text)
-        _check_limit(limit)
+        text = arguments.check_text(text)
+        arguments.check_limit(limit)
         code = postcodes.validate(postcode) if postcode is not None else None
         if not tokens(text):
             if code is None:
@@ -828,7 +814,7 @@ class OSPlaces(SessionHolder):
         Raises:
             ValidationError: ``text`` is not text or is too long.
         """
-        text = _check_text(text)
+        text = arguments.check_text(text)
         limit = self.threshold if threshold is None else float(threshold)
         if not tokens(text):
             return None

@@ -25,10 +25,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, Protocol
 
 from lgds_components.address import scoring
+from lgds_components.address.arguments import (
+    MAX_QUERY_LENGTH,
+    check_limit,
+    check_text,
+    postcode_key,
+)
 from lgds_components.address.match import Match
 from lgds_components.address.model import Address
 from lgds_components.address.text import ABBREVIATIONS, NOISE_WORDS, STOP_WORDS
-from lgds_components.errors import InvalidLength, ValidationError
+from lgds_components.errors import ValidationError
 
 __all__ = [
     "CANDIDATES",
@@ -55,8 +61,6 @@ __all__ = [
 
 DEFAULT_THRESHOLD = 0.8
 """Confidence below which ``match`` answers ``None``."""
-MAX_QUERY_LENGTH = 300
-"""Longest text ``search`` and ``match`` accept."""
 MARGIN = 0.05
 """``match`` refuses when the runner-up scores within this of the best."""
 CANDIDATES = 300
@@ -97,21 +101,6 @@ class Vocabulary(Protocol):
         """``(word, records)`` for the stored words of four or more letters that are
         one of ``keys`` or become one when a letter is deleted."""
         ...
-
-
-def check_text(text: object) -> str:
-    """Return ``text`` if it can be searched for.
-
-    Raises:
-        ValidationError: not a string, or longer than :data:`MAX_QUERY_LENGTH`.
-    """
-    if not isinstance(text, str):
-        raise ValidationError("Enter an address as text", field="text")
-    if len(text) > MAX_QUERY_LENGTH:
-        raise InvalidLength(
-            f"Address must be {MAX_QUERY_LENGTH} characters or fewer", field="text"
-        )
-    return text
 
 
 def corrections(vocabulary: Vocabulary, word: str, prefix: bool) -> dict[str, float]:
@@ -249,13 +238,8 @@ def search_limits(limit: object, postcode: str | None) -> str | None:
     Raises:
         ValidationError: ``limit`` is not 1 to 100, or ``postcode`` is not a postcode.
     """
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100:
-        raise ValidationError("limit must be a whole number from 1 to 100", field="limit")
-    if postcode is None:
-        return None
-    from lgds_components.identifiers import postcode as postcodes
-
-    return postcodes.validate(postcode).replace(" ", "")
+    check_limit(limit)
+    return None if postcode is None else postcode_key(postcode)
 
 
 def match_each(

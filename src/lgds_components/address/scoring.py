@@ -32,11 +32,11 @@ from collections.abc import Callable, Iterable
 import attrs
 
 from lgds_components.address.model import Address
+from lgds_components.address.parts import search_text
 from lgds_components.address.text import (
     FLAT_WORDS,
     NOISE_WORDS,
     STREET_TYPES,
-    cached_tokens,
     fold,
     tokens,
 )
@@ -268,57 +268,6 @@ class Features:
     town: tuple[str, ...]
     organisation: tuple[str, ...]
     postcode: str
-
-
-def _numbers_of(
-    start: int | None, start_suffix: str, end: int | None, end_suffix: str,
-    text_tokens: Iterable[str],
-) -> tuple[list[str], list[str]]:
-    numbers = []
-    if start is not None:
-        numbers.append(f"{start}{start_suffix.lower()}")
-        if end is not None:
-            numbers.append(f"{end}{end_suffix.lower()}")
-    words = []
-    for token in text_tokens:
-        if token[0].isdigit():
-            if start is None:
-                numbers.append(token)
-        elif token not in FLAT_WORDS:
-            words.append(token)
-    return numbers, words
-
-
-def search_text(address: Address) -> str:
-    """The compact text a gazetteer stores to score an address without rebuilding it.
-
-    Eight ``|``-separated parts: SAO words, SAO numbers, PAO words, PAO numbers,
-    street, locality, town, organisation (tokens separated by spaces).
-
-    >>> search_text(Address(uprn=1, sao_text="Flat 2", pao_start_number=10,
-    ...                     street="High Street", town="Kelmouth"))
-    '|2||10|high st||kelmouth|'
-    """
-    sao_numbers, sao_words = _numbers_of(
-        address.sao_start_number, address.sao_start_suffix, address.sao_end_number,
-        address.sao_end_suffix, cached_tokens(address.sao_text),
-    )
-    pao_numbers, pao_words = _numbers_of(
-        address.pao_start_number, address.pao_start_suffix, address.pao_end_number,
-        address.pao_end_suffix, cached_tokens(address.pao_text),
-    )
-    return "|".join(
-        (
-            " ".join(sao_words),
-            " ".join(sao_numbers),
-            " ".join(pao_words),
-            " ".join(pao_numbers),
-            " ".join(cached_tokens(address.street)),
-            " ".join(cached_tokens(address.locality)),
-            " ".join(cached_tokens(address.town)),
-            " ".join(cached_tokens(address.organisation)),
-        )
-    )
 
 
 def features_from_search(search: str, postcode: str) -> Features:

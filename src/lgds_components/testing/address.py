@@ -39,10 +39,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from lgds_components.address.arguments import MAX_QUERY_LENGTH, check_limit, check_text
 from lgds_components.address.match import Match
 from lgds_components.address.model import Address, natural_key
 from lgds_components.address.text import FLAT_WORDS, long_forms, tokens
-from lgds_components.errors import InvalidLength, NotFound, ValidationError
+from lgds_components.errors import NotFound, ValidationError
 from lgds_components.identifiers import postcode as postcodes
 from lgds_components.identifiers import uprn as uprns
 
@@ -61,8 +62,6 @@ __all__ = [
     "conformance_records",
 ]
 
-#: Longest search text accepted (as the embedded gazetteer).
-MAX_QUERY_LENGTH = 300
 
 _FULL_POSTCODE = re.compile(
     r"(?<![A-Za-z0-9])([A-Za-z]{1,2}[0-9][A-Za-z0-9]?)\s*([0-9][A-Za-z]{2})(?![A-Za-z0-9])"
@@ -77,30 +76,6 @@ _WRONG_POSTCODE = 0.6
 _WRONG_OUTWARD = 0.7
 _POSTCODE_ONLY = 0.5
 _MATCH_MARGIN = 0.02
-
-
-def check_text(text: object) -> str:
-    """Return ``text`` if it is a string a provider can search for, else raise.
-
-    >>> check_text("10 high st")
-    '10 high st'
-    >>> check_text("x" * 301)
-    Traceback (most recent call last):
-    ...
-    lgds_components.errors.InvalidLength: text: Address must be 300 characters or fewer
-    """
-    if not isinstance(text, str):
-        raise ValidationError("Enter an address as text", field="text")
-    if len(text) > MAX_QUERY_LENGTH:
-        raise InvalidLength(f"Address must be {MAX_QUERY_LENGTH} characters or fewer", field="text")
-    return text
-
-
-def check_limit(limit: object) -> int:
-    """Return ``limit`` if it is a whole number from 1 to 100, else raise ValidationError."""
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100:
-        raise ValidationError("limit must be a whole number from 1 to 100", field="limit")
-    return limit
 
 
 def _compact_postcode(value: str) -> str:

@@ -1,4 +1,4 @@
-"""The PostgreSQL gazetteer's schema and its migrations (private).
+"""The PostgreSQL gazetteer's schema, its migrations and every SQL statement it runs (internal).
 
 Everything lives in one PostgreSQL schema (``lgds_address`` unless another
 name is given), so several gazetteers can share a database:
@@ -33,28 +33,42 @@ name is given), so several gazetteers can share a database:
 A load builds each of these (bar ``schema_version``) under a ``_new`` name,
 then drops the old tables and renames the new ones inside the load's
 transaction. Index definitions live in :func:`index_statements` only.
+
+**Lock order.** Every statement takes its table locks in the order of
+:data:`LOCK_ORDER` (PostgreSQL locks a statement's tables as it reads them:
+``FROM`` items left to right, then the subqueries in the select list and
+``WHERE``), and a load's swap locks all six tables in that same order before
+dropping any (:func:`lock_statement`). So a reader never holds a table the
+swap is waiting for while waiting for one the swap holds: readers wait for
+the swap, and neither is chosen as a deadlock's victim. The statements are in
+:class:`Queries`; a test checks each names its tables in this order.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any
+from typing import Any, Final
 
-from lgds_components.address._schema import ADDRESS_COLUMNS
+import attrs
+
+from lgds_components.address.records.contract import ADDRESS_FIELDS
 from lgds_components.errors import ConfigurationError
 
 __all__ = [
-    "ADDRESS_COLUMNS",
+    "ADDRESS_INSERT",
     "DEFAULT_SCHEMA",
     "LATEST_VERSION",
     "LIVE_TABLES",
+    "LOCK_ORDER",
     "MIGRATIONS",
     "WORDS",
+    "Queries",
     "check_schema_name",
     "create_statements",
     "index_statements",
     "lock_key",
+    "lock_statement",
     "migrate",
     "rename_statements",
     "schema_version",
@@ -76,8 +90,16 @@ _TYPES = {
 LIVE_TABLES = ("address", "address_secondary", "address_term", "address_term_delete",
                "address_prefix", "gazetteer_meta")
 
+#: The order every statement locks the live tables in (see the module docs).
+LOCK_ORDER: Final = ("gazetteer_meta", "address", "address_secondary", "address_term_delete",
+                     "address_term", "address_prefix")
+
 #: A record's words and prefix tokens as one array: the expression under the GIN index.
-WORDS = "string_to_array(btrim(body || prefixes), ' ')"
+WORDS: Final = "string_to_array(btrim(body || prefixes), ' ')"
+
+#: The columns a load or a change writes to ``address``, in order.
+ADDRESS_INSERT: Final = ("id", "body", "prefixes", *ADDRESS_FIELDS, "postcode_key", "sort_key",
+                         "search", "line")
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]{0,39}")
 
@@ -111,7 +133,7 @@ def _column(name: str) -> str:
 def create_statements(schema: str, suffix: str) -> list[str]:
     """SQL creating the replaceable tables named ``<table><suffix>``, without indexes."""
     s = check_schema_name(schema)
-    columns = ",\n    ".join(_column(name) for name in ADDRESS_COLUMNS)
+    columns = ",\n    ".join(_column(name) for name in ADDRESS_FIELDS)
     return [
         f"""CREATE TABLE {s}.address{suffix} (
     id bigint NOT NULL,
@@ -182,6 +204,75 @@ def rename_statements(schema: str, suffix: str) -> list[str]:
         for index in _INDEXES[table]:
             out.append(f"ALTER INDEX {s}.{table}{suffix}_{index} RENAME TO {table}_{index}")
     return out
+
+
+def lock_statement(schema: str) -> str:
+    """SQL taking every live table's exclusive lock, in :data:`LOCK_ORDER`."""
+    s = check_schema_name(schema)
+    tables = ", ".join(f"{s}.{table}" for table in LOCK_ORDER)
+    return f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE"
+
+
+@attrs.frozen(slots=True)
+class Queries:
+    """Every statement a reader runs against one schema (tables in :data:`LOCK_ORDER`).
+
+    ``by_postcode`` and ``approved_at_postcode`` are indexed by ``postal_only``.
+    """
+
+    info: str
+    top_id: str
+    by_postcode: tuple[str, str]
+    approved_at_postcode: tuple[str, str]
+    by_uprn: str
+    children: str
+    sample: str
+    starting: str
+    term: str
+    prefix: str
+    near: str
+    statistics: str
+    candidates: str
+
+    @classmethod
+    def of(cls, schema: str) -> Queries:
+        """The statements for ``schema``."""
+        s = check_schema_name(schema)
+        cols = ", ".join(f"a.{name}" for name in ADDRESS_FIELDS)
+        preferred = f"NOT EXISTS (SELECT 1 FROM {s}.address_secondary x WHERE x.id = a.id)"
+        return cls(
+            info=f"SELECT key, value FROM {s}.gazetteer_meta",
+            top_id=f"SELECT max(id) FROM {s}.address",
+            by_postcode=tuple(  # type: ignore[arg-type]
+                f"SELECT {cols} FROM {s}.address a WHERE a.postcode_key = %s AND {preferred}"
+                f"{postal} ORDER BY a.sort_key" for postal in ("", " AND a.postal")),
+            approved_at_postcode=tuple(  # type: ignore[arg-type]
+                f"SELECT {cols}, a.sort_key FROM {s}.address a WHERE a.postcode_key = %s "
+                f"AND a.logical_status = 1{postal} ORDER BY a.id"
+                for postal in ("", " AND a.postal")),
+            by_uprn=(f"SELECT {cols} FROM {s}.address a "
+                     f"LEFT JOIN {s}.address_secondary x ON x.id = a.id WHERE a.uprn = %s "
+                     "ORDER BY x.id IS NULL DESC, a.language = %s DESC, a.logical_status, a.id"),
+            children=(f"SELECT {cols} FROM {s}.address a WHERE a.parent_uprn = %s "
+                      f"AND {preferred} ORDER BY a.sort_key"),
+            sample=(f"SELECT {cols}, a.id FROM {s}.address a WHERE a.id = ANY(%s) "
+                    f"AND a.postal AND {preferred}"),
+            starting=(f"SELECT term FROM {s}.address_term WHERE term >= %s AND term < %s "
+                      "ORDER BY docs DESC, term LIMIT %s"),
+            term=f"SELECT 1 FROM {s}.address_term WHERE term = %s",
+            prefix=f"SELECT 1 FROM {s}.address_prefix WHERE token = %s",
+            near=(f"SELECT DISTINCT d.term, t.docs FROM {s}.address_term_delete d "
+                  f"JOIN {s}.address_term t ON t.term = d.term WHERE d.deletion = ANY(%s)"),
+            statistics=(
+                f"SELECT (SELECT value FROM {s}.gazetteer_meta WHERE key = 'rows'), "
+                f"(SELECT value FROM {s}.gazetteer_meta WHERE key = 'ordered_until'), "
+                f"(SELECT max(id) FROM {s}.address), "
+                f"(SELECT coalesce(json_object_agg(term, docs), '{{}}') FROM {s}.address_term "
+                "WHERE term = ANY(%s::text[])), "
+                f"(SELECT coalesce(json_object_agg(token, docs), '{{}}') "
+                f"FROM {s}.address_prefix WHERE token = ANY(%s::text[]))"),
+            candidates=f"SELECT {cols}, a.sort_key, a.search, a.id FROM {s}.address a WHERE ",
+        )
 
 
 def _version_1(schema: str) -> list[str]:

@@ -1,0 +1,233 @@
+"""What an input layout hands the record reader, and what the reader hands a store (internal).
+
+This is the seam between the formats a council's gazetteer arrives in and
+the stores that hold it::
+
+    source files --(a Layout)--> RawRecord --(RecordReader)--> Record --(a store's load)
+
+**A layout** (:class:`Layout`) knows one way a gazetteer is delivered: which
+files, which columns, which record types and how they join. Given every
+source file of a load at once (``sources``, in the order the caller gave
+them), its :meth:`Layout.records` yields one :class:`RawRecord` per LPI record
+(one address in one language and status), or a
+:class:`~lgds_components.errors.ValidationError` in its place for a row it
+cannot read at all (a broken quote, the wrong number of cells). It does **no
+value checks**: every field of a RawRecord is the raw text as found (the
+reader strips, checks and converts it), or ``""`` when the layout has no
+such value. What a layout does do:
+
+- pick, where its format has two sources for one field, the one to use
+  (AddressBase-style files: the Royal Mail postcode, else the postcode
+  locator) and say in :attr:`RawRecord.columns` which column each field came
+  from, so an error names the column the user can find in the file;
+- assemble a record from several rows where its format splits one (BLPU,
+  LPI, street descriptor, delivery point records); a layout that must join
+  rows spread through many files stages them on disk, not in memory;
+- give each record the ``line`` and ``source`` (file name) where it starts,
+  for errors;
+- raise a ValidationError (``line=1``, or the line at fault) for a file it
+  cannot use at all: unreadable, not UTF-8, a required column missing, a
+  line too long (see :mod:`~lgds_components.address.records.lines`);
+- leave blank rows out, and count its progress in bytes
+  (:attr:`Layout.bytes_read`, :attr:`Layout.bytes_total`).
+
+The flat CSV layouts (:mod:`~lgds_components.address.records.flat_csv`) are
+the first two layouts; a new layout is a module beside them.
+
+**The reader** (:class:`~lgds_components.address.records.reader.RecordReader`)
+checks each RawRecord with one checker per group of fields (flat, building,
+place, organisation), each behind a cache of the groups already seen, applies
+the load's ``statuses`` and ``classifications`` filters and ``on_error``
+policy, numbers the records kept (``id`` 1, 2, 3, ... in reading order), and
+yields :class:`Record` values: the checked
+:class:`~lgds_components.address.model.Address` fields plus the derived text
+every store keeps (postcode key, natural sort key, search text, index words;
+see :mod:`~lgds_components.address.parts`).
+
+**A store** (:mod:`~lgds_components.address.stores`) takes the Records in
+order and stores them; it may refuse one (a second approved record for a
+UPRN and language) through the reader's error policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple, Protocol
+
+import attrs
+
+from lgds_components.address.model import Address
+from lgds_components.errors import ValidationError
+
+__all__ = [
+    "ADDRESS_FIELDS",
+    "Layout",
+    "RawRecord",
+    "Record",
+    "address_from_values",
+    "record_of",
+    "source_in_errors",
+]
+
+#: The :class:`~lgds_components.address.model.Address` fields, in attrs order.
+ADDRESS_FIELDS: tuple[str, ...] = tuple(field.name for field in attrs.fields(Address))
+
+
+class RawRecord(NamedTuple):
+    """One LPI record as a layout found it: raw text per Address field (``""`` if absent).
+
+    The first 24 fields are the :class:`~lgds_components.address.model.Address`
+    fields, in the same order, each the text as found in the file (unstripped,
+    unchecked). Then where it came from: ``line``, ``source`` and ``columns``.
+    """
+
+    uprn: str
+    parent_uprn: str
+    usrn: str
+    organisation: str
+    sao_start_number: str
+    sao_start_suffix: str
+    sao_end_number: str
+    sao_end_suffix: str
+    sao_text: str
+    pao_start_number: str
+    pao_start_suffix: str
+    pao_end_number: str
+    pao_end_suffix: str
+    pao_text: str
+    street: str
+    locality: str
+    town: str
+    postcode: str
+    easting: str
+    northing: str
+    classification: str
+    logical_status: str
+    language: str
+    postal: str
+    #: The line the record starts on in ``source`` (1 is the first line).
+    line: int
+    #: The file name, for errors.
+    source: str
+    #: For errors, the column (or field of the source format) each Address field
+    #: was read from, where its name differs; a field not in it is named as itself.
+    columns: Mapping[str, str]
+
+
+class Record(NamedTuple):
+    """One checked record, with the derived text stores keep.
+
+    Fields 1 to 24 are the :class:`~lgds_components.address.model.Address`
+    fields in canonical form (numbers as ``int``, postcodes as
+    ``"EX4 1AA"``, ``language`` ``"en"`` or ``"cy"``, ``postal`` a ``bool``).
+    """
+
+    #: 1, 2, 3, ... for the records the filters keep, in reading order.
+    id: int
+    uprn: int
+    parent_uprn: int | None
+    usrn: int | None
+    organisation: str
+    sao_start_number: int | None
+    sao_start_suffix: str
+    sao_end_number: int | None
+    sao_end_suffix: str
+    sao_text: str
+    pao_start_number: int | None
+    pao_start_suffix: str
+    pao_end_number: int | None
+    pao_end_suffix: str
+    pao_text: str
+    street: str
+    locality: str
+    town: str
+    postcode: str
+    easting: float | None
+    northing: float | None
+    classification: str
+    logical_status: int
+    language: str
+    postal: bool
+    #: The postcode without its space (``"EX41AA"``), or ``""``.
+    postcode_key: str
+    #: The natural sort key (:meth:`Address.sort_key
+    #: <lgds_components.address.model.Address.sort_key>`).
+    sort_key: str
+    #: The text scoring reads (:func:`~lgds_components.address.parts.search_text`).
+    search: str
+    #: 1 for an approved English record (a UPRN's preferred record, when it has one), else 0.
+    preferred: int
+    #: The index words, space-separated, once each
+    #: (:func:`~lgds_components.address.parts.index_words`).
+    words: str
+    #: The line the record starts on in ``source``.
+    line: int
+    #: The file name.
+    source: str
+
+    @property
+    def values(self) -> tuple[Any, ...]:
+        """The 24 Address field values, in attrs order."""
+        return self[1:25]
+
+    def address(self) -> Address:
+        """The :class:`~lgds_components.address.model.Address` this record holds."""
+        return address_from_values(self[1:25])
+
+
+class Layout(Protocol):
+    """One input layout: source files in, :class:`RawRecord` values out (see the module docs)."""
+
+    #: The layout's name, recorded with the gazetteer (``"addressbase"``, ``"llpg"``).
+    name: str
+
+    def records(self, sources: Sequence[Path]) -> Iterator[RawRecord | ValidationError]:
+        """Every record of ``sources``, in order, or an error in place of a row
+        that cannot be read; raises for a file that cannot be used at all."""
+        ...
+
+    @property
+    def bytes_read(self) -> int:
+        """Bytes of the sources read so far (compressed bytes of a ``.gz``)."""
+        ...
+
+    @property
+    def bytes_total(self) -> int:
+        """Bytes of every source, as far as known (the files opened so far)."""
+        ...
+
+
+def record_of(address: Address, identifier: int, line: int = 0, source: str = "") -> Record:
+    """The Record of an :class:`~lgds_components.address.model.Address` built in code
+    (already checked), its derived text made from the whole address."""
+    from lgds_components.address import parts
+
+    values = tuple(getattr(address, name) for name in ADDRESS_FIELDS)
+    return Record(
+        identifier, *values, address.postcode.replace(" ", ""), address.sort_key(),
+        parts.search_text(address),
+        1 if address.logical_status == 1 and address.language == "en" else 0,
+        parts.index_words(address), line, source,
+    )
+
+
+def source_in_errors(sources: Sequence[Path], name: str) -> str | None:
+    """The file an error names: ``name`` when a load reads several files, else None
+    (the one file is plain)."""
+    return name if len(sources) > 1 else None
+
+
+_FIELD_COUNT = len(ADDRESS_FIELDS)
+_set = object.__setattr__
+
+
+def address_from_values(values: Sequence[Any]) -> Address:
+    """An Address from values already in canonical form, in attrs order, skipping
+    the converters (for stores reading back their own clean rows; a store's
+    ``postal`` may be 0 or 1)."""
+    address = object.__new__(Address)
+    for name, value in zip(ADDRESS_FIELDS, values[:_FIELD_COUNT], strict=True):
+        _set(address, name, value)
+    _set(address, "postal", bool(values[_FIELD_COUNT - 1]))
+    return address
