@@ -13,8 +13,8 @@ Usage (from the repository root, with the package installed)::
 schema ``compare`` at DSN) with this checkout's code, then asks it:
 
 - ``by_postcode`` for every postcode (default and ``postal_only=True``; with
-  ``language="cy"`` for 2,000 of them at most), ``by_uprn`` for every UPRN (or ``--uprns N`` of them,
-  picked evenly) in English and Welsh, ``children`` of every parent UPRN,
+  ``language="cy"`` for 2,000 of them at most), ``by_uprn`` for every UPRN
+  (or ``--uprns N`` of them, picked evenly) in English and Welsh, ``children`` of every parent UPRN,
   ``sample_addresses`` for three seeds, ``len`` and ``info`` (less the load
   time);
 - ``search`` for 2,000 type-ahead prefixes of sampled addresses (plain and

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -131,3 +132,19 @@ def small(tmp_path: Path, small_csv: Path) -> Iterator[Gazetteer]:
     Gazetteer.load(tmp_path / "small.sqlite", small_csv)
     with Gazetteer.open(tmp_path / "small.sqlite") as gazetteer:
         yield gazetteer
+
+
+@pytest.fixture(scope="module")
+def database(postgres_dsn: str) -> Iterator[str]:
+    """A database of the test module's own on the test PostgreSQL server."""
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    name = f"lgds_pg_{secrets.token_hex(4)}"
+    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_conninfo(postgres_dsn, dbname=name)
+    finally:
+        with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -44,22 +44,6 @@ from tests.address.conftest import ROWS, street_row, write
 # -- fixtures ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def database(postgres_dsn: str) -> Iterator[str]:
-    """A database of this module's own on the test server."""
-    import psycopg
-    from psycopg.conninfo import make_conninfo
-
-    name = f"lgds_pg_{secrets.token_hex(4)}"
-    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_conninfo(postgres_dsn, dbname=name)
-    finally:
-        with psycopg.connect(postgres_dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def sql(dsn: str, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     import psycopg
 
