@@ -50,7 +50,7 @@ def check_on_error(value: object) -> OnError:
         ValidationError: anything else (``field="on_error"``).
     """
     if value == "fail" or value == "skip":
-        return value  # type: ignore[return-value]
+        return value
     raise ValidationError(f"on_error must be 'fail' or 'skip', not {value!r}", field="on_error")
 
 
@@ -79,8 +79,15 @@ class ErrorLog:
 
     @property
     def errors(self) -> tuple[ValidationError, ...]:
-        """The first :data:`MAX_REPORTED_ERRORS` refused rows' errors, in line order."""
-        return tuple(sorted(self._kept, key=lambda error: error.line or 0))
+        """The first :data:`MAX_REPORTED_ERRORS` refused rows' errors, in the order refused."""
+        return tuple(self._kept)
+
+    def by_line(self) -> tuple[ValidationError, ...]:
+        """:attr:`errors` in file order (files as first met), then line order."""
+        files: dict[str | None, int] = {}
+        for error in self._kept:
+            files.setdefault(error.source, len(files))
+        return tuple(sorted(self._kept, key=lambda error: (files[error.source], error.line or 0)))
 
     @property
     def ok(self) -> bool:

@@ -242,8 +242,9 @@ def test_bad_settings(store: BinStore) -> None:
         store.load(division="wales")
     with pytest.raises(ConfigurationError):
         store.load(policy="whenever")
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ValidationError) as bad_policy:  # as every load's on_error
         store.load(on_error="ignore")  # type: ignore[arg-type]
+    assert bad_policy.value.field == "on_error"
 
 
 def test_the_sample_files_load_cleanly() -> None:

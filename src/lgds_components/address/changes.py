@@ -43,8 +43,10 @@ if TYPE_CHECKING:
 
 __all__ = ["ACTIONS", "Change", "ChangeReport", "changes_from", "read_changes"]
 
+Action = Literal["insert", "update", "delete"]
+
 #: What a change-type cell may say, and the action it means.
-ACTIONS: dict[str, str] = {
+ACTIONS: dict[str, Action] = {
     "i": "insert", "insert": "insert",
     "u": "update", "update": "update",
     "d": "delete", "delete": "delete",
@@ -152,15 +154,16 @@ def changes_from(items: Iterable[Change | tuple[str, Any]]) -> Iterator[Change]:
     from lgds_components.identifiers import uprn as uprns
 
     for position, item in enumerate(items, start=1):
+        said: object
         if isinstance(item, Change):
-            action, target, line = item.action, item.address or item.uprn, item.line or position
+            said, target, line = item.action, item.address or item.uprn, item.line or position
         elif isinstance(item, tuple) and len(item) == 2:
-            action, target, line = item[0], item[1], position
+            said, target, line = item[0], item[1], position
         else:
             raise InvalidFormat("a change is a Change or an (action, record) pair",
                                 field="change", line=position)
-        action = ACTIONS.get(str(action).strip().lower(), "")
-        if not action:
+        action = ACTIONS.get(str(said).strip().lower())
+        if action is None:
             raise InvalidFormat("change type must be I, U or D", field="change_type",
                                 line=line)
         if action == "delete":
@@ -172,7 +175,7 @@ def changes_from(items: Iterable[Change | tuple[str, Any]]) -> Iterator[Change]:
             yield Change("delete", uprn, None, line)
         elif isinstance(target, Address):
             address = _check_address(target, line)
-            yield Change(action, address.uprn, address, line)  # type: ignore[arg-type]
+            yield Change(action, address.uprn, address, line)
         else:
             raise MissingValue(f"an {action} needs the Address record", field="address",
                                line=line)
@@ -233,4 +236,4 @@ def _change(raw: RawRecord, reader: RecordReader, action_cell: str, change_colum
             raise exc.located(field="uprn", line=raw.line) from exc
         return Change("delete", uprn, None, raw.line)
     address = reader.check(raw).address()
-    return Change(action, address.uprn, address, raw.line)  # type: ignore[arg-type]
+    return Change(action, address.uprn, address, raw.line)

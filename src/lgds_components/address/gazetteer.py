@@ -186,7 +186,7 @@ class GazetteerFront:
         with self._store.reading() as session:
             top = session.top_id()
             while len(chosen) < count and attempts < count * 20 and top:
-                wanted = []
+                wanted: list[int] = []
                 while len(wanted) < max(count - len(chosen), 1) * 2 and attempts < count * 20:
                     attempts += 1
                     wanted.append(rng.randint(1, top))

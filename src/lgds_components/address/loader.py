@@ -160,7 +160,7 @@ def run_load(
     errors = records.errors
     return LoadReport(
         path=path, rows_read=records.rows_read, rows_loaded=loaded,
-        rows_filtered=records.rows_filtered, errors=errors.errors, error_count=errors.count,
+        rows_filtered=records.rows_filtered, errors=errors.by_line(), error_count=errors.count,
         seconds=time.perf_counter() - started,
     )
 
@@ -304,7 +304,7 @@ class CsvRecords:
     @property
     def errors(self) -> tuple[ValidationError, ...]:
         """The first 1,000 refused rows' errors, in line order."""
-        return self.reader.errors.errors
+        return self.reader.errors.by_line()
 
     def progress(self, phase: str, rows_loaded: int) -> LoadProgress:
         """A :class:`LoadProgress` for this file at ``phase``."""

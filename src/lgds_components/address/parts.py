@@ -24,7 +24,7 @@ and a live :class:`~lgds_components.address.model.Address` always agree.
 >>> search_text(flat)
 '|2||10|high st||kelmouth|'
 >>> index_words(flat)
-'high st kelmouth 2 10 ex4 1aa ex41aa'
+'2 high st kelmouth 10 ex4 1aa ex41aa'
 """
 
 from __future__ import annotations

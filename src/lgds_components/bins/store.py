@@ -71,6 +71,7 @@ from typing import Any, Final, Literal
 import attrs
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from lgds_components import load_errors
 from lgds_components.bins._csv import (
     CsvSource,
     Progress,
@@ -111,7 +112,7 @@ __all__ = [
 SCHEMA_VERSION: Final = 1
 """The version of the ``bins_`` tables this code reads and writes."""
 
-MAX_REPORTED_ERRORS: Final = 1000
+MAX_REPORTED_ERRORS: Final = load_errors.MAX_REPORTED_ERRORS
 """A load in skip mode keeps this many bad rows' errors (and counts the rest)."""
 
 _SCHEMA: Final = """
@@ -581,12 +582,12 @@ class BinStore:
             progress: called with the amount read (bytes of a file, characters of a stream).
 
         Raises:
-            ValidationError: a bad row or header (with its line), or data that
-                does not fit together.
+            ValidationError: a bad row or header (with its line), data that
+                does not fit together, or an ``on_error`` other than ``"fail"``
+                or ``"skip"`` (as every load: :mod:`lgds_components.load_errors`).
             ConfigurationError: an unknown division or policy.
         """
-        if on_error not in ("fail", "skip"):
-            raise ConfigurationError("on_error must be 'fail' or 'skip'")
+        errors = load_errors.ErrorLog(on_error)
         if division is not None and division not in DIVISIONS:
             raise ConfigurationError(
                 f"unknown bank holiday division {division!r}; choose one of: "
@@ -603,17 +604,17 @@ class BinStore:
             conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
             try:
-                loader = _Loader(conn, report, on_error)
+                loader = _Loader(conn, report, errors)
                 for kind in _KINDS:
                     source = given[kind]
                     if source is not None:
-                        before = report.skipped
+                        before = errors.count
                         with opened(source, progress) as lines:
                             getattr(loader, kind)(lines)
-                        if report.counts.get(kind) == 0 and report.skipped > before:
+                        if report.counts.get(kind) == 0 and errors.count > before:
                             # every row was bad: keep the old table rather than empty it
-                            if before < len(report.errors):
-                                raise report.errors[before]
+                            if before < len(errors.errors):
+                                raise errors.errors[before]
                             raise InvalidFormat(f"{kind} file: every row is bad; nothing loaded")
                 if division is not None:
                     conn.execute("INSERT OR REPLACE INTO bins_meta VALUES ('division', ?)",
@@ -630,6 +631,7 @@ class BinStore:
                 conn.execute("ROLLBACK")
                 raise
             self.generation += 1
+        report.errors = list(errors.errors)
         return report
 
 
@@ -657,10 +659,11 @@ def _md(value: tuple[int, int] | None) -> str | None:
 class _Loader:
     """One load's work inside the open transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, report: LoadReport, on_error: str) -> None:
+    def __init__(self, conn: sqlite3.Connection, report: LoadReport,
+                 errors: load_errors.ErrorLog) -> None:
         self.conn = conn
         self.report = report
-        self.on_error = on_error
+        self.errors = errors
 
     def _rows(self, lines: Iterable[str], kind: str, required: tuple[str, ...],
               optional: tuple[str, ...], model: type[BaseModel]) -> Iterator[tuple[int, Any]]:
@@ -674,11 +677,9 @@ class _Loader:
                 self._bad(exc)
 
     def _bad(self, exc: ValidationError) -> None:
-        if self.on_error == "fail":
-            raise exc
-        self.report.skipped += 1
-        if len(self.report.errors) < MAX_REPORTED_ERRORS:
-            self.report.errors.append(exc)
+        """Refuse a bad row under the load's policy (see :mod:`lgds_components.load_errors`)."""
+        self.errors.reject(exc)
+        self.report.skipped = self.errors.count
 
     def _ids(self, table: str) -> dict[str, str]:
         if table == "bins_rounds":

@@ -204,12 +204,12 @@ def record_of(address: Address, identifier: int, line: int = 0, source: str = ""
     from lgds_components.address import parts
 
     values = tuple(getattr(address, name) for name in ADDRESS_FIELDS)
-    return Record(
+    return Record._make((
         identifier, *values, address.postcode.replace(" ", ""), address.sort_key(),
         parts.search_text(address),
         1 if address.logical_status == 1 and address.language == "en" else 0,
         parts.index_words(address), line, source,
-    )
+    ))
 
 
 def source_in_errors(sources: Sequence[Path], name: str) -> str | None:

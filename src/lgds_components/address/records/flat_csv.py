@@ -284,7 +284,7 @@ class FlatCsv:
             return self._too_long(plan, cells, number)
         if self.name == "addressbase":
             return self._addressbase(plan, cells, number)
-        return tuple.__new__(RawRecord, (  # type: ignore[arg-type]
+        return tuple.__new__(RawRecord, (
             *plan.primary(cells), number, plan.source, self.names))
 
     def _too_long(self, plan: FilePlan, cells: list[str], number: int) -> ValidationError:
@@ -306,7 +306,7 @@ class FlatCsv:
         if taken:
             getter, names = plan.variant(taken)
             values = getter(cells)
-        return tuple.__new__(RawRecord, (  # type: ignore[arg-type]
+        return tuple.__new__(RawRecord, (
             *values, number, plan.source, names))
 
     def _from_dpa(self, plan: FilePlan, cells: list[str], number: int) -> RawRecord:
@@ -324,7 +324,7 @@ class FlatCsv:
             names[field] = column
         self._numbers_in_name(row, names, "sao", "sub_building_name", always=True)
         self._numbers_in_name(row, names, "pao", "building_name", always=False)
-        return tuple.__new__(RawRecord, (*row, number, plan.source, names))  # type: ignore[arg-type]
+        return tuple.__new__(RawRecord, (*row, number, plan.source, names))
 
     @staticmethod
     def _numbers_in_name(row: list[str], names: dict[str, str], part: str, column: str,

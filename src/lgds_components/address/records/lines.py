@@ -175,16 +175,16 @@ class CsvFile:
                     tail, tail_size = [], 0
                     number += 1
                     yield (_OVER_LONG,)
-                    block = self._skip_line()
-                    if block is None:
+                    rest = self._skip_line()
+                    if rest is None:
                         return
-                    end = block.rfind(b"\n")
+                    end = rest.rfind(b"\n")
                     if end < 0:
-                        tail, tail_size = [block], len(block)
+                        tail, tail_size = [rest], len(rest)
                         continue
-                    yield self._decode(block[:end], number)
-                    number += block.count(b"\n", 0, end) + 1
-                    tail = [block[end + 1:]]
+                    yield self._decode(rest[:end], number)
+                    number += rest.count(b"\n", 0, end) + 1
+                    tail = [rest[end + 1:]]
                     tail_size = len(tail[0])
                 continue
             yield self._decode(b"".join((*tail, block[:end])), number)

@@ -38,7 +38,7 @@ import operator
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, TypeVar
 
 from lgds_components.address import parts
 from lgds_components.address.records import checks
@@ -69,6 +69,8 @@ STATUSES: dict[str, int] = {"approved": 1, "alternative": 3, "provisional": 6, "
 
 #: Distinct groups of raw cells each cache remembers (a full cache is emptied).
 CACHE_SIZE: Final = 20_000
+
+_P = TypeVar("_P")
 
 
 class UnitParts(NamedTuple):
@@ -264,7 +266,7 @@ class RecordReader:
                 try:
                     if raw.__class__ is not RawRecord:
                         raise raw  # type: ignore[misc]  # the layout could not read the row
-                    checked = check(raw)  # type: ignore[arg-type]
+                    checked = check(raw)
                 except ValidationError as exc:
                     self.errors.reject(self._located(exc, raw))
                     continue
@@ -272,7 +274,7 @@ class RecordReader:
                     self.rows_filtered += 1
                     continue
                 identifier += 1
-                yield self._record(identifier, *checked, raw)  # type: ignore[arg-type]
+                yield self._record(identifier, *checked, raw)
 
     def check(self, raw: RawRecord, identifier: int = 0) -> Record:
         """One raw record checked (the load's filters not applied), numbered ``identifier``.
@@ -288,8 +290,8 @@ class RecordReader:
     def _located(self, error: ValidationError, raw: RawRecord | ValidationError) -> ValidationError:
         if raw.__class__ is not RawRecord:
             return error
-        return error.located(line=raw.line,  # type: ignore[union-attr]
-                             source=source_in_errors(self.sources, raw.source))  # type: ignore[union-attr]
+        return error.located(line=raw.line,
+                             source=source_in_errors(self.sources, raw.source))
 
     def _check(self, raw: RawRecord) -> tuple[int, tuple[Any, ...], UnitParts, PlaceParts,
                                               OrganisationParts, PaoParts]:
@@ -322,7 +324,7 @@ class RecordReader:
             + pao.numbers + place.postcode_words))
         values = unit.values
         parent, usrn, easting, northing = numbers
-        return tuple.__new__(Record, (  # type: ignore[arg-type]
+        return tuple.__new__(Record, (
             identifier, uprn, parent, usrn, organisation.name, *values.sao, *pao.values,
             *place.values, easting, northing, values.classification, values.logical_status,
             values.language, values.postal, place.postcode_key, sort_key, search,
@@ -332,7 +334,7 @@ class RecordReader:
     # -- the groups, checked and derived once each ------------------------------------------
 
     @staticmethod
-    def _remember(cache: dict[Any, Any], key: Any, parts_: Any) -> Any:
+    def _remember(cache: dict[Any, _P], key: Any, parts_: _P) -> _P:
         if len(cache) >= CACHE_SIZE:
             cache.clear()
         cache[key] = parts_
