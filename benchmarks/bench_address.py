@@ -208,12 +208,16 @@ def _search_case() -> Case:
     for address in gazetteer.sample_addresses(SEARCHES, seed=SEED + 1):
         text = address.single_line()
         inputs.append(text[: rng.randrange(4, len(text) + 1)])
-    rows = gazetteer._query(  # the same rows, as one line of text each
-        "SELECT trim(replace(organisation || ' ' || sao_text || ' ' || "
-        "coalesce(sao_start_number, '') || ' ' || pao_text || ' ' || "
-        "coalesce(pao_start_number, '') || pao_start_suffix || ' ' || street || ' ' || "
-        "locality || ' ' || town || ' ' || postcode, '  ', ' ')) FROM address"
-    )
+    raw = sqlite3.connect(f"{gazetteer.path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        rows = raw.execute(  # the same rows, as one line of text each
+            "SELECT trim(replace(organisation || ' ' || sao_text || ' ' || "
+            "coalesce(sao_start_number, '') || ' ' || pao_text || ' ' || "
+            "coalesce(pao_start_number, '') || pao_start_suffix || ' ' || street || ' ' || "
+            "locality || ' ' || town || ' ' || postcode, '  ', ' ')) FROM address"
+        ).fetchall()
+    finally:
+        raw.close()
     choices = [row[0].lower() for row in rows]
 
     def floor(text: object) -> object:

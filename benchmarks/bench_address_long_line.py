@@ -23,11 +23,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from harness import Result
+from harness import Result, size
 
 __all__ = ["results"]
 
-MEGABYTES = int(os.environ.get("LGDS_BENCH_LONG_LINE_MB", "1024"))
+MEGABYTES = size("LGDS_BENCH_LONG_LINE_MB", 1024, smoke=8)
 CACHE = Path(__file__).resolve().parent / ".cache"
 
 _LOAD = """
