@@ -2,9 +2,10 @@
 """Developer commands that need nothing but Python 3.11+.
 
     python3 dev.py demo     run `lgds demo` in its own virtual environment
-    python3 dev.py test     run the linter, the tests, every benchmark once at a tiny size,
-                            the docs build and every doctest, then build the packages and
-                            run the tests again from the sdist
+    python3 dev.py test     run the linter, the tests, mypy --strict, every benchmark once at
+                            a tiny size, the docs build and every doctest, then build the
+                            packages, check pyright --verifytypes is at 100% and run the
+                            tests again from the sdist
     python3 dev.py bench    run every benchmark and print the table
     python3 dev.py docs     build the HTML docs only
 
@@ -56,7 +57,13 @@ def run(*command: str | Path, env: dict[str, str] | None = None, cwd: Path = ROO
 def dependency_group(name: str) -> list[str]:
     """The pinned developer tools listed under ``[dependency-groups]`` in pyproject.toml."""
     with (ROOT / "pyproject.toml").open("rb") as handle:
-        return list(tomllib.load(handle)["dependency-groups"][name])
+        groups = tomllib.load(handle)["dependency-groups"]
+
+    def expand(group: str) -> list[str]:
+        return [item for entry in groups[group] for item in (
+            expand(entry["include-group"]) if isinstance(entry, dict) else [entry])]
+
+    return expand(name)
 
 
 def environment(name: str, *requirements: str | Path) -> Path:
@@ -88,14 +95,15 @@ def test() -> None:
     run(bindir / "ruff", "check", "src", "tests", "benchmarks", "examples", "docs", "scripts",
         "dev.py")
     run(python, "-m", "pytest", env=env)
+    run(python, "-m", "mypy", "--strict", "-p", "lgds_components", env=env)
     run(python, "benchmarks/run.py", "--smoke", env=env)
     for builder in ("html", "doctest"):
         run(python, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", builder,
             "docs", f"docs/_build/{builder}", env=env)
     packages(bindir, env)
-    print("\nall checks passed: lint, tests, benchmarks (smoke), docs (warnings as errors), "
-          "doctests, the packages, and the install-facing tests again from the sdist",
-          flush=True)
+    print("\nall checks passed: lint, tests, mypy --strict, benchmarks (smoke), docs (warnings "
+          "as errors), doctests, the packages, pyright --verifytypes at 100%, and the "
+          "install-facing tests again from the sdist", flush=True)
 
 
 def packages(bindir: Path, env: dict[str, str]) -> None:
@@ -120,7 +128,12 @@ def packages(bindir: Path, env: dict[str, str]) -> None:
     sdist_bin = VENVS / "sdist" / ("Scripts" if os.name == "nt" else "bin")
     if (sdist_bin / "python").exists():
         run(sdist_bin / "python", "-m", "pip", "uninstall", "--quiet", "--yes", "lgds-components")
-    environment("sdist", f"{wheel}[{TEST_EXTRAS}]")
+    environment("sdist", f"{wheel}[{TEST_EXTRAS}]", *dependency_group("types"))
+    # pyright reads the installed wheel (as users get it) of the environment on PATH
+    sdist_env = {**env, "VIRTUAL_ENV": str(VENVS / "sdist"),
+                 "PATH": f"{sdist_bin}{os.pathsep}{env.get('PATH', '')}"}
+    run(sdist_bin / "pyright", "--verifytypes", "lgds_components", "--ignoreexternal",
+        env=sdist_env, cwd=VENVS)
     # the installed wheel's modules give the doctests (--pyargs), not the tree's src/
     run(sdist_bin / "python", "-m", "pytest", "-p", "no:cacheprovider", "--rootdir", tree,
         "-c", tree / "pyproject.toml", *(tree / path for path in SDIST_TESTS),

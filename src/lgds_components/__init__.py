@@ -14,7 +14,12 @@ True
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lgds_components.errors import LGDSError
+
+if TYPE_CHECKING:
+    __version__: str  # read from the package metadata on first use (see __getattr__)
 
 __all__ = ["LGDSError", "__version__", "version"]
 

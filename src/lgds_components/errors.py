@@ -87,7 +87,7 @@ class ValidationError(LGDSError, ValueError):
         source: str | None = None,
     ) -> None:
         self.message = message
-        self.code = code or self.default_code
+        self.code: str = code or self.default_code
         self.field = field
         self.line = line
         self.source = source
@@ -165,7 +165,7 @@ class UnknownProvider(ConfigurationError, LookupError):
     def __init__(self, group: str, name: str, available: list[str]) -> None:
         self.group = group
         self.name = name
-        self.available = sorted(available)
+        self.available: list[str] = sorted(available)
         listed = ", ".join(self.available) if self.available else "none"
         super().__init__(
             f"no provider named {name!r} in {group!r}; installed providers: {listed}"

@@ -87,7 +87,7 @@ __all__ = [
     "user_agent",
 ]
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 Timeout: TypeAlias = float | tuple[float, float]
 """Seconds for both phases, or ``(connect, read)``."""
@@ -318,7 +318,7 @@ class RetryingAdapter(HTTPAdapter):
         self.provider = provider
         self.retry = retry
         self.timeout = timeout
-        self.secrets = _secret_tuple(secrets)
+        self.secrets: tuple[Secret, ...] = _secret_tuple(secrets)
         super().__init__(**kwargs)
 
     def __repr__(self) -> str:
@@ -511,7 +511,7 @@ class ProviderSession(requests.Session):
     ) -> None:
         super().__init__()
         self.provider = provider
-        self.secrets = _secret_tuple(secrets)
+        self.secrets: tuple[Secret, ...] = _secret_tuple(secrets)
         self.timeout = timeout
 
     def __repr__(self) -> str:

@@ -66,7 +66,7 @@ class ErrorLog:
     def __init__(self, on_error: object = "fail") -> None:
         self.on_error: OnError = check_on_error(on_error)
         #: Rows refused so far, past :data:`MAX_REPORTED_ERRORS` too.
-        self.count = 0
+        self.count: int = 0
         self._kept: list[ValidationError] = []
 
     def reject(self, error: ValidationError) -> None:

@@ -5,7 +5,7 @@ The values made in bulk (:class:`~lgds_components.address.Address`,
 :class:`~lgds_components.bins.Collection`, ...) are frozen attrs classes, which
 pydantic does not know. Each has a pydantic model that describes it at the
 edge (:class:`~lgds_components.address.schemas.AddressSchema`, ...), and a
-``__get_pydantic_core_schema__`` hook made by :func:`pydantic_hook`, which
+``__get_pydantic_core_schema__`` hook added by :func:`pydantic_schema`, which
 calls :func:`core_schema_through`: pydantic then validates and serialises
 the attrs value *through* its model.
 So ``list[Address]`` works as a FastAPI response model, its JSON Schema is the
@@ -34,32 +34,35 @@ if TYPE_CHECKING:
     from pydantic import BaseModel, GetCoreSchemaHandler
     from pydantic_core import CoreSchema
 
-__all__ = ["core_schema_through", "pydantic_hook"]
+__all__ = ["core_schema_through", "pydantic_schema"]
 
 T = TypeVar("T")
 
 
-def pydantic_hook(schema: str, to_value: str) -> classmethod[Any, [Any, Any], CoreSchema]:
-    """A ``__get_pydantic_core_schema__`` class method for an attrs class.
+def pydantic_schema(schema: str, to_value: str) -> Callable[[type[T]], type[T]]:
+    """A class decorator giving an attrs class a ``__get_pydantic_core_schema__`` hook.
 
-    ``schema`` names its pydantic model as ``"module:Class"``; ``to_value`` is
-    the model's method that builds the attrs value. Neither is imported until
-    pydantic asks::
+    ``schema`` names the class's pydantic model as ``"module:Class"``;
+    ``to_value`` is the model's method that builds the attrs value. Neither is
+    imported until pydantic asks, and type checkers see the class unchanged::
 
+        @pydantic_schema("lgds_components.address.schemas:AddressSchema", "to_address")
         @attrs.frozen
         class Address:
             ...
-            __get_pydantic_core_schema__ = pydantic_hook(
-                "lgds_components.address.schemas:AddressSchema", "to_address")
     """
     module_name, _, class_name = schema.partition(":")
 
-    def hook(cls: type[Any], source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        model = getattr(importlib.import_module(module_name), class_name)
-        return core_schema_through(cls, model, getattr(model, to_value), handler)
+    def decorate(cls: type[T]) -> type[T]:
+        def hook(owner: type[Any], source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+            model = getattr(importlib.import_module(module_name), class_name)
+            return core_schema_through(owner, model, getattr(model, to_value), handler)
 
-    hook.__doc__ = f"pydantic and FastAPI read and write this class as ``{class_name}``."
-    return classmethod(hook)
+        hook.__doc__ = f"pydantic and FastAPI read and write this class as ``{class_name}``."
+        setattr(cls, "__get_pydantic_core_schema__", classmethod(hook))  # noqa: B010
+        return cls
+
+    return decorate
 
 
 def core_schema_through(

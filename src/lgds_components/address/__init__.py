@@ -22,11 +22,16 @@ Names are imported lazily: importing this package loads only the model.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lgds_components.address.match import Match
 from lgds_components.address.model import Address, natural_key
 from lgds_components.address.protocol import AddressLookup
+
+if TYPE_CHECKING:  # what type checkers see of the names loaded on first use
+    from lgds_components.address.gazetteer import Gazetteer
+    from lgds_components.address.loader import LoadReport
+    from lgds_components.address.os_places import OSPlaces
 
 __all__ = [
     "Address",

@@ -282,7 +282,7 @@ class Gazetteer(GazetteerFront):
     ) -> None:
         from lgds_components.address.stores.sqlite import SqliteStore
 
-        self.path = Path(path)
+        self.path: Path = Path(path)
         self.readonly = readonly
         self._file = SqliteStore(self.path, readonly=readonly)
         super().__init__(self._file, threshold)

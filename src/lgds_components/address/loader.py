@@ -248,14 +248,14 @@ class CsvRecords:
         classifications: Iterable[str] | None = None,
         on_error: str = "fail",
     ) -> None:
-        self.reader = reader_for(source_csv, format=format, mapping=mapping,
+        self.reader: RecordReader = reader_for(source_csv, format=format, mapping=mapping,
                                  statuses=statuses, classifications=classifications,
                                  on_error=on_error)
-        self.path = self.reader.sources[0]
+        self.path: Path = self.reader.sources[0]
         self.format = format
         self.on_error = on_error
-        self.statuses = self.reader.statuses
-        self.classifications = self.reader.classifications
+        self.statuses: frozenset[int] = self.reader.statuses
+        self.classifications: tuple[str, ...] | None = self.reader.classifications
         self._entered = False
 
     def __enter__(self) -> CsvRecords:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import attrs
 
 from lgds_components.address.model import Address
-from lgds_components.pydantic_bridge import pydantic_hook
+from lgds_components.pydantic_bridge import pydantic_schema
 
 __all__ = ["Match"]
 
@@ -25,6 +25,7 @@ def _score(value: float) -> float:
     return score
 
 
+@pydantic_schema("lgds_components.address.schemas:MatchSchema", "to_match")
 @attrs.frozen(slots=True)
 class Match:
     """One candidate address for some text, with how sure the provider is.
@@ -47,8 +48,3 @@ class Match:
     def uprn(self) -> int:
         """The matched address's UPRN."""
         return self.address.uprn
-
-    # pydantic and FastAPI read and write it through its schema
-    __get_pydantic_core_schema__ = pydantic_hook(
-        "lgds_components.address.schemas:MatchSchema", "to_match"
-    )

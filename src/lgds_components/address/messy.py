@@ -158,9 +158,11 @@ def messy_text(address: Address, rng: random.Random) -> tuple[str, str]:
     text = separator.join(part for part in parts if part)
     case = rng.random()
     if case < 0.2:
-        text, _ = text.upper(), noise.append("upper case")
+        text = text.upper()
+        noise.append("upper case")
     elif case < 0.4:
-        text, _ = text.lower(), noise.append("lower case")
+        text = text.lower()
+        noise.append("lower case")
     if rng.random() < 0.1:
         text = f"  {text}.  "
     return text, ", ".join(noise) or "clean"

@@ -46,7 +46,7 @@ from lgds_components.address.parts import (
     place_sort,
     sao_sort,
 )
-from lgds_components.pydantic_bridge import pydantic_hook
+from lgds_components.pydantic_bridge import pydantic_schema
 
 __all__ = [
     "ALTERNATIVE",
@@ -140,6 +140,7 @@ def natural_key(address: Address) -> str:
     return address.sort_key()
 
 
+@pydantic_schema("lgds_components.address.schemas:AddressSchema", "to_address")
 @attrs.frozen(slots=True, kw_only=True)
 class Address:
     """One addressable place, structured as in BS 7666 (LLPG / AddressBase LPI).
@@ -336,8 +337,3 @@ class Address:
     def evolve(self, **changes: Any) -> Address:
         """A copy with some fields changed."""
         return attrs.evolve(self, **changes)
-
-    # pydantic and FastAPI read and write it through its schema
-    __get_pydantic_core_schema__ = pydantic_hook(
-        "lgds_components.address.schemas:AddressSchema", "to_address"
-    )

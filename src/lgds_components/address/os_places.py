@@ -107,7 +107,7 @@ __all__ = [
     "title_case",
 ]
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 #: The registry name of this provider, used in errors and logs.
 PROVIDER: Final = "os-places"
@@ -207,11 +207,12 @@ def _text(value: Any) -> str:
 def _opt_int(value: Any) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    return value  # type: ignore[no-any-return]  # pydantic converts or refuses
+    given: int | None = value  # pydantic converts or refuses
+    return given
 
 
 def _opt_float(value: Any) -> float | None:
-    return _opt_int(value)  # type: ignore[return-value]
+    return _opt_int(value)
 
 
 _Text = Annotated[str, BeforeValidator(_text)]
@@ -536,17 +537,17 @@ class OSPlaces(SessionHolder):
         user_agent_suffix: str | None = None,
     ) -> None:
         self._key = _secret(api_key)
-        self.base_url = str(base_url).rstrip("/")
-        self.datasets = _dataset(dataset)
-        self.fq = _filters(fq)
-        self.language = _language(language)
+        self.base_url: str = str(base_url).rstrip("/")
+        self.datasets: tuple[str, ...] = _dataset(dataset)
+        self.fq: tuple[str, ...] = _filters(fq)
+        self.language: str | None = _language(language)
         if isinstance(max_results_per_page, bool) or not 1 <= int(max_results_per_page) <= 100:
             raise ConfigurationError("max_results_per_page must be from 1 to 100")
-        self.max_results_per_page = int(max_results_per_page)
+        self.max_results_per_page: int = int(max_results_per_page)
         if int(max_pages) < 1:
             raise ConfigurationError("max_pages must be at least 1")
-        self.max_pages = int(max_pages)
-        self.threshold = float(threshold)
+        self.max_pages: int = int(max_pages)
+        self.threshold: float = float(threshold)
         if match_precision is not None and not 1 <= int(match_precision) <= 10:
             raise ConfigurationError("match_precision must be from 1 to 10")
         self.match_precision = match_precision

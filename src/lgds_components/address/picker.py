@@ -105,10 +105,10 @@ class AddressPicker:
         postal_only: bool = True,
         lang: str = "en",
     ) -> None:
-        self.words = _words(lang)
+        self.words: Mapping[str, str] = _words(lang)
         self.lang = lang
         self.name = name
-        self.id = id or name
+        self.id: str = id or name
         self.addresses: tuple[Address, ...] = tuple(
             a for a in addresses if a.postal or not postal_only
         )

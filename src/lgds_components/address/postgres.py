@@ -109,7 +109,7 @@ class PostgresGazetteer(GazetteerFront):
         self._database = PostgresStore(
             dsn, schema=schema, pool_size=pool_size, read_dsn=read_dsn,
             read_pool_size=read_pool_size, timeout=timeout, connect_kwargs=connect_kwargs)
-        self.schema = self._database.schema
+        self.schema: str = self._database.schema
         super().__init__(self._database, threshold)
 
     def __repr__(self) -> str:

@@ -22,6 +22,8 @@ converters as building it directly.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from lgds_components.address.match import Match
@@ -35,7 +37,7 @@ _CONFIG = ConfigDict(frozen=True, from_attributes=True)
 class AddressSchema(BaseModel):
     """One addressable place, structured as in BS 7666 (an LLPG or AddressBase record)."""
 
-    model_config = ConfigDict(
+    model_config: ClassVar[ConfigDict] = ConfigDict(
         **_CONFIG,
         title="Address",
         json_schema_extra={
@@ -101,7 +103,7 @@ class AddressSchema(BaseModel):
 class MatchSchema(BaseModel):
     """One candidate address for some text, with how sure the provider is and why."""
 
-    model_config = ConfigDict(**_CONFIG, title="Match")
+    model_config: ClassVar[ConfigDict] = ConfigDict(**_CONFIG, title="Match")
 
     address: AddressSchema
     score: float = Field(ge=0.0, le=1.0, description="Confidence from 0 to 1, best first.")

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 
 __all__ = [
     "ABBREVIATIONS",
@@ -133,4 +134,4 @@ def _tokens(text: str) -> tuple[str, ...]:
 
 #: :func:`tokens` as a tuple, remembered for the 65,536 most recent short texts
 #: (gazetteer loads repeat the same street and town names many times).
-cached_tokens = functools.lru_cache(maxsize=65536)(_tokens)
+cached_tokens: Callable[[str], tuple[str, ...]] = functools.lru_cache(maxsize=65536)(_tokens)

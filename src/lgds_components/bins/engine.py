@@ -86,7 +86,7 @@ class Calculator:
         self.services: dict[str, Service] = {s.id: s for s in services}
         self.rounds: dict[str, Round] = {r.id: r for r in rounds}
         self.holidays = holidays
-        self.policy = get_policy(policy)  # type: ignore[arg-type]
+        self.policy: ShiftPolicy = get_policy(policy)  # type: ignore[arg-type]
         self._service_policy: dict[str, ShiftPolicy] = {}
         for service in self.services.values():
             chosen = (policies or {}).get(service.id, service.policy)
@@ -101,7 +101,7 @@ class Calculator:
                 raise ConfigurationError(
                     f"round {round_.id!r} collects unknown service {round_.service!r}"
                 )
-        self.overrides = overrides if overrides is not None else Overrides()
+        self.overrides: Overrides = overrides if overrides is not None else Overrides()
         self._margin = timedelta(days=_MARGIN + self.overrides.max_displacement())
         self._order = {sid: index for index, sid in enumerate(self.services)}
         self._years: dict[tuple[str, int], tuple[Collection, ...]] = {}

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, Final, Literal
+from typing import Any, ClassVar, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -60,7 +60,7 @@ FEED_VERSION: Final = "1"
 class UkbcdBin(BaseModel):
     """One service on one day, as UKBinCollectionData writes it."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(frozen=True)
 
     type: str = Field(description="The service's name, as residents know it.")
     collectionDate: str = Field(
@@ -71,7 +71,7 @@ class UkbcdBin(BaseModel):
 class UkbcdFeed(BaseModel):
     """The UKBinCollectionData output: ``{"bins": [...]}``."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(frozen=True)
 
     bins: list[UkbcdBin] = Field(min_length=1)
 
@@ -79,7 +79,7 @@ class UkbcdFeed(BaseModel):
 class FeedService(BaseModel):
     """A service as the feed describes it."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(frozen=True)
 
     id: str
     name: str
@@ -90,7 +90,7 @@ class FeedService(BaseModel):
 class FeedCollection(BaseModel):
     """One service collected on the day."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(frozen=True)
 
     service: FeedService
     round: str = Field(description="The round's id.")
@@ -105,7 +105,7 @@ class FeedCollection(BaseModel):
 class FeedDay(BaseModel):
     """Every collection on one day."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(frozen=True)
 
     date: date
     relative: str = Field(description='"Today", "Tomorrow", "In 3 days", from generated_on.')
@@ -115,7 +115,7 @@ class FeedDay(BaseModel):
 class LgdsFeed(BaseModel):
     """This library's JSON feed for one property."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(frozen=True)
 
     version: Literal["1"] = FEED_VERSION
     uprn: int

@@ -36,7 +36,7 @@ from datetime import UTC, date, timedelta
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 
 import attrs
 from pydantic import BaseModel, ConfigDict, Field
@@ -80,7 +80,7 @@ _CACHE_FILE: Final = "bank-holidays.json"
 class GovUkEvent(BaseModel):
     """One event in GOV.UK's bank holidays JSON."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="ignore", frozen=True)
 
     title: str = Field(min_length=1, max_length=200)
     date: date
@@ -91,7 +91,7 @@ class GovUkEvent(BaseModel):
 class GovUkDivision(BaseModel):
     """One division in GOV.UK's bank holidays JSON."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="ignore", frozen=True)
 
     division: str | None = None
     events: list[GovUkEvent]
@@ -100,7 +100,7 @@ class GovUkDivision(BaseModel):
 class GovUkMeta(BaseModel):
     """The ``_meta`` key this library adds to its copies (ignored by other readers)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="ignore", frozen=True)
 
     source: str = ""
     assembled: str | None = None
@@ -110,7 +110,9 @@ class GovUkMeta(BaseModel):
 class GovUkBankHolidays(BaseModel):
     """GOV.UK's bank holidays JSON (``https://www.gov.uk/bank-holidays.json``)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(
+        extra="ignore", frozen=True, populate_by_name=True
+    )
 
     england_and_wales: GovUkDivision | None = Field(default=None, alias="england-and-wales")
     scotland: GovUkDivision | None = None

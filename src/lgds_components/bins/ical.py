@@ -102,7 +102,8 @@ def to_ical(
     calendar.add("name", title)
     calendar.add("x-wr-calname", title)
     calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", icalendar.vDuration(refresh).to_ical().decode())
+    ttl = icalendar.vDuration(refresh).to_ical()  # type: ignore[no-untyped-call]  # untyped
+    calendar.add("x-published-ttl", ttl.decode())
     days: Sequence[CollectionDay] = group_by_date(collections)
     for day in days:
         event = icalendar.Event()
@@ -115,4 +116,5 @@ def to_ical(
         event.add("categories", [service.name for service in day.services])
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
-    return calendar.to_ical()
+    text: bytes = calendar.to_ical()
+    return text

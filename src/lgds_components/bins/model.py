@@ -27,14 +27,15 @@ round originally scheduled and, when it moved, why:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
 from lgds_components.errors import InvalidComponent, InvalidFormat, MissingValue
-from lgds_components.pydantic_bridge import pydantic_hook
+from lgds_components.pydantic_bridge import pydantic_schema
 
 __all__ = [
     "BANK_HOLIDAY",
@@ -103,7 +104,7 @@ def _check_weekday(instance: Round, attribute: attrs.Attribute[int], value: int)
         raise InvalidComponent("Day of the week must be between 0 and 6", field="weekday")
 
 
-def _check_month_day(instance: Round, attribute: attrs.Attribute[object], value: object) -> None:
+def _check_month_day(instance: Round, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is None:
         return
     if (
@@ -120,6 +121,7 @@ def _check_month_day(instance: Round, attribute: attrs.Attribute[object], value:
         ) from exc
 
 
+@pydantic_schema("lgds_components.bins.schemas:ServiceSchema", "to_service")
 @attrs.frozen(slots=True)
 class Service:
     """Something collected: refuse, recycling, garden waste, food waste.
@@ -138,11 +140,6 @@ class Service:
     colour: str = ""
     container: str = ""
     policy: str | None = None
-
-    # pydantic and FastAPI read and write it through its schema
-    __get_pydantic_core_schema__ = pydantic_hook(
-        "lgds_components.bins.schemas:ServiceSchema", "to_service"
-    )
 
 
 @attrs.frozen(slots=True)
@@ -260,6 +257,7 @@ def _month_day(value: tuple[int, int]) -> str:
     return f"{value[1]} {MONTHS[value[0] - 1]}"
 
 
+@pydantic_schema("lgds_components.bins.schemas:CollectionSchema", "to_collection")
 @attrs.frozen(slots=True)
 class Collection:
     """One service collected on one day.
@@ -273,10 +271,11 @@ class Collection:
         note: a few words for residents: the holiday's name, the override's note.
     """
 
-    date: date
+    # dt.date: a field named "date" would hide the class from checkers reading the annotations
+    date: dt.date
     service: Service
     round: str
-    original_date: date
+    original_date: dt.date
     reason: str | None = None
     note: str = ""
 
@@ -296,21 +295,17 @@ class Collection:
             return f"{text} because of {self.note}"
         return f"{text}: {self.note}"
 
-    # pydantic and FastAPI read and write it through its schema
-    __get_pydantic_core_schema__ = pydantic_hook(
-        "lgds_components.bins.schemas:CollectionSchema", "to_collection"
-    )
-
 
 def _long_date(day: date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
 
 
+@pydantic_schema("lgds_components.bins.schemas:CollectionDaySchema", "to_collection_day")
 @attrs.frozen(slots=True)
 class CollectionDay:
     """The collections made on one day (one per service; see :func:`group_by_date`)."""
 
-    date: date
+    date: dt.date
     collections: tuple[Collection, ...]
 
     @property
@@ -325,11 +320,6 @@ class CollectionDay:
     def moved(self) -> tuple[Collection, ...]:
         """The collections that day that were moved from another day."""
         return tuple(c for c in self.collections if c.moved)
-
-    # pydantic and FastAPI read and write it through its schema
-    __get_pydantic_core_schema__ = pydantic_hook(
-        "lgds_components.bins.schemas:CollectionDaySchema", "to_collection_day"
-    )
 
 
 def group_by_date(collections: Iterable[Collection]) -> list[CollectionDay]:

@@ -33,9 +33,10 @@ lgds_components.errors.InvalidComponent: line 2, new_date: New date must be a re
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import attrs
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
@@ -71,8 +72,9 @@ class Override:
         line: the CSV line it came from, if any.
     """
 
-    date: date
-    new_date: date | None
+    # dt.date: a field named "date" would hide the class from checkers reading the annotations
+    date: dt.date
+    new_date: dt.date | None
     round: str | None = None
     service: str | None = None
     note: str = ""
@@ -92,7 +94,7 @@ class Override:
 class OverrideRow(BaseModel):
     """One row of an overrides CSV, as handed in."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="ignore", frozen=True)
 
     round: str | None = None
     service: str | None = None
@@ -109,12 +111,12 @@ class OverrideRow(BaseModel):
 
     @field_validator("date", mode="before")
     @classmethod
-    def _date(cls, value: Any) -> date | None:
+    def _date(cls, value: Any) -> dt.date | None:
         return parse_date(value, field="date")
 
     @field_validator("new_date", mode="before")
     @classmethod
-    def _new_date(cls, value: Any) -> date | None:
+    def _new_date(cls, value: Any) -> dt.date | None:
         return parse_date(value, field="new_date", required=False)
 
     @field_validator("note", mode="before")

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
-from typing import Final, Protocol, runtime_checkable
+from typing import Final, Protocol, cast, runtime_checkable
 
 import attrs
 
@@ -101,7 +101,9 @@ def holiday_note(holidays: Iterable[BankHoliday]) -> str:
 class ShiftPolicy(Protocol):
     """What every policy is: a name and a call from a scheduled date to a shift."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The policy's name (``"later-in-week"``)."""
 
     def __call__(self, scheduled: date, holidays: HolidayCalendar) -> Shift | None:
         """Return where the collection scheduled on ``scheduled`` goes, or ``None``."""
@@ -273,6 +275,7 @@ def get_policy(
         return policy
     if callable(policy):
         if isinstance(getattr(policy, "name", None), str):
-            return policy  # type: ignore[return-value]
-        return Custom(policy, name=getattr(policy, "__name__", "custom"))
+            return cast(ShiftPolicy, policy)  # a policy of the caller's own
+        function = cast(Callable[[date, HolidayCalendar], date | None], policy)
+        return Custom(function, name=getattr(policy, "__name__", "custom"))
     raise ConfigurationError(f"a bank holiday policy must be a name or a callable, not {policy!r}")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 from datetime import date
 from importlib import resources
-from typing import Final
+from typing import Any, Final
 
 from lgds_components.bins.store import BinStore
 
@@ -54,8 +54,8 @@ def sample_store() -> BinStore:
     files = sample_files()
     store = BinStore.memory()
     try:
-        store.load(**{kind: io.StringIO(text) for kind, text in files.items()},
-                   division="england-and-wales", policy="later-in-week")
+        sources: dict[str, Any] = {kind: io.StringIO(text) for kind, text in files.items()}
+        store.load(**sources, division="england-and-wales", policy="later-in-week")
     except BaseException:
         store.close()
         raise

@@ -151,7 +151,7 @@ class Schedule(SourceFeatures):
 
     def _build(self) -> None:
         settings = self.store.settings()
-        self.division = self._division or settings.get("division") or DEFAULT_DIVISION
+        self.division: str = self._division or settings.get("division") or DEFAULT_DIVISION
         if isinstance(self._holidays, HolidayCalendar):
             calendar = self._holidays
         else:

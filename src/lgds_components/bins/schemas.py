@@ -22,6 +22,7 @@ JSON Schema; a collection carries ``moved`` and the resident-facing
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
@@ -35,7 +36,7 @@ _CONFIG = ConfigDict(frozen=True, from_attributes=True)
 class ServiceSchema(BaseModel):
     """Something collected: refuse, recycling, garden waste, food waste."""
 
-    model_config = ConfigDict(**_CONFIG, title="Service")
+    model_config: ClassVar[ConfigDict] = ConfigDict(**_CONFIG, title="Service")
 
     id: str = Field(description="A short stable key (``refuse``).")
     name: str = Field(description="What residents call it (``Rubbish``).")
@@ -51,7 +52,7 @@ class ServiceSchema(BaseModel):
 class CollectionSchema(BaseModel):
     """One service collected on one day, and the day it was moved from, if it was."""
 
-    model_config = ConfigDict(**_CONFIG, title="Collection")
+    model_config: ClassVar[ConfigDict] = ConfigDict(**_CONFIG, title="Collection")
 
     date: dt.date = Field(description="The day the collection happens.")
     service: ServiceSchema
@@ -81,7 +82,7 @@ class CollectionSchema(BaseModel):
 class CollectionDaySchema(BaseModel):
     """The collections made on one day."""
 
-    model_config = ConfigDict(**_CONFIG, title="CollectionDay")
+    model_config: ClassVar[ConfigDict] = ConfigDict(**_CONFIG, title="CollectionDay")
 
     date: dt.date
     collections: tuple[CollectionSchema, ...]

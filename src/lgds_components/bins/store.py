@@ -66,7 +66,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, ClassVar, Final, Literal, TypeVar
 
 import attrs
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -142,7 +142,10 @@ _BATCH: Final = 20_000
 # --------------------------------------------------------------------------- CSV rows
 
 
-def _validated(rule: Callable[[Any], Any], value: Any, field: str) -> Any:
+_T = TypeVar("_T")
+
+
+def _validated(rule: Callable[[Any], _T], value: Any, field: str) -> _T:
     try:
         return rule(value)
     except ValidationError as exc:
@@ -152,7 +155,7 @@ def _validated(rule: Callable[[Any], Any], value: Any, field: str) -> Any:
 class ServiceRow(BaseModel):
     """One row of a services CSV."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="ignore", frozen=True)
 
     id: str
     name: str
@@ -205,7 +208,9 @@ def _month_day(value: Any, field: str) -> tuple[int, int] | None:
 class RoundRow(BaseModel):
     """One row of a rounds CSV."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True, arbitrary_types_allowed=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(
+        extra="ignore", frozen=True, arbitrary_types_allowed=True
+    )
 
     id: str
     service: str
@@ -259,7 +264,7 @@ class RoundRow(BaseModel):
 class StreetRow(BaseModel):
     """One row of a streets CSV: a street's default rounds."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="ignore", frozen=True)
 
     usrn: int
     rounds: tuple[str, ...]
@@ -278,7 +283,7 @@ class StreetRow(BaseModel):
 class PropertyRow(BaseModel):
     """One row of a properties CSV: a property's street and its own rounds."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="ignore", frozen=True)
 
     uprn: int
     usrn: int | None = None
@@ -352,7 +357,7 @@ class BinStore:
         self._conn = connection
         self.path = path
         self._lock = threading.Lock()
-        self.generation = 0
+        self.generation: int = 0
         """Counts loads made through this object (other processes' loads show in
         :meth:`data_version`)."""
         self._ensure_schema()

@@ -322,10 +322,10 @@ def demo_step() -> None:
             click.echo(f"    {result.score:.2f}  {result.address.single_line()}")
         for messy in ("FLAT 2 65 MOUNT PDE RUSHWORTH", "2/65 Mount Prade, SN7",
                       "99 Nowhere Street"):
-            result = gazetteer.match(messy)
-            shown = (click.style(f"{result.uprn} ({result.score:.2f}, {result.reason})",
+            best = gazetteer.match(messy)
+            shown = (click.style(f"{best.uprn} ({best.score:.2f}, {best.reason})",
                                  fg="green")
-                     if result else click.style("no confident match", fg="red"))
+                     if best else click.style("no confident match", fg="red"))
             click.echo(f"  match({messy!r}) -> {shown}")
 
 

@@ -35,24 +35,21 @@ class LGDSGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ValidationError as exc:
-            raise _Fail(str(exc), EXIT_USAGE) from exc
+            raise BadInput(str(exc)) from exc
         except (ProviderError, ConfigurationError) as exc:
-            raise _Fail(str(exc), EXIT_PROVIDER) from exc
+            raise _ProviderFailed(str(exc)) from exc
         except LGDSError as exc:
-            raise _Fail(str(exc), EXIT_PROVIDER) from exc
+            raise _ProviderFailed(str(exc)) from exc
 
 
-class _Fail(click.ClickException):
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
-class BadInput(_Fail):
+class BadInput(click.ClickException):
     """An input file or value the user must fix: one line on stderr, exit code 2."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, EXIT_USAGE)
+    exit_code = EXIT_USAGE
+
+
+class _ProviderFailed(click.ClickException):
+    exit_code = EXIT_PROVIDER
 
 
 @click.group(cls=LGDSGroup, context_settings={"help_option_names": ["-h", "--help"]})

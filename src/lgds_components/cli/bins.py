@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -30,7 +30,13 @@ _DIVISIONS = ("england-and-wales", "scotland", "northern-ireland")
 _POLICIES = ("later-in-week", "next-working-day", "saturday-before", "no-change")
 
 
-class _DateType(click.ParamType):
+if TYPE_CHECKING:
+    _DateParam = click.ParamType[date]
+else:  # generic only in newer click: no subscript at run time
+    _DateParam = click.ParamType
+
+
+class _DateType(_DateParam):
     name = "date"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:

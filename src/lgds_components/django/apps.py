@@ -12,4 +12,4 @@ class LgdsComponentsConfig(AppConfig):
 
     name = "lgds_components.django"
     label = "lgds_components"
-    verbose_name = "lgds-components"
+    verbose_name: str = "lgds-components"

@@ -77,13 +77,15 @@ class IdentifierField(forms.CharField):
 
     identifier: ClassVar[str]
     input_attrs: ClassVar[dict[str, str]] = _NO_SPELLCHECK
+    #: the identifier's check, with this field's options
+    checker: IdentifierValidator
 
     def __init__(self, *, identifier_options: dict[str, Any] | None = None, **kwargs: Any) -> None:
         self.checker = IdentifierValidator(self.identifier, **(identifier_options or {}))
         missing = _missing(self.checker)
         kwargs.setdefault("error_messages", {})
         kwargs["error_messages"] = {"required": missing.message, **kwargs["error_messages"]}
-        self.required_code = missing.code
+        self.required_code: str = missing.code
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> Any:

@@ -19,7 +19,7 @@ message and the library's code; a model form gets the matching form field
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
@@ -30,10 +30,18 @@ from lgds_components.identifiers import postcode, uprn
 __all__ = ["PostcodeField", "UPRNField"]
 
 
-class UPRNField(models.BigIntegerField):  # type: ignore[type-arg]
+if TYPE_CHECKING:  # django-stubs' generic fields (plain classes at run time)
+    _BigIntegerField = models.BigIntegerField[Any, Any]
+    _CharField = models.CharField[Any, Any]
+else:
+    _BigIntegerField = models.BigIntegerField
+    _CharField = models.CharField
+
+
+class UPRNField(_BigIntegerField):
     """A Unique Property Reference Number (an integer from 1 to 999,999,999,999)."""
 
-    description = "A Unique Property Reference Number"
+    description: str = "A Unique Property Reference Number"
 
     def to_python(self, value: Any) -> int | None:
         if value is None or value == "":
@@ -48,10 +56,10 @@ class UPRNField(models.BigIntegerField):  # type: ignore[type-arg]
         return models.Field.formfield(self, **{"form_class": forms.UPRNField, **kwargs})
 
 
-class PostcodeField(models.CharField):  # type: ignore[type-arg]
+class PostcodeField(_CharField):
     """A UK postcode, stored as ``"SW1A 1AA"``; BFPO and overseas postcodes on request."""
 
-    description = "A UK postcode"
+    description: str = "A UK postcode"
 
     def __init__(self, *args: Any, bfpo: bool = False, overseas: bool = False,
                  **kwargs: Any) -> None:

@@ -103,13 +103,15 @@ class Form:
                 return {}
 
         fields, pages, residual = build_fields(owned, lookup, test_mode=test_mode)
-        self.schema = owned
+        self.schema: dict[str, Any] = owned
         self.fields: tuple[Field, ...] = fields
         self.pages: tuple[Page, ...] = pages
         self.languages: tuple[str, ...] = tuple(owned.get(EXTENSION, {}).get("languages", ["en"]))
-        self.test_mode = test_mode
+        self.test_mode: bool = test_mode
         checker = format_checker(test_mode)
-        self.validator = Draft202012Validator(owned, registry=registry(), format_checker=checker)
+        self.validator: Draft202012Validator = Draft202012Validator(
+            owned, registry=registry(), format_checker=checker
+        )
         self._by_name = {field.name: field for field in fields}
         self._page_fields: dict[str | None, tuple[Field, ...]] = {None: fields}
         for page in pages:

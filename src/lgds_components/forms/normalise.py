@@ -124,9 +124,9 @@ class FieldProblem(ValidationError):
         parts: tuple[str, ...] = (),
         field: str | None = None,
     ) -> None:
-        self.params = dict(params or {})
+        self.params: dict[str, str] = dict(params or {})
         self.parts = parts
-        self.priority = priority(code)
+        self.priority: int = priority(code)
         fill = {"label": "Date" if code.startswith("date.") else "Answer", "noun": "an answer"}
         fill.update(self.params)
         super().__init__(catalogue("en")[code].format_map(fill), code=code, field=field)

@@ -274,7 +274,7 @@ class FormSchemaError(ConfigurationError):
     """
 
     def __init__(self, problems: list[SchemaProblem]) -> None:
-        self.problems = tuple(problems)
+        self.problems: tuple[SchemaProblem, ...] = tuple(problems)
         if len(self.problems) == 1:  # one line, for a command line's one-line error
             super().__init__(f"the form schema has 1 problem: {self.problems[0]}")
             return
@@ -301,7 +301,7 @@ def _refuse(uri: str) -> Any:
     raise NoSuchResource(uri)
 
 
-def registry() -> Registry:  # type: ignore[type-arg]
+def registry() -> Registry:
     """A :class:`referencing.Registry` that never retrieves anything.
 
     Forms validate with it, so a ``$ref`` to a remote document fails instead

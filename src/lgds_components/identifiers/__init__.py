@@ -54,7 +54,7 @@ pydantic is imported only when one of them is first used.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lgds_components.identifiers import (
     account_number,
@@ -67,6 +67,26 @@ from lgds_components.identifiers import (
     usrn,
     vrm,
 )
+
+if TYPE_CHECKING:  # what type checkers see of the names loaded on first use
+    from lgds_components.identifiers import email, modulus, phone
+    from lgds_components.identifiers.types import (
+        UPRN,
+        USRN,
+        AccountNumber,
+        CompanyNumber,
+        EmailAddress,
+        MobileNumber,
+        MoneyPence,
+        NINumber,
+        PhoneNumber,
+        Postcode,
+        SortCode,
+        VehicleRegistration,
+        money_type,
+        phone_type,
+        postcode_type,
+    )
 
 _LAZY_MODULES = frozenset({"email", "modulus", "phone"})
 _LAZY_TYPES = frozenset(

@@ -235,7 +235,7 @@ class WeightTable:
         for end in self._ends:
             running = max(running, end)
             self._max_end.append(running)
-        self.source = source
+        self.source: str | None = source
         self._check_row_counts()
 
     def _check_row_counts(self) -> None:
@@ -315,7 +315,7 @@ class SubstitutionTable(Mapping[str, str]):
 
     def __init__(self, pairs: Mapping[str, str], *, source: str | None = None) -> None:
         self._map = dict(pairs)
-        self.source = source
+        self.source: str | None = source
 
     @classmethod
     def parse(cls, lines: Iterable[str], *, source: str | None = None) -> SubstitutionTable:
@@ -371,7 +371,8 @@ def _total(method: str, text: str, weights: tuple[int, ...]) -> int:
             else:  # weights outside 0..11 never appear in double alternate rows
                 total += sum(int(d) for d in str(abs(product)))
         return total
-    return sum(map(mul, digits, weights)) - 48 * sum(weights)
+    total = sum(map(mul, digits, weights))  # operator.mul: typed as returning Any
+    return int(total) - 48 * sum(weights)
 
 
 class ModulusChecker:
@@ -412,9 +413,9 @@ class ModulusChecker:
         *,
         unknown_is_valid: bool = True,
     ) -> None:
-        self.weights = weights
+        self.weights: WeightTable = weights
         self.substitutions: Mapping[str, str] = substitutions if substitutions is not None else {}
-        self.unknown_is_valid = unknown_is_valid
+        self.unknown_is_valid: bool = unknown_is_valid
 
     def is_known(self, sort_code: str) -> bool:
         """Whether the weight table has a row for ``sort_code`` (validated first)."""

@@ -66,11 +66,13 @@ the identifier modules themselves do not import pydantic.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable
-from typing import Annotated, Any
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, TypeAlias
 
-from pydantic import PlainValidator, WithJsonSchema
-from pydantic_core import PydanticCustomError
+import attrs
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, PlainValidator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from lgds_components.errors import ConfigurationError, ValidationError
 from lgds_components.identifiers import (
@@ -93,6 +95,7 @@ __all__ = [
     "AccountNumber",
     "CompanyNumber",
     "EmailAddress",
+    "IdentifierCheck",
     "MobileNumber",
     "MoneyPence",
     "NINumber",
@@ -100,32 +103,59 @@ __all__ = [
     "Postcode",
     "SortCode",
     "VehicleRegistration",
+    "money_check",
     "money_type",
+    "phone_check",
     "phone_type",
+    "postcode_check",
     "postcode_type",
 ]
 
 
-def _pydantic_validator(validate: Callable[[Any], Any], name: str) -> PlainValidator:
-    """Wrap ``validate`` so a refusal becomes a pydantic error with our message."""
+@attrs.frozen(eq=False)
+class IdentifierCheck:
+    """The pydantic metadata each identifier type carries: its check and its JSON Schemas.
 
-    def check(value: Any) -> Any:
+    ``Annotated[str, IdentifierCheck(...)]`` validates with ``validate`` (a
+    refusal becomes a pydantic error whose ``msg`` is the GOV.UK message and
+    whose ``type`` is the stable code) and is described by ``accepted`` in
+    validation mode and ``produced`` in serialization mode. Type checkers see
+    the annotated type (``str``, ``int``).
+
+    Attributes:
+        validate: the identifier's ``validate``, with its options applied.
+        name: a short name for pydantic's error and schema displays.
+        accepted: the JSON Schema of what is accepted (tidied input).
+        produced: the JSON Schema of the canonical form.
+    """
+
+    validate: Callable[[Any], Any]
+    name: str
+    accepted: Mapping[str, Any]
+    produced: Mapping[str, Any]
+
+    def check(self, value: Any) -> Any:
+        """``validate(value)``, with a refusal as a pydantic error carrying our message."""
         try:
-            return validate(value)
+            return self.validate(value)
         except ValidationError as exc:
             # the message is a template: double any braces so they print as typed
             template = exc.message.replace("{", "{{").replace("}", "}}")
             raise PydanticCustomError(exc.code, template) from exc
 
-    check.__name__ = check.__qualname__ = f"validate_{name}"
-    return PlainValidator(check)
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        def check(value: Any) -> Any:
+            return self.check(value)
 
+        check.__name__ = check.__qualname__ = f"validate_{self.name}"
+        return PlainValidator(check).__get_pydantic_core_schema__(source, handler)
 
-def _schemas(validation: dict[str, Any], serialization: dict[str, Any]) -> tuple[Any, ...]:
-    return (
-        WithJsonSchema(validation, mode="validation"),
-        WithJsonSchema(serialization, mode="serialization"),
-    )
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return dict(self.accepted if handler.mode == "validation" else self.produced)
 
 
 def _canonical(validate: Callable[[Any], Any], typed: Any) -> Any:
@@ -145,101 +175,60 @@ def _postcode_pattern(bfpo: bool, overseas: bool) -> str:
     return "^(?:" + "|".join(choices) + ")$"
 
 
+def postcode_check(bfpo: bool = False, overseas: bool = False) -> IdentifierCheck:
+    """The check behind :func:`postcode_type`: ``Annotated[str, postcode_check(bfpo=True)]``."""
+    described = "A UK postcode"
+    if bfpo:
+        described += ", or a BFPO postcode"
+    if overseas:
+        described += ", or a British Overseas Territory postcode"
+
+    def validate(value: Any) -> str:
+        return postcode.validate(value, bfpo=bfpo, overseas=overseas)
+
+    typed = "sw1a 1aa"
+    return IdentifierCheck(
+        validate, "postcode",
+        {"type": "string",
+         "description": f"{described}. Lower case, spaces and punctuation are tidied.",
+         "examples": [typed]},
+        {"type": "string", "pattern": _postcode_pattern(bfpo, overseas),
+         "description": f"{described}, in upper case with one space.",
+         "examples": [_canonical(validate, typed)]},
+    )
+
+
 def postcode_type(*, bfpo: bool = False, overseas: bool = False) -> Any:
     """Return a postcode annotated type with BFPO or overseas postcodes allowed.
+
+    Type checkers cannot read a type made by a call; for them write the same
+    type as ``Annotated[str, postcode_check(bfpo=True)]``.
 
     >>> from pydantic import TypeAdapter
     >>> from lgds_components.identifiers import postcode_type
     >>> TypeAdapter(postcode_type(bfpo=True)).validate_python("bf1 3aa")
     'BF1 3AA'
     """
-    described = "A UK postcode"
-    if bfpo:
-        described += ", or a BFPO postcode"
-    if overseas:
-        described += ", or a British Overseas Territory postcode"
-    def validate(value: Any) -> str:
-        return postcode.validate(value, bfpo=bfpo, overseas=overseas)
-
-    typed = "sw1a 1aa"
-    return Annotated[
-        str,
-        _pydantic_validator(validate, "postcode"),
-        *_schemas(
-            {
-                "type": "string",
-                "description": f"{described}. Lower case, spaces and punctuation are tidied.",
-                "examples": [typed],
-            },
-            {
-                "type": "string",
-                "pattern": _postcode_pattern(bfpo, overseas),
-                "description": f"{described}, in upper case with one space.",
-                "examples": [_canonical(validate, typed)],
-            },
-        ),
-    ]
+    return Annotated[str, postcode_check(bfpo, overseas)]
 
 
-def _number_type(module: Any, name: str, what: str, example: int) -> Any:
+def _number_check(module: Any, name: str, what: str, example: int) -> IdentifierCheck:
     bounds = {"type": "integer", "minimum": 1, "maximum": module.MAXIMUM}
-    return Annotated[
-        int,
-        _pydantic_validator(module.validate, name.lower()),
-        *_schemas(
-            {
-                "anyOf": [bounds, {"type": "string"}],
-                "description": f"{what} ({name}): a number, or digits as text "
-                "(zero padding and surrounding spaces are tidied).",
-                "examples": [example],
-            },
-            {**bounds, "description": f"{what} ({name}).",
-             "examples": [_canonical(module.validate, example)]},
-        ),
-    ]
+    return IdentifierCheck(
+        module.validate, name.lower(),
+        {"anyOf": [bounds, {"type": "string"}],
+         "description": f"{what} ({name}): a number, or digits as text "
+         "(zero padding and surrounding spaces are tidied).",
+         "examples": [example]},
+        {**bounds, "description": f"{what} ({name}).",
+         "examples": [_canonical(module.validate, example)]},
+    )
 
 
-#: A UK postcode, validated by :func:`lgds_components.identifiers.postcode.validate`.
-Postcode = postcode_type()
-
-#: A Unique Property Reference Number, an :class:`int` from 1 to 999,999,999,999.
-UPRN = _number_type(uprn, "UPRN", "A Unique Property Reference Number", 100023336956)
-
-#: A Unique Street Reference Number, an :class:`int` from 1 to 99,999,999.
-USRN = _number_type(usrn, "USRN", "A Unique Street Reference Number", 12345678)
-
-#: A National Insurance number, held compact (``"AB123456C"``).
-NINumber = Annotated[
-    str,
-    _pydantic_validator(nino.validate, "nino"),
-    *_schemas(
-        {
-            "type": "string",
-            "description": "A National Insurance number. Lower case, spaces and "
-            "punctuation are tidied.",
-            "examples": ["AB 12 34 56 C"],
-        },
-        {
-            "type": "string",
-            "pattern": (
-                "^(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]$"
-            ),
-            "description": "A National Insurance number, compact and upper case.",
-            "examples": [_canonical(nino.validate, "AB 12 34 56 C")],
-        },
-    ),
-]
-
-
-def phone_type(
-    *, kind: phone.Kind = "any", allow_drama: bool = False, international: bool = True
-) -> Any:
-    """Return a telephone number annotated type with the given options.
-
-    >>> from pydantic import TypeAdapter
-    >>> TypeAdapter(phone_type(allow_drama=True)).validate_python("07700 900 982")
-    '+447700900982'
-    """
+def phone_check(
+    kind: phone.Kind = "any", allow_drama: bool = False, international: bool = True
+) -> IdentifierCheck:
+    """The check behind :func:`phone_type`: ``Annotated[str, phone_check("mobile")]``."""
     what = {
         "any": "A telephone number",
         "mobile": "A mobile phone number",
@@ -255,35 +244,36 @@ def phone_type(
 
     # not Ofcom drama numbers, which only a test-mode type accepts
     typed = "020 7123 4567" if kind == "landline" else "07400 123 456"
-    return Annotated[
-        str,
-        _pydantic_validator(validate, "phone"),
-        *_schemas(
-            {
-                "type": "string",
-                "description": f"{what}, as people write it: spaces, hyphens, dashes, dots "
-                "and brackets are ignored; +44 and 0044 are read as UK.",
-                "examples": [typed],
-            },
-            {
-                "type": "string",
-                "pattern": r"^\+[1-9][0-9]{6,14}$",
-                "description": f"{what} in E.164 form.",
-                "examples": [_canonical(validate, typed)],
-            },
-        ),
-    ]
+    return IdentifierCheck(
+        validate, "phone",
+        {"type": "string",
+         "description": f"{what}, as people write it: spaces, hyphens, dashes, dots "
+         "and brackets are ignored; +44 and 0044 are read as UK.",
+         "examples": [typed]},
+        {"type": "string", "pattern": r"^\+[1-9][0-9]{6,14}$",
+         "description": f"{what} in E.164 form.",
+         "examples": [_canonical(validate, typed)]},
+    )
 
 
-def money_type(
-    *, allow_negative: bool = False, min: int | None = None, max: int | None = None
+def phone_type(
+    *, kind: phone.Kind = "any", allow_drama: bool = False, international: bool = True
 ) -> Any:
-    """Return an amount-in-pence annotated type with the given bounds (in pence).
+    """Return a telephone number annotated type with the given options.
+
+    For type checkers, the same type is ``Annotated[str, phone_check(kind, ...)]``.
 
     >>> from pydantic import TypeAdapter
-    >>> TypeAdapter(money_type(max=5000)).validate_python("£49.99")
-    4999
+    >>> TypeAdapter(phone_type(allow_drama=True)).validate_python("07700 900 982")
+    '+447700900982'
     """
+    return Annotated[str, phone_check(kind, allow_drama, international)]
+
+
+def money_check(
+    allow_negative: bool = False, min: int | None = None, max: int | None = None
+) -> IdentifierCheck:
+    """The check behind :func:`money_type`: ``Annotated[int, money_check(max=5000)]``."""
     if min is not None and max is not None and min > max:
         raise ConfigurationError(f"money_type: min ({min}) is more than max ({max})")
     bounds: dict[str, Any] = {"type": "integer"}
@@ -302,100 +292,123 @@ def money_type(
         pence = builtins.max(pence, bounds["minimum"])
     if "maximum" in bounds:
         pence = builtins.min(pence, bounds["maximum"])
-    return Annotated[
-        int,
-        _pydantic_validator(validate, "money"),
-        *_schemas(
-            {
-                "anyOf": [bounds, {"type": "string"}],
-                "description": "An amount of money: whole pence as a number, or pounds as "
-                'text ("£1,234.50", "12.5").',
-                "examples": [money.format(pence, allow_negative=True), pence],
-            },
-            {**bounds, "description": "An amount of money in pence.",
-             "examples": [_canonical(validate, pence)]},
-        ),
-    ]
+    return IdentifierCheck(
+        validate, "money",
+        {"anyOf": [bounds, {"type": "string"}],
+         "description": "An amount of money: whole pence as a number, or pounds as "
+         'text ("£1,234.50", "12.5").',
+         "examples": [money.format(pence, allow_negative=True), pence]},
+        {**bounds, "description": "An amount of money in pence.",
+         "examples": [_canonical(validate, pence)]},
+    )
 
 
-def _text_type(
-    validate: Any,
-    name: str,
-    accepts: str,
-    canonical: str,
-    pattern: str,
-    example_in: str,
+def money_type(
+    *, allow_negative: bool = False, min: int | None = None, max: int | None = None
 ) -> Any:
-    return Annotated[
-        str,
-        _pydantic_validator(validate, name),
-        *_schemas(
-            {"type": "string", "description": accepts, "examples": [example_in]},
-            {
-                "type": "string",
-                "pattern": pattern,
-                "description": canonical,
-                "examples": [_canonical(validate, example_in)],
-            },
-        ),
-    ]
+    """Return an amount-in-pence annotated type with the given bounds (in pence).
 
+    For type checkers, the same type is ``Annotated[int, money_check(...)]``.
+
+    >>> from pydantic import TypeAdapter
+    >>> TypeAdapter(money_type(max=5000)).validate_python("£49.99")
+    4999
+    """
+    return Annotated[int, money_check(allow_negative, min, max)]
+
+
+def _text_check(
+    validate: Callable[[Any], str], name: str, accepts: str, canonical: str, pattern: str,
+    example_in: str,
+) -> IdentifierCheck:
+    return IdentifierCheck(
+        validate, name,
+        {"type": "string", "description": accepts, "examples": [example_in]},
+        {"type": "string", "pattern": pattern, "description": canonical,
+         "examples": [_canonical(validate, example_in)]},
+    )
+
+
+#: A UK postcode, validated by :func:`lgds_components.identifiers.postcode.validate`.
+Postcode: TypeAlias = Annotated[str, postcode_check()]
+
+#: A Unique Property Reference Number, an :class:`int` from 1 to 999,999,999,999.
+UPRN: TypeAlias = Annotated[
+    int, _number_check(uprn, "UPRN", "A Unique Property Reference Number", 100023336956)
+]
+
+#: A Unique Street Reference Number, an :class:`int` from 1 to 99,999,999.
+USRN: TypeAlias = Annotated[
+    int, _number_check(usrn, "USRN", "A Unique Street Reference Number", 12345678)
+]
+
+#: A National Insurance number, held compact (``"AB123456C"``).
+NINumber: TypeAlias = Annotated[str, IdentifierCheck(
+    nino.validate, "nino",
+    {"type": "string",
+     "description": "A National Insurance number. Lower case, spaces and punctuation are tidied.",
+     "examples": ["AB 12 34 56 C"]},
+    {"type": "string",
+     "pattern": "^(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]$",
+     "description": "A National Insurance number, compact and upper case.",
+     "examples": [_canonical(nino.validate, "AB 12 34 56 C")]},
+)]
 
 #: A telephone number (UK or international), held in E.164 form.
-PhoneNumber = phone_type()
+PhoneNumber: TypeAlias = Annotated[str, phone_check("any", False, True)]
 
 #: A mobile phone number, held in E.164 form.
-MobileNumber = phone_type(kind="mobile")
+MobileNumber: TypeAlias = Annotated[str, phone_check("mobile", False, True)]
 
 #: An email address, held normalised (domain in lower case).
-EmailAddress = _text_type(
+EmailAddress: TypeAlias = Annotated[str, _text_check(
     email.validate,
     "email",
     "An email address. Surrounding spaces are trimmed.",
     "An email address, normalised: the domain in lower case.",
     r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
     "Name@Example.com",
-)
+)]
 
 #: A UK sort code, held as 6 digits.
-SortCode = _text_type(
+SortCode: TypeAlias = Annotated[str, _text_check(
     sort_code.validate,
     "sort_code",
     "A UK bank sort code; spaces, hyphens and dashes are ignored.",
     "A UK bank sort code, 6 digits.",
     r"^[0-9]{6}$",
     "12-34-56",
-)
+)]
 
 #: A UK bank account number, held as 8 digits (6 and 7 digit numbers padded).
-AccountNumber = _text_type(
+AccountNumber: TypeAlias = Annotated[str, _text_check(
     account_number.validate,
     "account_number",
     "A UK bank account number, 6 to 8 digits; spaces, hyphens and dashes are ignored.",
     "A UK bank account number, 8 digits.",
     r"^[0-9]{8}$",
     "733445",
-)
+)]
 
 #: A vehicle registration mark, held compact and upper case.
-VehicleRegistration = _text_type(
+VehicleRegistration: TypeAlias = Annotated[str, _text_check(
     vrm.validate,
     "vrm",
     "A vehicle registration mark; case, spaces and punctuation are tidied.",
     "A vehicle registration mark, compact and upper case.",
     r"^[A-Z0-9]{2,7}$",
     "ab12 cde",
-)
+)]
 
 #: A Companies House company number, held as 8 characters.
-CompanyNumber = _text_type(
+CompanyNumber: TypeAlias = Annotated[str, _text_check(
     company_number.validate,
     "company_number",
     "A Companies House company number; leading zeros may be left out.",
     "A Companies House company number, 8 characters.",
     r"^(?:[0-9]{8}|[A-Z][A-Z0-9][0-9]{5}[0-9A-Z])$",
     "sc 12345",
-)
+)]
 
 #: An amount of money in pence (never negative).
-MoneyPence = money_type()
+MoneyPence: TypeAlias = Annotated[int, money_check(False, None, None)]

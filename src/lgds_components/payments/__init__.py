@@ -23,7 +23,19 @@ cheap; :func:`provider` builds a registered provider by name (``"govuk-pay"``,
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what type checkers see of the names loaded on first use
+    from lgds_components.payments.fake import FakePay
+    from lgds_components.payments.govuk_pay import GovUkPay
+    from lgds_components.payments.ledger import Ledger
+    from lgds_components.payments.limits import ProviderLimits
+    from lgds_components.payments.models import Payment, PaymentRequest, Refund, WebhookEvent
+    from lgds_components.payments.money import format_pence, to_pence
+    from lgds_components.payments.protocol import PaymentProvider
+    from lgds_components.payments.states import PaymentState, RefundStatus
+    from lgds_components.payments.stripe import Stripe
+    from lgds_components.payments.webhooks import InvalidSignature
 
 __all__ = [
     "FakePay",
@@ -76,7 +88,7 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-def provider(name: str, /, **settings: Any) -> Any:
+def provider(name: str, /, **settings: Any) -> PaymentProvider:
     """Build the payment provider registered as ``name`` with ``settings``.
 
     >>> provider("fake").name
@@ -89,8 +101,11 @@ def provider(name: str, /, **settings: Any) -> Any:
 
     if name not in PAYMENT_PROVIDERS and name in _BUILT_IN:
         module, attribute = _BUILT_IN[name].split(":")
-        return getattr(importlib.import_module(module), attribute)(**settings)
-    return PAYMENT_PROVIDERS.get(name)(**settings)
+        factory = getattr(importlib.import_module(module), attribute)
+    else:
+        factory = PAYMENT_PROVIDERS.get(name)
+    made: PaymentProvider = factory(**settings)
+    return made
 
 
 _BUILT_IN = {

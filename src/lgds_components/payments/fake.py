@@ -234,12 +234,12 @@ class FakePay:
         if not self._webhook_secrets:
             raise InvalidFormat("give at least one webhook secret", field="webhook_secret")
         self.clock: Callable[[], datetime] = clock or _utcnow
-        self.base_url = base_url.rstrip("/")
+        self.base_url: str = base_url.rstrip("/")
         self.is_live = is_live
         self.limits = limits
         self.webhook_sink = webhook_sink
         self.webhooks: list[DeliveredWebhook] = []
-        self.created_count = 0
+        self.created_count: int = 0
         self._rng: random.Random = (random.Random(seed) if seed is not None
                                     else random.SystemRandom())
         self._lock = threading.RLock()

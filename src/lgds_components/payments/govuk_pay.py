@@ -83,7 +83,7 @@ from lgds_components.secret import Secret, as_secret, secrets_of
 
 __all__ = ["BASE_URL", "GovUkPay", "key_kind"]
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 BASE_URL: Final = "https://publicapi.payments.service.gov.uk"
 """GOV.UK Pay's API, for test and live keys alike."""
@@ -153,10 +153,10 @@ class GovUkPay(SessionHolder):
         limits: ProviderLimits = GOVUK_PAY_LIMITS,
     ) -> None:
         self._key = as_secret(api_key, name="GovUkPay api_key")
-        self.key_kind = key_kind(self._key)
-        self.is_live = self.key_kind != "test"
+        self.key_kind: str = key_kind(self._key)
+        self.is_live: bool = self.key_kind != "test"
         self.limits = limits
-        self.base_url = base_url.rstrip("/")
+        self.base_url: str = base_url.rstrip("/")
         self._webhook_secrets = secrets_of(webhook_secret)
         self._secrets = (self._key, *self._webhook_secrets)
         self._hold_session(session, lambda: build_session(

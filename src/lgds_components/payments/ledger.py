@@ -85,7 +85,7 @@ from lgds_components.payments.states import PaymentState, RefundStatus
 
 __all__ = ["Attempt", "Ledger", "ReconcileReport", "StateSeen", "WebhookOutcome"]
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 _KEY = re.compile(r"[A-Za-z0-9-]{1,255}")
 SCHEMA_VERSION: Final = 2
@@ -281,7 +281,7 @@ class Ledger:
         self._on_step = on_step
         self._refunds = RefundBook(REFUND_LEASE)
         self._lock = threading.RLock()
-        self.path = str(path)
+        self.path: str = str(path)
         self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
                                      timeout=30.0)
         try:

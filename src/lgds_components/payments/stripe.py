@@ -125,7 +125,7 @@ __all__ = [
     "payment_from_session",
 ]
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 BASE_URL: Final = "https://api.stripe.com"
 
@@ -475,10 +475,10 @@ class Stripe(SessionHolder):
         limits: ProviderLimits = STRIPE_LIMITS,
     ) -> None:
         self._key = as_secret(api_key, name="Stripe api_key")
-        self.key_kind = key_kind(self._key)
-        self.is_live = self.key_kind != "test"
+        self.key_kind: str = key_kind(self._key)
+        self.is_live: bool = self.key_kind != "test"
         self.limits = limits
-        self.base_url = base_url.rstrip("/")
+        self.base_url: str = base_url.rstrip("/")
         self.tolerance = tolerance
         self._clock = clock
         self._new_key = new_key

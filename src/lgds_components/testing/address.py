@@ -224,10 +224,10 @@ class SimpleIndex:
                 break
         outward = None
         if full is None:
-            found = _OUTWARD_AT_END.search(text)
-            if found and found.group(1).upper() in self._by_outward:
-                outward = found.group(1).upper()
-                text = text[: found.start()]
+            at_end = _OUTWARD_AT_END.search(text)
+            if at_end and at_end.group(1).upper() in self._by_outward:
+                outward = at_end.group(1).upper()
+                text = text[: at_end.start()]
         words = tuple(t for t in tokens(text) if t not in FLAT_WORDS)
         return _Query(words, full, outward)
 

@@ -240,7 +240,7 @@ def _description(score: float) -> str:
 
 
 def _truncate(score: float, places: int) -> float:
-    factor = 10**places
+    factor: int = 10**places
     return math.floor(score * factor + 1e-9) / factor
 
 
@@ -268,7 +268,9 @@ class OSPlacesServer(LocalHTTPServer):
     ) -> None:
         self.key = key
         self.epoch = epoch
-        self.addresses = list(conformance_addresses() if addresses is None else addresses)
+        self.addresses: list[Address] = list(
+            conformance_addresses() if addresses is None else addresses
+        )
         self._index = SimpleIndex(self.addresses)
         self._by_postcode: dict[str, list[Address]] = {}
         self._by_uprn: dict[int, list[Address]] = {}
@@ -310,7 +312,8 @@ class OSPlacesServer(LocalHTTPServer):
         if request.method not in ("GET", "HEAD"):
             return _error(405, f"Method {request.method} is not allowed.")
         params = parse_qs(request.query, keep_blank_values=True)
-        key = request.headers.get("key") or (params.get("key") or [None])[0]
+        keys = params.get("key")
+        key = request.headers.get("key") or (keys[0] if keys else None)
         if key != self.key:
             return _error(401, "Missing or unsupported API key provided.")
         resource = request.path.rstrip("/").rsplit("/", 1)[-1]

@@ -61,11 +61,11 @@ class _PaymentServer(ABC):
     """What both servers share: the HTTP server, faults, lost responses, auth."""
 
     def __init__(self, api_keys: Iterable[str]) -> None:
-        self.api_keys = tuple(api_keys)
+        self.api_keys: tuple[str, ...] = tuple(api_keys)
         if not self.api_keys:
             raise ValueError("give at least one API key")
-        self.api_key = self.api_keys[0]
-        self.http = LocalHTTPServer(self._guarded)
+        self.api_key: str = self.api_keys[0]
+        self.http: LocalHTTPServer = LocalHTTPServer(self._guarded)
         self._lost: deque[float] = deque()
         self._closing = threading.Event()
         self._lock = threading.Lock()
@@ -193,7 +193,7 @@ class GovUkPayServer(_PaymentServer):
     ) -> None:
         super().__init__(api_keys)
         self.webhook_secret = webhook_secret
-        self.fake = FakePay(webhook_secret=webhook_secret, clock=clock, seed=seed)
+        self.fake: FakePay = FakePay(webhook_secret=webhook_secret, clock=clock, seed=seed)
 
     def __repr__(self) -> str:
         return f"<GovUkPayServer {self.http!r}>"
@@ -457,7 +457,7 @@ class StripeServer(_PaymentServer):
         self.refunds: dict[str, dict[str, Any]] = {}
         self._idempotent: dict[str, tuple[str, Reply]] = {}
         self.webhooks: list[tuple[bytes, dict[str, str]]] = []
-        self.created_count = 0
+        self.created_count: int = 0
         self._sequence = 0
 
     def __repr__(self) -> str:

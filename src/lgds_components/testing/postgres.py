@@ -27,6 +27,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 __all__ = ["PostgresUnavailable", "find_binaries", "temporary_server"]
 
@@ -75,8 +76,8 @@ def _as_server_user(command: list[str]) -> list[str]:
     return command
 
 
-def _run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
+def _run(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    result: subprocess.CompletedProcess[str] = subprocess.run(
         _as_server_user(command), capture_output=True, text=True, check=False, **kwargs
     )
     if result.returncode != 0:

@@ -133,7 +133,7 @@ class FilePlan:
     (:meth:`FlatCsv.plan`)."""
 
     def __init__(self, layout: FlatCsv, header: list[str], source: str, name: str | None):
-        self.width = len(header)
+        self.width: int = len(header)
         self.source = source
         self.error_source = name
         names = header_index(header)
@@ -143,22 +143,23 @@ class FilePlan:
                 raise MissingValue(f"the CSV has no column {column!r} (mapped from {key!r})",
                                    field=column, line=1)
         # layout key -> position of its column in this file
-        self.at = {key: names[column.strip().lower()] for key, column in columns.items()
-                   if column is not None and column.strip().lower() in names}
+        self.at: dict[str, int] = {
+            key: names[column.strip().lower()] for key, column in columns.items()
+            if column is not None and column.strip().lower() in names}
         for options in layout.required:
             if not any(option in self.at for option in options):
                 wanted = " or ".join(str(columns[option] or option) for option in options)
                 raise MissingValue(f"the CSV has no {wanted} column", field=wanted, line=1)
-        self.pad = self.width  # a blank cell appended to each row, for absent columns
+        self.pad: int = self.width  # a blank cell appended to each row, for absent columns
         fields = layout.fields
-        self.primary = operator.itemgetter(*(self.at.get(fields[name], self.pad)
-                                             for name in ADDRESS_FIELDS))
+        self.primary: Callable[[Sequence[str]], tuple[str, ...]] = operator.itemgetter(
+            *(self.at.get(fields[name], self.pad) for name in ADDRESS_FIELDS))
         used = {fields[name] for name in ADDRESS_FIELDS}
-        self.unread_keys = [key for key in self.at if key not in used]
+        self.unread_keys: list[str] = [key for key in self.at if key not in used]
         # (two pads: an itemgetter of one position gives a cell, not a tuple)
-        self.unread = operator.itemgetter(*(self.at[key] for key in self.unread_keys),
-                                          self.pad, self.pad)
-        self.uprn_at = self.at["uprn"]
+        self.unread: Callable[[Sequence[str]], tuple[str, ...]] = operator.itemgetter(
+            *(self.at[key] for key in self.unread_keys), self.pad, self.pad)
+        self.uprn_at: int = self.at["uprn"]
         self.layout = layout
         self._variants: dict[int, tuple[Callable[[list[str]], tuple[str, ...]],
                                         dict[str, str]]] = {}
@@ -203,7 +204,7 @@ class FlatCsv:
         else:
             raise ValidationError(
                 f"format must be 'addressbase' or 'llpg', not {format!r}", field="format")
-        self.mapped = dict(mapping or {})
+        self.mapped: dict[str, str | None] = dict(mapping or {})
         for key, column in self.mapped.items():
             if key not in columns:
                 raise ValidationError(
@@ -215,7 +216,8 @@ class FlatCsv:
         self.name = format
         self.columns = columns
         # errors name the layout's column: field -> column, when they differ
-        self.names = {field: key for field, key in self.fields.items() if field != key}
+        self.names: dict[str, str] = {
+            field: key for field, key in self.fields.items() if field != key}
         self._file: CsvFile | None = None
         self._done = 0
         self._total = 0

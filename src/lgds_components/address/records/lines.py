@@ -106,7 +106,7 @@ class CsvFile:
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
+        self.path: Path = Path(path)
         self._stack = contextlib.ExitStack()
         try:
             raw = self._stack.enter_context(open(self.path, "rb"))
@@ -114,7 +114,7 @@ class CsvFile:
             raise ValidationError(
                 f"cannot read {self.path}: {exc.strerror or exc}", field="source_csv"
             ) from exc
-        self.bytes_total = os.fstat(raw.fileno()).st_size
+        self.bytes_total: int = os.fstat(raw.fileno()).st_size
         self._setup(raw, gunzip=self.path.suffix == ".gz")
 
     @classmethod
@@ -135,7 +135,7 @@ class CsvFile:
             buffered = self._stack.enter_context(
                 gzip.GzipFile(fileobj=buffered, mode="rb"))  # type: ignore[arg-type]
         self._raw = buffered
-        self.limit = line_limit()
+        self.limit: int = line_limit()
         self._unterminated = False  # the last line pulled is the file's, with no "\n"
         self._pushed: str | None = None
         self._pulled = 0  # lines the csv reader took for the current row

@@ -201,14 +201,14 @@ class RecordReader:
         errors: ErrorLog | None = None,
     ) -> None:
         self.layout = layout
-        self.sources = list(sources)
-        self.statuses = status_codes(statuses)
-        self.classifications = classification_prefixes(classifications)
-        self.errors = errors if errors is not None else ErrorLog()
+        self.sources: list[Path] = list(sources)
+        self.statuses: frozenset[int] = status_codes(statuses)
+        self.classifications: tuple[str, ...] | None = classification_prefixes(classifications)
+        self.errors: ErrorLog = errors if errors is not None else ErrorLog()
         #: Data rows read so far (blank lines not counted).
-        self.rows_read = 0
+        self.rows_read: int = 0
         #: Rows left out by the ``statuses`` or ``classifications`` filters.
-        self.rows_filtered = 0
+        self.rows_filtered: int = 0
         self._units: dict[tuple[str, ...], UnitParts] = {}
         self._places: dict[tuple[str, ...], PlaceParts] = {}
         self._organisations: dict[str, OrganisationParts] = {}

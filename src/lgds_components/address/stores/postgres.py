@@ -346,11 +346,11 @@ class PostgresStore:
         timeout: float = 30.0, connect_kwargs: Mapping[str, Any] | None = None,
     ) -> None:
         _, psycopg_pool = drivers()
-        self.schema = schema_sql.check_schema_name(schema)
+        self.schema: str = schema_sql.check_schema_name(schema)
         self.dsn = dsn
         self.read_dsn = read_dsn
-        self.connect_kwargs = dict(connect_kwargs or {})
-        self.queries = schema_sql.Queries.of(self.schema)
+        self.connect_kwargs: dict[str, Any] = dict(connect_kwargs or {})
+        self.queries: schema_sql.Queries = schema_sql.Queries.of(self.schema)
         self._pools: list[Any] = []
         self._closed = False
         if isinstance(pool_size, bool) or not isinstance(pool_size, int) or pool_size < 1:

@@ -133,11 +133,11 @@ class PostgresLoad:
                  maintenance_work_mem: str = "512MB",
                  connect_kwargs: Mapping[str, Any] | None = None) -> None:
         self.dsn = dsn
-        self.schema = schema_sql.check_schema_name(schema)
+        self.schema: str = schema_sql.check_schema_name(schema)
         self.source_format = source_format
         self.maintenance_work_mem = maintenance_work_mem
         self.connect_kwargs = connect_kwargs
-        self.prefix_counts = Counter[str]()
+        self.prefix_counts: Counter[str] = Counter[str]()
         # (first record id, file name) of each source, to name a duplicate's file
         self.sources: list[tuple[int, str]] = []
 

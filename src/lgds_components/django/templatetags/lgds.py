@@ -34,7 +34,7 @@ from lgds_components.forms.result import ValidationResult
 __all__ = ["answer", "error_message", "error_text", "govuk_error_message", "page_title",
            "register"]
 
-register = template.Library()
+register: template.Library = template.Library()
 
 
 @register.filter
