@@ -129,7 +129,7 @@ def test_crash_inside_the_provider_after_it_created_the_payment(
         assert ledger.attempt(KEY).pending
         attempt = recover(ledger, how)
     assert server.created_count == 1  # the same key: the same payment, not a second
-    assert attempt.payment_id == server.fake.search_json()["results"][0]["payment_id"]
+    assert attempt.payment_id == server.simulator.search_json()["results"][0]["payment_id"]
 
 
 @pytest.mark.parametrize("how", ["begin again", "settle", "reconcile"])
@@ -173,7 +173,7 @@ def test_a_webhook_for_a_payment_not_yet_recorded_is_applied_on_recovery(
 ) -> None:
     crashed(path, govuk, lambda ledger: ledger.begin(make_request(), idempotency_key=KEY),
             step="begin:created")
-    payment_id = server.fake.search_json()["results"][0]["payment_id"]
+    payment_id = server.simulator.search_json()["results"][0]["payment_id"]
     server.pay(payment_id)
     with Ledger(path, govuk) as ledger:
         events = [govuk.verify_webhook(w.body, w.headers) for w in server.webhooks]

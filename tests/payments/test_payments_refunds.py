@@ -183,7 +183,7 @@ def test_a_refund_refused_for_a_stale_amount_leaves_nothing(
 
         def get_payment(self, payment_id: str) -> Any:
             payment = self._provider.get_payment(payment_id)
-            server.fake.refund_payment(payment_id, 300)
+            server.simulator.refund_payment(payment_id, 300)
             return payment
 
     with Ledger(path, RefundElsewhereFirst(govuk)) as ledger, pytest.raises(Conflict) as caught:
@@ -390,7 +390,7 @@ def test_a_refund_the_provider_has_not_listed_yet_is_kept_until_it_is(
 def test_a_refund_that_was_never_made_is_dropped_when_the_list_is_complete(
     path: Path, server: GovUkPayServer, govuk: GovUkPay, paid: str
 ) -> None:
-    server.fake.refund_payment(paid, 300)  # the amount moved on: 5000 is stale
+    server.simulator.refund_payment(paid, 300)  # the amount moved on: 5000 is stale
     leave_unconfirmed(path, "refund-request-8", 1500, 5000)  # a crash before asking
     with Ledger(path, govuk) as ledger:
         with pytest.raises(Conflict) as caught:
@@ -407,7 +407,7 @@ def test_a_refund_that_was_never_made_is_dropped_when_the_list_is_complete(
 def refund_webhook(server: GovUkPayServer, payment_id: str, refund_id: str, *,
                    message_id: str, status: str | None = None,
                    keep_payment_id: bool = True) -> tuple[bytes, dict[str, str]]:
-    resource = server.fake.get_refund_json(payment_id, refund_id, server.url)
+    resource = server.simulator.get_refund_json(payment_id, refund_id, server.url)
     if status is not None:
         resource["status"] = status
     if not keep_payment_id:

@@ -2,8 +2,9 @@
 
 :class:`GovUkPayServer` speaks GOV.UK Pay's public API v1 (the paths, JSON
 shapes, status codes and ``P`` error codes of its OpenAPI contract) on
-``127.0.0.1``, backed by :class:`~lgds_components.payments.fake.FakePay`'s
-state machine. :class:`StripeServer` speaks the part of Stripe's REST API the
+``127.0.0.1``, a face of a :class:`~lgds_components.payments.simulator.PaySimulator`
+(the state machine FakePay and the card page share). :class:`StripeServer`
+speaks the part of Stripe's REST API the
 :class:`~lgds_components.payments.stripe.Stripe` adapter uses (Checkout
 Sessions, PaymentIntents, Refunds; form-encoded bodies; idempotency keys;
 list pagination). Both are built on
@@ -49,12 +50,21 @@ from lgds_components.errors import (
 )
 from lgds_components.payments.fake import FakePay
 from lgds_components.payments.models import PaymentRequest
+from lgds_components.payments.simulator import PaySimulator
 from lgds_components.testing.http_server import LocalHTTPServer, Reply, Request
 
 __all__ = ["GovUkPayServer", "StripeServer"]
 
 _JSON = {"Content-Type": "application/json"}
 _T = TypeVar("_T", bound="_PaymentServer")
+
+
+class _Refusal(Exception):
+    """Raised deep in a request's handling to answer it at once with ``reply``."""
+
+    def __init__(self, reply: Reply) -> None:
+        super().__init__("refused")
+        self.reply = reply
 
 
 class _PaymentServer(ABC):
@@ -168,7 +178,7 @@ def _date_param(values: dict[str, list[str]], name: str) -> datetime | None:
 
 
 class GovUkPayServer(_PaymentServer):
-    """GOV.UK Pay's public API on 127.0.0.1, backed by a :class:`FakePay`.
+    """GOV.UK Pay's public API on 127.0.0.1, a face of a :class:`PaySimulator`.
 
     Args:
         api_keys: the API keys it accepts (the first is :attr:`api_key`).
@@ -177,9 +187,10 @@ class GovUkPayServer(_PaymentServer):
             to test expiry).
         seed: makes payment ids repeatable.
 
-    The journey methods (:meth:`pay`, :meth:`decline`, ...) are FakePay's;
-    :attr:`fake` is the FakePay itself and :attr:`created_count` the number
-    of payments created server-side. ``GET /secure/{token}`` (the
+    The journey methods (:meth:`pay`, :meth:`decline`, ...) are the
+    simulator's; :attr:`simulator` is the simulator itself, :attr:`fake` a
+    :class:`FakePay` over it (the same payments, in process) and
+    :attr:`created_count` the number of payments created server-side. ``GET /secure/{token}`` (the
     ``next_url``) starts the payment, as a payer opening the page would.
     """
 
@@ -193,13 +204,14 @@ class GovUkPayServer(_PaymentServer):
     ) -> None:
         super().__init__(api_keys)
         self.webhook_secret = webhook_secret
-        self.fake: FakePay = FakePay(webhook_secret=webhook_secret, clock=clock, seed=seed)
+        self.simulator = PaySimulator(webhook_secret=webhook_secret, clock=clock, seed=seed)
+        self.fake = FakePay(simulator=self.simulator)
 
     def __repr__(self) -> str:
         return f"<GovUkPayServer {self.http!r}>"
 
     def _started(self) -> None:
-        self.fake.base_url = self.url
+        self.simulator.base_url = self.url
 
     def client(self, **kwargs: Any) -> Any:
         """A :class:`~lgds_components.payments.govuk_pay.GovUkPay` pointed at this server."""
@@ -211,42 +223,42 @@ class GovUkPayServer(_PaymentServer):
     @property
     def created_count(self) -> int:
         """How many payments have been created server-side."""
-        return self.fake.created_count
+        return self.simulator.created_count
 
     @property
     def webhooks(self) -> list[Any]:
         """Every webhook sent (:class:`~lgds_components.payments.fake.DeliveredWebhook`)."""
-        return self.fake.webhooks
+        return self.simulator.webhooks
 
     def start_payment(self, payment_id: str) -> None:
         """The payer opens the payment page."""
-        self.fake.start(payment_id)
+        self.simulator.start(payment_id)
 
     def pay(self, payment_id: str) -> None:
         """The payer pays: ``success`` (``capturable`` with delayed capture)."""
-        self.fake.pay(payment_id)
+        self.simulator.pay(payment_id)
 
     def decline(self, payment_id: str) -> None:
         """The payer's card is declined: ``failed``, ``P0010``."""
-        self.fake.decline(payment_id)
+        self.simulator.decline(payment_id)
 
     def abandon(self, payment_id: str) -> None:
         """The payer selects "Cancel payment": ``failed``, ``P0030``."""
-        self.fake.abandon(payment_id)
+        self.simulator.abandon(payment_id)
 
     def expire(self, payment_id: str) -> None:
         """The payer runs out of time: ``failed``, ``P0020``."""
-        self.fake.expire(payment_id)
+        self.simulator.expire(payment_id)
 
     def sign(self, body: bytes, secret: str | None = None) -> dict[str, str]:
         """Webhook headers for ``body``, signed as this server signs (or with ``secret``)."""
-        return self.fake.sign(body, secret)
+        return self.simulator.sign(body, secret)
 
     def _handle(self, request: Request) -> Reply:
         parts = [unquote(p) for p in request.path.strip("/").split("/")]
         if parts[:1] == ["secure"] and len(parts) == 2 and request.method == "GET":
             try:
-                self.fake.visit(parts[1])
+                self.simulator.visit(parts[1])
             except NotFound:
                 return 404, {"Content-Type": "text/html"}, "<h1>Page not found</h1>"
             return 200, {"Content-Type": "text/html"}, "<h1>Enter card details</h1>"
@@ -262,19 +274,19 @@ class GovUkPayServer(_PaymentServer):
                 return self._search(request)
             payment_id = rest[0]
             if method == "GET" and len(rest) == 1:
-                return 200, _JSON, self.fake.payment_json(payment_id, self.url)
+                return 200, _JSON, self.simulator.payment_json(payment_id, self.url)
             if method == "POST" and rest[1:] == ["cancel"]:
-                self.fake.cancel_payment(payment_id)
+                self.simulator.cancel_payment(payment_id)
                 return 204, None, None
             if method == "POST" and rest[1:] == ["capture"]:
-                self.fake.capture_payment(payment_id)
+                self.simulator.capture_payment(payment_id)
                 return 204, None, None
             if method == "POST" and rest[1:] == ["refunds"]:
                 return self._refund(request, payment_id)
             if method == "GET" and rest[1:] == ["refunds"]:
-                return 200, _JSON, self.fake.refunds_json(payment_id, self.url)
+                return 200, _JSON, self.simulator.refunds_json(payment_id, self.url)
             if method == "GET" and len(rest) == 3 and rest[1] == "refunds":
-                return 200, _JSON, self.fake.get_refund_json(payment_id, rest[2], self.url)
+                return 200, _JSON, self.simulator.get_refund_json(payment_id, rest[2], self.url)
         except (ProviderError, ValidationError) as exc:
             return _from_exception(exc, "P0102")
         return 404, _JSON, {"code": "P0920", "description": "Not found"}
@@ -282,19 +294,19 @@ class GovUkPayServer(_PaymentServer):
     def _body(self, request: Request, code: str) -> Any:
         content_type = (request.headers.get("Content-Type") or "").split(";")[0].strip()
         if content_type != "application/json":
-            raise _Reject(_pay_error(400, "P0920", "Request blocked by security rules"))
+            raise _Refusal(_pay_error(400, "P0920", "Request blocked by security rules"))
         try:
             data = json.loads(request.body)
         except (ValueError, UnicodeDecodeError):
-            raise _Reject(_pay_error(400, code, "Unable to parse JSON")) from None
+            raise _Refusal(_pay_error(400, code, "Unable to parse JSON")) from None
         if not isinstance(data, dict):
-            raise _Reject(_pay_error(400, code, "Unable to parse JSON"))
+            raise _Refusal(_pay_error(400, code, "Unable to parse JSON"))
         return data
 
     def _create(self, request: Request) -> Reply:
         try:
             data = self._body(request, "P0197")
-        except _Reject as reject:
+        except _Refusal as reject:
             return reject.reply
         key = request.headers.get("Idempotency-Key")
         unsupported = set(data) - set(PaymentRequest.model_fields)
@@ -303,17 +315,17 @@ class GovUkPayServer(_PaymentServer):
             return _pay_error(422, "P0102", f"Invalid attribute value: {field}", field)
         try:
             payment_request = PaymentRequest(**data)
-            body, created = self.fake.create(payment_request, key)
+            body, created = self.simulator.create(payment_request, key)
         except (ProviderError, ValidationError) as exc:
             return _from_exception(exc, "P0102")
-        location = body["_links"]["self"]["href"].replace(self.fake.base_url, self.url)
-        body = self.fake.payment_json(body["payment_id"], self.url)
+        location = body["_links"]["self"]["href"].replace(self.simulator.base_url, self.url)
+        body = self.simulator.payment_json(body["payment_id"], self.url)
         return (201 if created else 200), {**_JSON, "Location": location}, body
 
     def _refund(self, request: Request, payment_id: str) -> Reply:
         try:
             data = self._body(request, "P0697")
-        except _Reject as reject:
+        except _Refusal as reject:
             return reject.reply
         amount = data.get("amount")
         expected = data.get("refund_amount_available")
@@ -325,12 +337,12 @@ class GovUkPayServer(_PaymentServer):
             return _pay_error(422, "P0602", "Invalid attribute value: refund_amount_available",
                               "refund_amount_available")
         try:
-            refund = self.fake.refund_payment(payment_id, amount, expected)
+            refund = self.simulator.refund_payment(payment_id, amount, expected)
         except (ProviderError, ValidationError) as exc:
             if getattr(exc, "provider_code", None) == "P0604":
                 return 412, None, None  # the contract's "Refund amount available mismatch": no body
             return _from_exception(exc, "P0602")
-        refund["_links"] = {k: {**v, "href": v["href"].replace(self.fake.base_url, self.url)}
+        refund["_links"] = {k: {**v, "href": v["href"].replace(self.simulator.base_url, self.url)}
                             for k, v in refund["_links"].items()}
         return 202, _JSON, refund
 
@@ -353,7 +365,7 @@ class GovUkPayServer(_PaymentServer):
                                                "success", "failed", "cancelled", "error"}:
             return _pay_error(422, "P0401", "Invalid parameters: state")
         try:
-            body = self.fake.search_json(
+            body = self.simulator.search_json(
                 reference=one("reference"), email=one("email"), state=state,
                 from_date=from_date, to_date=to_date, page=page, display_size=size,
                 api_url=self.url,
@@ -361,12 +373,6 @@ class GovUkPayServer(_PaymentServer):
         except (ProviderError, ValidationError) as exc:
             return _from_exception(exc, "P0401")
         return 200, _JSON, body
-
-
-class _Reject(Exception):
-    def __init__(self, reply: Reply) -> None:
-        super().__init__("rejected")
-        self.reply = reply
 
 
 # ---------------------------------------------------------------------------- Stripe
@@ -400,17 +406,11 @@ def _stripe_error(status: int, message: str, *, kind: str = "invalid_request_err
     return status, _JSON, {"error": error}
 
 
-class _StripeFail(Exception):
-    def __init__(self, reply: Reply) -> None:
-        super().__init__("stripe error")
-        self.reply = reply
-
-
 def _int(value: Any, param: str) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise _StripeFail(_stripe_error(400, f"Invalid integer: {param}",
+        raise _Refusal(_stripe_error(400, f"Invalid integer: {param}",
                                         code="parameter_invalid_integer", param=param)) from None
 
 
@@ -662,7 +662,7 @@ class StripeServer(_PaymentServer):
                 return self._create_refund(form)
             if parts == ["v1", "refunds"] and method == "GET":
                 return self._list_refunds(query)
-        except _StripeFail as fail:
+        except _Refusal as fail:
             return fail.reply
         return _stripe_error(404, f"Unrecognized request URL ({method}: {request.path}).")
 
