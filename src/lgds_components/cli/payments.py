@@ -10,6 +10,7 @@ see the same payments::
     lgds pay status PAYMENT_ID
     lgds pay refund PAYMENT_ID --amount 10
     lgds pay verify-webhook body.json -H "Pay-Signature: 3a1f..."
+    lgds pay fake-server --port 8765 --webhook-url http://127.0.0.1:5000/pay/webhook
 
 ``--provider govuk-pay`` talks to GOV.UK Pay with the API key in the
 ``GOVUK_PAY_API_KEY`` environment variable (never an argument, which would
@@ -262,6 +263,43 @@ def journey(settings: _Settings, payment_id: str, step: str, show_webhooks: bool
         for webhook in fake.webhooks:
             click.echo(f"Pay-Signature: {webhook.headers['Pay-Signature']}")
             click.echo(webhook.body.decode())
+    return EXIT_OK
+
+
+@pay.command("fake-server")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="The port on 127.0.0.1 (0 for any free one).")
+@click.option("--webhook-url", metavar="URL",
+              help="Post each webhook here, signed with the webhook secret.")
+@click.option("--stylesheet", "stylesheets", multiple=True, metavar="URL",
+              help="GOV.UK Frontend CSS for the card page to link (repeatable).")
+@click.option("--seconds", type=click.FloatRange(min=0), default=None, hidden=True,
+              help="Stop after this long (for tests).")
+def fake_server(port: int, webhook_url: str | None, stylesheets: tuple[str, ...],
+                seconds: float | None) -> int:
+    """Serve GOV.UK Pay's API with FakePay's card page on 127.0.0.1 until interrupted.
+
+    Point a service's GovUkPay at it (the lines printed are the environment
+    variables `lgds pay --provider govuk-pay` and the GovUkPay adapter read);
+    payers pay, are declined or cancel on the card page at each payment's
+    next_url. Payments are kept in memory only.
+    """
+    import threading
+
+    from lgds_components.testing.payment_servers import GovUkPayServer
+
+    with GovUkPayServer(port=port, webhook_url=webhook_url, stylesheets=stylesheets) as server:
+        click.echo(f"FakePay: GOV.UK Pay's API and card page on {server.url}")
+        click.echo(f"GOVUK_PAY_BASE_URL={server.url}")
+        click.echo(f"GOVUK_PAY_API_KEY={server.api_key}")
+        click.echo(f"GOVUK_PAY_WEBHOOK_SECRET={server.webhook_secret}")
+        click.echo(f"webhooks go to {webhook_url}" if webhook_url else "webhooks are not posted "
+                   "(give --webhook-url)")
+        click.echo("Press Ctrl-C to stop.", nl=True)
+        try:
+            threading.Event().wait(seconds)
+        except KeyboardInterrupt:
+            pass
     return EXIT_OK
 
 

@@ -33,12 +33,13 @@ requests arriving with the queue empty are answered normally:
 
 from __future__ import annotations
 
+import io
 import json
 import socket
 import struct
 import threading
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self, TypeAlias
@@ -46,7 +47,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
-__all__ = ["Body", "Handler", "LocalHTTPServer", "Reply", "Request", "Route"]
+__all__ = ["Body", "Handler", "LocalHTTPServer", "Reply", "Request", "Route", "call_wsgi"]
 
 Body: TypeAlias = bytes | str | dict[str, Any] | list[Any] | None
 """The body of a reply. Bytes go as they are, ``str`` as UTF-8 and ``dict`` or ``list`` as JSON."""
@@ -72,6 +73,56 @@ class Request:
     def json(self) -> Any:
         """The body parsed as JSON."""
         return json.loads(self.body)
+
+
+def call_wsgi(app: Callable[..., Iterable[bytes]], request: Request, base_url: str) -> Reply:
+    """Answer ``request`` with a WSGI application (served at ``base_url``), for a handler.
+
+    >>> from urllib.request import urlopen
+    >>> def hello(environ, start_response):
+    ...     start_response("200 OK", [("Content-Type", "text/plain")])
+    ...     return [f"{environ['REQUEST_METHOD']} {environ['PATH_INFO']}".encode()]
+    >>> with LocalHTTPServer(lambda r: call_wsgi(hello, r, "http://127.0.0.1")) as server:
+    ...     with urlopen(server.url + "/a/b") as reply:
+    ...         print(reply.read())
+    b'GET /a/b'
+    """
+    where = urlsplit(base_url)
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": request.method,
+        "SCRIPT_NAME": "",
+        "PATH_INFO": request.path,
+        "QUERY_STRING": request.query,
+        "CONTENT_TYPE": request.headers.get("Content-Type") or "",
+        "CONTENT_LENGTH": str(len(request.body)),
+        "SERVER_NAME": where.hostname or "127.0.0.1",
+        "SERVER_PORT": str(where.port or (443 if where.scheme == "https" else 80)),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": where.scheme or "http",
+        "wsgi.input": io.BytesIO(request.body),
+        "wsgi.errors": io.StringIO(),
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+    for name, value in request.headers.items():
+        key = "HTTP_" + name.upper().replace("-", "_")
+        if key not in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
+            environ[key] = value
+    started: list[Any] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> None:
+        started[:] = [int(status.split()[0]), dict(headers)]
+
+    chunks = app(environ, start_response)
+    try:
+        body = b"".join(chunks)
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+    return started[0], started[1], body
 
 
 Handler: TypeAlias = Callable[[Request], Reply]
@@ -136,12 +187,12 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, owner: LocalHTTPServer) -> None:
+    def __init__(self, owner: LocalHTTPServer, port: int) -> None:
         self.owner = owner
         self.lock = threading.Lock()
         self.connections: set[socket.socket] = set()
         self.workers: list[threading.Thread] = []
-        super().__init__(("127.0.0.1", 0), _RequestHandler)
+        super().__init__(("127.0.0.1", port), _RequestHandler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         worker = threading.Thread(
@@ -246,14 +297,17 @@ class LocalHTTPServer:
             (or just ``"/path"``, any method) to such a callable or to a fixed
             reply. Unknown routes get 404. Without a handler every request gets
             ``200 OK``.
+        port: the port to listen on; a free one by default.
 
     Use it as a context manager (or call :meth:`start` and :meth:`close`).
     Closing is quick even with hung requests in flight. If the handler raises,
     the client gets a 500 and the exception is kept in ``errors``.
     """
 
-    def __init__(self, handler: Handler | Mapping[str, Route] | None = None) -> None:
+    def __init__(self, handler: Handler | Mapping[str, Route] | None = None, *,
+                 port: int = 0) -> None:
         self.handler = handler
+        self.port = port
         self.errors: list[BaseException] = []
         self._lock = threading.Lock()
         self._requests: list[Request] = []
@@ -313,7 +367,7 @@ class LocalHTTPServer:
         if self._server is not None:
             raise RuntimeError("the server is already running")
         self._stopping.clear()
-        self._server = _Server(self)
+        self._server = _Server(self, self.port)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.01},

@@ -49,9 +49,10 @@ from lgds_components.errors import (
     ValidationError,
 )
 from lgds_components.payments.fake import FakePay
+from lgds_components.payments.fake_page import FakePayPage
 from lgds_components.payments.models import PaymentRequest
 from lgds_components.payments.simulator import PaySimulator
-from lgds_components.testing.http_server import LocalHTTPServer, Reply, Request
+from lgds_components.testing.http_server import LocalHTTPServer, Reply, Request, call_wsgi
 
 __all__ = ["GovUkPayServer", "StripeServer"]
 
@@ -70,12 +71,12 @@ class _Refusal(Exception):
 class _PaymentServer(ABC):
     """What both servers share: the HTTP server, faults, lost responses, auth."""
 
-    def __init__(self, api_keys: Iterable[str]) -> None:
+    def __init__(self, api_keys: Iterable[str], port: int = 0) -> None:
         self.api_keys: tuple[str, ...] = tuple(api_keys)
         if not self.api_keys:
             raise ValueError("give at least one API key")
         self.api_key: str = self.api_keys[0]
-        self.http: LocalHTTPServer = LocalHTTPServer(self._guarded)
+        self.http: LocalHTTPServer = LocalHTTPServer(self._guarded, port=port)
         self._lost: deque[float] = deque()
         self._closing = threading.Event()
         self._lock = threading.Lock()
@@ -186,6 +187,13 @@ class GovUkPayServer(_PaymentServer):
         clock: FakePay's clock (a :class:`~lgds_components.payments.fake.ManualClock`
             to test expiry).
         seed: makes payment ids repeatable.
+        webhook_url: where the card page posts each webhook (none by default).
+        stylesheets: GOV.UK Frontend CSS for the card page to link.
+        port: the port to listen on (a free one by default).
+
+    ``next_url`` (``GET /secure/{token}``) is FakePay's card page
+    (:class:`~lgds_components.payments.fake_page.FakePayPage`, :attr:`page`),
+    where a browser can pay, be declined or cancel.
 
     The journey methods (:meth:`pay`, :meth:`decline`, ...) are the
     simulator's; :attr:`simulator` is the simulator itself, :attr:`fake` a
@@ -201,11 +209,15 @@ class GovUkPayServer(_PaymentServer):
         webhook_secret: str = "local-govuk-pay-webhook-secret",
         clock: Callable[[], datetime] | None = None,
         seed: int | None = None,
+        webhook_url: str | None = None,
+        stylesheets: Iterable[str] = (),
+        port: int = 0,
     ) -> None:
-        super().__init__(api_keys)
+        super().__init__(api_keys, port)
         self.webhook_secret = webhook_secret
         self.simulator = PaySimulator(webhook_secret=webhook_secret, clock=clock, seed=seed)
         self.fake = FakePay(simulator=self.simulator)
+        self.page = FakePayPage(self.simulator, webhook_url=webhook_url, stylesheets=stylesheets)
 
     def __repr__(self) -> str:
         return f"<GovUkPayServer {self.http!r}>"
@@ -256,12 +268,8 @@ class GovUkPayServer(_PaymentServer):
 
     def _handle(self, request: Request) -> Reply:
         parts = [unquote(p) for p in request.path.strip("/").split("/")]
-        if parts[:1] == ["secure"] and len(parts) == 2 and request.method == "GET":
-            try:
-                self.simulator.visit(parts[1])
-            except NotFound:
-                return 404, {"Content-Type": "text/html"}, "<h1>Page not found</h1>"
-            return 200, {"Content-Type": "text/html"}, "<h1>Enter card details</h1>"
+        if parts[:1] == ["secure"]:
+            return call_wsgi(self.page, request, self.url)
         if parts[:2] != ["v1", "payments"]:
             return 404, _JSON, {"code": "P0920", "description": "Not found"}
         if not self._authorised(request):
