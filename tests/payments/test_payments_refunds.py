@@ -23,7 +23,7 @@ import pytest
 from lgds_components.errors import Conflict, InvalidComponent, InvalidFormat
 from lgds_components.http import RetryPolicy
 from lgds_components.payments.govuk_pay import GovUkPay
-from lgds_components.payments.ledger import REFUND_LEASE, Ledger, WebhookOutcome
+from lgds_components.payments.ledger import REFUND_LEASE, SCHEMA_VERSION, Ledger, WebhookOutcome
 from lgds_components.payments.models import Refund
 from lgds_components.payments.states import RefundStatus
 from lgds_components.testing.payment_servers import GovUkPayServer
@@ -536,7 +536,7 @@ def test_a_version_1_file_is_upgraded_and_keeps_its_refunds(
     with Ledger(path, govuk) as ledger:
         assert ledger.attempt("old-1").refunded == 200
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         row = conn.execute("SELECT refund_id, source, claimed_by FROM refunds").fetchone()
         assert row == ("ref-1", "ledger", None)
     conn.close()

@@ -76,6 +76,7 @@ from lgds_components.errors import (
     ProviderUnavailable,
 )
 from lgds_components.payments import claims
+from lgds_components.payments.failures import resident_message
 from lgds_components.payments.models import Payment, PaymentRequest, Refund, WebhookEvent
 from lgds_components.payments.money import to_pence
 from lgds_components.payments.protocol import PaymentProvider
@@ -88,7 +89,7 @@ __all__ = ["Attempt", "Ledger", "ReconcileReport", "StateSeen", "WebhookOutcome"
 logger: logging.Logger = logging.getLogger(__name__)
 
 _KEY = re.compile(r"[A-Za-z0-9-]{1,255}")
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 REFUND_LEASE: Final = timedelta(minutes=10)
 """How long a refund being made by another host's process blocks a retry (see
 :mod:`~lgds_components.payments.claims`); far longer than any one provider call."""
@@ -106,7 +107,9 @@ CREATE TABLE IF NOT EXISTS attempts (
     state TEXT,
     refunded INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    failure_code TEXT,
+    provider_failure_message TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS attempts_by_payment
     ON attempts (provider, payment_id) WHERE payment_id IS NOT NULL;
@@ -159,6 +162,10 @@ _UPGRADES: Final[dict[int, tuple[str, ...]]] = {
         "ALTER TABLE refunds ADD COLUMN claimed_by TEXT",
         "ALTER TABLE refunds ADD COLUMN claimed_at TEXT",
     ),
+    2: (  # version 2 to 3: why a payment failed
+        "ALTER TABLE attempts ADD COLUMN failure_code TEXT",
+        "ALTER TABLE attempts ADD COLUMN provider_failure_message TEXT",
+    ),
 }
 """Statements that bring a file from each older schema version to the next."""
 
@@ -205,6 +212,12 @@ class Attempt:
 
     ``state`` is ``None`` while the attempt is *pending*: written, but not yet
     confirmed by the provider (a crash may have come in between).
+
+    A payment that did not go through carries the provider's
+    ``failure_code`` (``P0010``, ``card_declined``), the provider's own
+    ``provider_failure_message`` and, for the resident,
+    :attr:`failure_message` ("Your payment was declined"); see
+    :mod:`~lgds_components.payments.failures`.
     """
 
     key: str
@@ -218,6 +231,17 @@ class Attempt:
     created_at: datetime
     updated_at: datetime
     next_url: str | None = attrs.field(default=None, repr=False)
+    failure_code: str | None = None
+    provider_failure_message: str | None = None
+
+    @property
+    def failure_message(self) -> str | None:
+        """Why the payment did not go through, for the resident (English); ``None`` if it did.
+
+        For Welsh: ``resident_message(attempt.failure_code, attempt.state, "cy")``
+        (:func:`~lgds_components.payments.failures.resident_message`).
+        """
+        return resident_message(self.failure_code, self.state)
 
     @property
     def pending(self) -> bool:
@@ -384,6 +408,8 @@ class Ledger:
             created_at=parse_stamp(row["created_at"]),
             updated_at=parse_stamp(row["updated_at"]),
             next_url=next_url,
+            failure_code=row["failure_code"],
+            provider_failure_message=row["provider_failure_message"],
         )
 
     def _apply_state(
@@ -428,9 +454,18 @@ class Ledger:
             except sqlite3.IntegrityError as exc:
                 raise Conflict("This payment is already recorded for another attempt",
                                provider=row["provider"]) from exc
-            moved = bool(self._apply_state(conn, key, payment.state, source))
+            applied = self._apply_state(conn, key, payment.state, source)
+            if applied is not False:
+                self._record_failure(conn, key, payment)
+            moved = bool(applied)
             moved = self._apply_waiting(conn, key) or moved
         return moved
+
+    @staticmethod
+    def _record_failure(conn: sqlite3.Connection, key: str, payment: Payment) -> None:
+        """Keep why the payment failed (or clear it: a Stripe payer may try again and pay)."""
+        conn.execute("UPDATE attempts SET failure_code = ?, provider_failure_message = ? "
+                     "WHERE key = ?", (payment.failure_code, payment.failure_message, key))
 
     def _apply_waiting(self, conn: sqlite3.Connection, key: str) -> bool:
         row = conn.execute("SELECT * FROM attempts WHERE key = ?", (key,)).fetchone()
@@ -585,6 +620,8 @@ class Ledger:
             outcome = self._apply_event(conn, row, event.id, event.state, event.refund)
             conn.execute("UPDATE webhook_events SET outcome = ? WHERE provider = ? AND "
                          "event_id = ?", (outcome.value, event.provider, event.id))
+            if event.payment is not None and outcome is WebhookOutcome.APPLIED:
+                self._record_failure(conn, row["key"], event.payment)
             if event.payment is not None:
                 conn.execute(
                     "UPDATE attempts SET refunded = MAX(refunded, ?), "
@@ -773,6 +810,7 @@ class Ledger:
                 {**{k: (v.value if isinstance(v, PaymentState) else v)
                     for k, v in attrs.asdict(a, recurse=False).items()
                     if k not in ("next_url", "created_at", "updated_at")},
+                 "failure_message": a.failure_message,
                  "created_at": a.created_at.isoformat(),
                  "history": [[s.state.value, s.seen_at.isoformat(), s.source, s.applied]
                              for s in self.history(a.key)]}
