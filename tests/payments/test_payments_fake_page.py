@@ -198,7 +198,7 @@ def test_webhooks_are_posted_signed_before_the_payer_returns() -> None:
     events = [pay.verify_webhook(r.body, dict(r.headers.items())) for r in received]
     assert [e.type for e in events] == ["card_payment_started", "card_payment_succeeded",
                                         "card_payment_captured"]
-    assert page.failed_deliveries == []
+    assert list(page.failed_deliveries) == []
 
 
 def test_a_failed_delivery_is_kept_and_the_payer_still_returns() -> None:

@@ -3,6 +3,7 @@
 
     lgds forms check SCHEMA.json
     lgds forms validate SCHEMA.json POST.json [--page P] [--lang cy] [--test-mode]
+    lgds forms govuk-assets --to static [--node-modules node_modules]
 
 ``validate`` prints JSON: the typed data when the post is valid (exit 0), or
 the parameters for govuk-frontend's ``govukErrorSummary`` and each error
@@ -149,6 +150,25 @@ DEMO_SCHEMA: dict[str, Any] = {
     "required": ["full_name", "email", "postcode", "start_date", "bins", "sort_code",
                  "account_number"],
 }
+
+
+@forms.command("govuk-assets")
+@click.option("--to", "target", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The static folder the service serves at /assets.")
+@click.option("--node-modules", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("node_modules"), show_default=True,
+              help="Where npm installed govuk-frontend.")
+def govuk_assets(target: Path, node_modules: Path) -> int:
+    """Copy GOV.UK Frontend's CSS, JavaScript, fonts and images into a static folder.
+
+    Serve the folder at /assets (where govuk-frontend's CSS looks for its
+    fonts and images). Install the npm package first: npm install govuk-frontend.
+    """
+    from lgds_components.forms.assets import copy_govuk_assets
+
+    version = copy_govuk_assets(target, node_modules=node_modules)
+    click.echo(f"govuk-frontend {version} copied to {target}; serve it at /assets")
+    return EXIT_OK
 
 
 def demo_step() -> None:

@@ -24,12 +24,15 @@
 
 The govuk-frontend-jinja templates must be loadable under ``prefix``
 (``"govuk_frontend_jinja"`` by default), as that package's README sets up:
-``PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})``.
+``PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})``;
+``install(env, templates=True)`` adds that loader after the environment's own
+(so ``{% extends "govuk_frontend_jinja/template.html" %}`` works too).
 Jinja itself is imported only by :func:`install`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -59,24 +62,33 @@ class Renderer:
         self._templates: dict[str, Template] = {}
 
     def macro(self, name: str, params: Mapping[str, Any]) -> Markup:
-        """Render the govuk-frontend macro ``name`` (``"govukInput"``) with ``params``."""
+        """Render the govuk-frontend macro ``name`` (``"govukInput"``, ``"govukPanel"``).
+
+        Any govuk-frontend component's macro works: its folder is the name
+        in kebab case (``govukSummaryList`` is ``components/summary-list``).
+        """
+        from jinja2 import TemplateNotFound
         from markupsafe import Markup
 
         template = self._templates.get(name)
         if template is None:
-            component = COMPONENTS.get(name)
-            if component is None:
+            path = f"{self.prefix}/components/{_component_folder(name)}/macro.html"
+            try:
+                self.env.get_template(path)
+            except TemplateNotFound:
                 known = ", ".join(sorted(COMPONENTS))
-                raise KeyError(f"no govuk-frontend macro {name!r} here; known: {known}")
-            source = (f'{{% from "{self.prefix}/components/{component}/macro.html" '
-                      f"import {name} %}}{{{{ {name}(params) }}}}")
+                raise KeyError(f"no govuk-frontend macro {name!r}: {path} cannot be loaded "
+                               f"(the fields use {known})") from None
+            source = f'{{% from "{path}" import {name} %}}{{{{ {name}(params) }}}}'
             template = self._templates[name] = self.env.from_string(source)
         return Markup(template.render(params=params).strip())
 
     def field(self, form: Form, name: str, result: ValidationResult | None = None,
               answers: Mapping[str, Any] | None = None, heading: bool = False,
               **overrides: Any) -> Markup:
-        """One field of ``form`` (see the module notes)."""
+        """One field of ``form`` (see the module notes); an undefined result or answers is none."""
+        result = None if _missing(result) else result
+        answers = None if _missing(answers) else answers
         params = form.govuk(name, result, answers, heading=heading)
         params.update(overrides)
         return self.macro(form.macro(name), params)
@@ -97,7 +109,7 @@ class Renderer:
         """The error summary, or nothing when ``result`` is ``None`` or valid."""
         from markupsafe import Markup
 
-        if result is None or result.is_valid:
+        if _missing(result) or result is None or result.is_valid:
             return Markup("")
         return self.macro("govukErrorSummary", result.error_summary())
 
@@ -107,12 +119,46 @@ class Renderer:
         return self.macro("govukSummaryList", form.summary_list(result, page=page, change=change))
 
 
+def _component_folder(name: str) -> str:
+    """govuk-frontend's folder for a macro: ``govukPhaseBanner`` is ``phase-banner``."""
+    if name in COMPONENTS:
+        return COMPONENTS[name]
+    if not re.fullmatch(r"govuk(?:[A-Z][a-z]+)+", name):
+        raise KeyError(f"{name!r} is not a govuk-frontend macro name (govukSomething)")
+    return re.sub(r"(?<!^)([A-Z])", r"-\1", name[len("govuk"):]).lower()
+
+
+def _missing(value: object) -> bool:
+    """Whether a template passed a variable it was never given (Jinja's ``Undefined``)."""
+    from jinja2 import Undefined
+
+    return isinstance(value, Undefined)
+
+
 def _title(text: str, result: ValidationResult | None = None) -> str:
-    return text if result is None else result.title(text)
+    return text if result is None or _missing(result) else result.title(text)
 
 
-def install(env: Environment, *, prefix: str = "govuk_frontend_jinja") -> Renderer:
-    """Add the ``govuk_*`` globals (see the module notes) to ``env``; returns the renderer."""
+def install(env: Environment, *, prefix: str = "govuk_frontend_jinja",
+            templates: bool = False) -> Renderer:
+    """Add the ``govuk_*`` globals (see the module notes) to ``env``; returns the renderer.
+
+    With ``templates``, also make govuk-frontend-jinja's templates loadable
+    under ``prefix``, after whatever ``env``'s loader already finds (Flask's
+    ``app.jinja_env`` keeps the app's own templates first):
+
+    >>> from jinja2 import DictLoader, Environment
+    >>> env = Environment(loader=DictLoader({"page.html": "{{ govuk_macro('govukTag', "
+    ...                                      "{'text': 'Paid'}) }}"}), autoescape=True)
+    >>> _ = install(env, templates=True)
+    >>> " ".join(env.get_template("page.html").render().split())
+    '<strong class="govuk-tag"> Paid </strong>'
+    """
+    if templates:
+        from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+        govuk = PrefixLoader({prefix: PackageLoader("govuk_frontend_jinja")})
+        env.loader = ChoiceLoader([env.loader, govuk] if env.loader is not None else [govuk])
     renderer = Renderer(env, prefix)
     env.globals.update(
         govuk_field=renderer.field,

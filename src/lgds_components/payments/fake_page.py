@@ -126,9 +126,9 @@ class FakePayPage:
 
     Webhooks are posted after the payer's action, outside the simulator's
     lock, before the payer is sent back; a delivery that fails is logged and
-    kept in :attr:`failed_deliveries`. Webhooks the service caused itself
-    (a refund, say) go out with the next page action or when
-    :meth:`deliver_webhooks` is called. Serve the page from a threaded server
+    kept in :attr:`failed_deliveries` (the last 100), not tried again.
+    Webhooks the service caused itself (a refund, say) go out with the next
+    page action or when :meth:`deliver_webhooks` is called. Serve the page from a threaded server
     (Flask's and Django's development servers are) when ``webhook_url`` is on
     the same site.
     """
@@ -144,7 +144,7 @@ class FakePayPage:
         self.simulator = pay.simulator if isinstance(pay, FakePay) else pay
         self.webhook_url = webhook_url
         self.stylesheets = tuple(stylesheets)
-        self.failed_deliveries: list[tuple[DeliveredWebhook, str]] = []
+        self.failed_deliveries: deque[tuple[DeliveredWebhook, str]] = deque(maxlen=100)
         self._session = session
         self._outbox: deque[DeliveredWebhook] = deque()
         self._site: str | None = None
@@ -268,14 +268,21 @@ class FakePayPage:
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(title)} - FakePay</title>{links}</head>"
             '<body class="govuk-template__body govuk-frontend-supported">'
-            '<header class="govuk-header" data-module="govuk-header"><div '
-            'class="govuk-header__container govuk-width-container"><div class="govuk-header__logo">'
-            '<span class="govuk-header__link govuk-header__link--homepage">FakePay</span></div>'
-            '<div class="govuk-header__content"><span class="govuk-header__service-name">'
-            "Pay (a test payment page: no money moves)</span></div></div></header>"
+            '<header class="govuk-header"><div class="govuk-header__container '
+            'govuk-width-container"><div class="govuk-header__logo"><span '
+            'class="govuk-header__homepage-link"><span class="govuk-header__product-name">'
+            "FakePay</span></span></div></div></header>"
+            '<section class="govuk-service-navigation" aria-label="Service information">'
+            '<div class="govuk-width-container"><div class="govuk-service-navigation__container">'
+            '<span class="govuk-service-navigation__service-name"><span '
+            'class="govuk-service-navigation__text">A test payment page: no money moves</span>'
+            "</span></div></div></section>"
             '<div class="govuk-width-container"><main class="govuk-main-wrapper" id="main-content">'
             f'<div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">{main}'
-            "</div></div></main></div></body></html>"
+            "</div></div></main></div>"
+            '<footer class="govuk-footer"><div class="govuk-width-container"><div '
+            'class="govuk-footer__meta"><div class="govuk-footer__meta-item">FakePay, from '
+            "lgds-components: for testing services only</div></div></div></footer></body></html>"
         )
         return status, [("Content-Type", "text/html; charset=utf-8")], html.encode()
 
