@@ -7,7 +7,7 @@
                             packages, check pyright --verifytypes is at 100% and run the
                             tests again from the sdist
     python3 dev.py bench    run every benchmark and print the table
-    python3 dev.py docs     build the HTML docs only
+    python3 dev.py docs     build the HTML docs only (docs/_build/html/index.html)
 
 Each command creates (or reuses) a virtual environment under .venv/ and
 installs the package there first, so it works on a fresh clone.
@@ -88,10 +88,31 @@ def demo() -> None:
     run(bindir / "lgds", "demo")
 
 
+SERVICE = ROOT / "examples" / "service"
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+
+
+def example_assets(bindir: Path) -> None:
+    """GOV.UK Frontend for the example service: npm ci, then copied into its static folder."""
+    npm = shutil.which("npm")
+    if npm is None:
+        print("npm not found: the example service runs unstyled, and its browser test fails "
+              "under CI (install Node.js and npm)", flush=True)
+        return
+    installed = SERVICE / "node_modules" / ".package-lock.json"
+    lock = SERVICE / "package-lock.json"
+    if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:
+        run(npm, "ci", "--prefix", SERVICE, "--no-audit", "--no-fund", "--loglevel=error")
+    run(bindir / "lgds", "forms", "govuk-assets", "--node-modules", SERVICE / "node_modules",
+        "--to", SERVICE / "static")
+
+
 def test() -> None:
     bindir = test_environment()
     python = bindir / "python"
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    example_assets(bindir)
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)  # the browser test writes them afresh
     run(bindir / "ruff", "check", "src", "tests", "benchmarks", "examples", "docs", "scripts",
         "dev.py")
     run(python, "-m", "pytest", env=env)
@@ -103,7 +124,8 @@ def test() -> None:
     packages(bindir, env)
     print("\nall checks passed: lint, tests, mypy --strict, benchmarks (smoke), docs (warnings "
           "as errors), doctests, the packages, pyright --verifytypes at 100%, and the "
-          "install-facing tests again from the sdist", flush=True)
+          "install-facing tests again from the sdist; screenshots of the example service in "
+          f"{SCREENSHOTS.relative_to(ROOT)}", flush=True)
 
 
 def packages(bindir: Path, env: dict[str, str]) -> None:

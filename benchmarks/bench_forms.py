@@ -19,6 +19,13 @@ ways. ``results()`` adds one-shot figures: submissions per second over a
 whole run of posts on one core, for the form and the floor, and the time to
 load the form.
 
+A last case times every field normaliser (text, name, number, money, date
+parts, choice and each format) on
+:data:`~lgds_components.testing.adversarial.ADVERSARIAL_TEXT` (about 100,000
+characters each), against ``str.strip()`` of the same input: one C pass over
+every character. The tests check the same property without a clock (bounded
+Python work, counted with ``python_lines``).
+
 Sizes: ``LGDS_BENCH_FORMS_POSTS`` posts per case (default 2,000).
 
     python benchmarks/run.py forms
@@ -36,8 +43,10 @@ from typing import Any
 from harness import Case, Result, size
 from jsonschema import Draft202012Validator
 
-from lgds_components.forms import Form
+from lgds_components.forms import Form, formats
 from lgds_components.forms.formats import format_checker
+from lgds_components.forms.normalise import FieldProblem, date_parts, money, name, number, text
+from lgds_components.testing.adversarial import ADVERSARIAL_TEXT
 
 SCHEMA = Path(__file__).resolve().parents[1] / "examples" / "forms" / "garden_waste.schema.json"
 POSTS = size("LGDS_BENCH_FORMS_POSTS", 2000, smoke=20)
@@ -131,7 +140,29 @@ def cases() -> list[Case]:
             floor_name="raw jsonschema, normalised",
             note="whole form: normalise, check, GOV.UK messages",
         ))
+    out.append(adversarial_case())
     return out
+
+
+def _every_normaliser(value: str) -> None:
+    calls = [text, name, number, money, lambda v: date_parts(v, "1", "2026"),
+             *[lambda v, f=fmt: formats.normalise(f, v) for fmt in sorted(formats.FORMATS)]]
+    for call in calls:
+        try:
+            call(value)
+        except FieldProblem:
+            pass
+
+
+def adversarial_case() -> Case:
+    return Case(
+        name="forms: every normaliser, 100,000-character adversarial input",
+        inputs=list(ADVERSARIAL_TEXT),
+        run=_every_normaliser,  # type: ignore[arg-type]
+        floor=lambda value: value.strip(),  # type: ignore[attr-defined]
+        floor_name="str.strip() of the input",
+        note=f"{5 + len(formats.FORMATS)} normalisers per input; long input cut or refused",
+    )
 
 
 def _rate(func: Any, items: list[Any], repeat: int = 5) -> float:

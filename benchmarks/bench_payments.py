@@ -27,9 +27,9 @@ from typing import Any
 import requests
 from harness import Case, size
 
-from lgds_components.payments.fake import FakePay
 from lgds_components.payments.govuk_pay import GovUkPay
 from lgds_components.payments.models import PaymentRequest
+from lgds_components.payments.simulator import PaySimulator
 from lgds_components.testing.http_server import LocalHTTPServer
 
 __all__ = ["cases"]
@@ -39,7 +39,7 @@ API_KEY = "api_test_benchmarkkey0000000000000000000000"
 
 
 def _setup() -> tuple[GovUkPay, requests.Session, str, str, PaymentRequest, dict[str, Any]]:
-    fake = FakePay(seed=1, base_url="https://publicapi.payments.service.gov.uk")
+    fake = PaySimulator(seed=1, base_url="https://publicapi.payments.service.gov.uk")
     request = PaymentRequest(amount=4500, reference="GW-2024-0001",
                              description="Garden waste collection, 12 months",
                              return_url="https://council.example/garden-waste/paid",

@@ -1,9 +1,10 @@
 """Test-wide settings.
 
 Hypothesis runs without per-example deadlines (a shared 2-core CI machine is
-too noisy for them; the 10 ms bounds the issues ask for are tested
-explicitly). Under CI (``CI=true``) examples are derandomised so that a run
-on main is reproducible; locally every run explores new examples.
+too noisy for them; speed is measured in benchmarks/, and tests check bounded
+work by counting it, as tests/forms/test_forms_normalise.py does). Under CI
+(``CI=true``) examples are derandomised so that a run on main is
+reproducible; locally every run explores new examples.
 """
 
 from __future__ import annotations
