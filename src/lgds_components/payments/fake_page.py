@@ -325,7 +325,7 @@ class FakePayPage:
             + _input("cardNo", "Card number", form, errors, autocomplete="cc-number",
                      inputmode="numeric", width="govuk-input--width-20")
             + _expiry(form, errors)
-            + _input("cardholderName", "Name on card", form | {"cardholderName": name}, errors,
+            + _input("cardholderName", "Name on card", {**form, "cardholderName": name}, errors,
                      autocomplete="cc-name", width="govuk-!-width-two-thirds")
             + _input("cvc", "Card security code", form, errors, autocomplete="cc-csc",
                      inputmode="numeric", width="govuk-input--width-4",

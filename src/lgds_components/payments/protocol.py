@@ -51,11 +51,15 @@ class PaymentProvider(Protocol):
     name: str
     """The provider's registry name, such as ``"govuk-pay"``; recorded on each payment."""
 
-    limits: ProviderLimits
-    """What the provider accepts; checked before any request is sent."""
+    @property
+    def limits(self) -> ProviderLimits:
+        """What the provider accepts; checked before any request is sent."""
+        ...
 
-    is_live: bool
-    """Whether real money moves (a live API key)."""
+    @property
+    def is_live(self) -> bool:
+        """Whether real money moves (a live API key)."""
+        ...
 
     def create_payment(
         self, request: PaymentRequest, idempotency_key: str | None = None
