@@ -60,28 +60,20 @@ from lgds_components.payments import _govuk_wire as wire
 from lgds_components.payments.limits import GOVUK_PAY_LIMITS, ProviderLimits
 from lgds_components.payments.models import Payment, PaymentRequest, Refund, WebhookEvent
 from lgds_components.payments.simulator import (
-    DEFAULT_WEBHOOK_SECRET,
-    EXPIRY,
-    IDEMPOTENCY_KEY_PATTERN,
-    IDEMPOTENCY_WINDOW,
-    DeliveredWebhook,
-    ManualClock,
-    PaySimulator,
-    WebhookSink,
+    DEFAULT_WEBHOOK_SECRET as DEFAULT_WEBHOOK_SECRET,
 )
+from lgds_components.payments.simulator import EXPIRY as EXPIRY
+from lgds_components.payments.simulator import IDEMPOTENCY_KEY_PATTERN as IDEMPOTENCY_KEY_PATTERN
+from lgds_components.payments.simulator import IDEMPOTENCY_WINDOW as IDEMPOTENCY_WINDOW
+from lgds_components.payments.simulator import DeliveredWebhook, PaySimulator, WebhookSink
+from lgds_components.payments.simulator import ManualClock as ManualClock
 from lgds_components.payments.states import PaymentState
 from lgds_components.payments.webhooks import Headers, verify_pay_signature
 from lgds_components.secret import Secret
 
-__all__ = [
-    "DEFAULT_WEBHOOK_SECRET",
-    "EXPIRY",
-    "IDEMPOTENCY_KEY_PATTERN",
-    "IDEMPOTENCY_WINDOW",
-    "DeliveredWebhook",
-    "FakePay",
-    "ManualClock",
-]
+# ManualClock, DeliveredWebhook and the constants are the simulator's, importable
+# from here as before; documented once, in lgds_components.payments.simulator.
+__all__ = ["FakePay"]
 
 
 class FakePay:
