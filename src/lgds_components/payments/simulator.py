@@ -72,6 +72,8 @@ __all__ = [
     "DeliveredWebhook",
     "ManualClock",
     "PaySimulator",
+    "SimulatedPayment",
+    "SimulatedRefund",
     "WebhookSink",
 ]
 
@@ -132,7 +134,9 @@ class DeliveredWebhook:
 
 
 @attrs.define
-class _Refund:
+class SimulatedRefund:
+    """One refund the simulator made (read it; only the simulator changes it)."""
+
     id: str
     amount: int
     status: RefundStatus
@@ -140,7 +144,15 @@ class _Refund:
 
 
 @attrs.define
-class _Charge:
+class SimulatedPayment:
+    """One payment as the simulator holds it: what every face reads to show it its own way.
+
+    Read it under :attr:`PaySimulator.lock`; only the simulator changes it.
+    ``code`` is GOV.UK Pay's state code once it failed; ``declined`` the code
+    of the last decline a payer may still retry after (Stripe's
+    ``card_declined``: the payment stays open).
+    """
+
     id: str
     amount: int
     reference: str
@@ -158,7 +170,8 @@ class _Charge:
     code: str | None = None
     message: str | None = None
     card: dict[str, Any] | None = None
-    refunds: list[_Refund] = attrs.field(factory=list)
+    refunds: list[SimulatedRefund] = attrs.field(factory=list)
+    declined: str | None = None
 
     def refunded(self) -> int:
         return sum(r.amount for r in self.refunds if r.status is not RefundStatus.ERROR)
@@ -214,6 +227,8 @@ class PaySimulator:
         webhook_sink: called with each :class:`DeliveredWebhook` as it is sent;
             more can be added with :meth:`add_webhook_sink`.
         limits: the limits to enforce (GOV.UK Pay's by default).
+        expiry: how long a payer has before an unfinished payment fails with
+            ``P0020`` (GOV.UK Pay's 90 minutes by default).
 
     Sinks are called while the simulator holds its lock: one may call the
     simulator from the same thread, but must not wait for another thread that
@@ -230,6 +245,7 @@ class PaySimulator:
         seed: int | None = None,
         webhook_sink: WebhookSink | None = None,
         limits: ProviderLimits = GOVUK_PAY_LIMITS,
+        expiry: timedelta = EXPIRY,
     ) -> None:
         secrets = webhook_secret if webhook_secret is not None else DEFAULT_WEBHOOK_SECRET
         if isinstance(secrets, (Secret, str)):
@@ -241,18 +257,36 @@ class PaySimulator:
         self.base_url = base_url.rstrip("/")
         self.is_live = is_live
         self.limits = limits
+        self.expiry = expiry
         self.webhook_sinks: list[WebhookSink] = [webhook_sink] if webhook_sink else []
         self.webhooks: list[DeliveredWebhook] = []
         self.created_count = 0
         self._rng: random.Random = (random.Random(seed) if seed is not None
                                     else random.SystemRandom())
         self._lock = threading.RLock()
-        self._charges: dict[str, _Charge] = {}
+        self._charges: dict[str, SimulatedPayment] = {}
         self._tokens: dict[str, str] = {}
         self._keys: dict[str, tuple[str, str, datetime]] = {}
 
     def __repr__(self) -> str:
         return f"<PaySimulator payments={len(self._charges)}>"
+
+    @property
+    def lock(self) -> threading.RLock:
+        """The lock every operation holds; hold it to read several payments consistently."""
+        return self._lock
+
+    def payment(self, payment_id: str) -> SimulatedPayment:
+        """The payment with this id (expired first if its time is up); NotFound otherwise."""
+        with self._lock:
+            return self._charge(payment_id)
+
+    def payments(self) -> list[SimulatedPayment]:
+        """Every payment, oldest first (each expired first if its time is up)."""
+        with self._lock:
+            for charge in self._charges.values():
+                self._expire_if_due(charge)
+            return sorted(self._charges.values(), key=lambda c: (c.created, c.id))
 
     def add_webhook_sink(self, sink: WebhookSink) -> None:
         """Call ``sink`` with every webhook sent from now on (after the sinks already added)."""
@@ -264,18 +298,18 @@ class PaySimulator:
     def _new_id(self, length: int = 26) -> str:
         return "".join(self._rng.choice(_ID_ALPHABET) for _ in range(length))
 
-    def _charge(self, payment_id: str, *, code: str = "P0200") -> _Charge:
+    def _charge(self, payment_id: str, *, code: str = "P0200") -> SimulatedPayment:
         charge = self._charges.get(payment_id) if isinstance(payment_id, str) else None
         if charge is None:
             raise _refused(NotFound, "No payment has this id", code, 404)
         self._expire_if_due(charge)
         return charge
 
-    def _expire_if_due(self, charge: _Charge) -> None:
-        if charge.state in _IN_PROGRESS and self.clock() - charge.created >= EXPIRY:
+    def _expire_if_due(self, charge: SimulatedPayment) -> None:
+        if charge.state in _IN_PROGRESS and self.clock() - charge.created >= self.expiry:
             self._finish(charge, PaymentState.FAILED, "P0020", "card_payment_expired")
 
-    def _finish(self, charge: _Charge, state: PaymentState, code: str | None,
+    def _finish(self, charge: SimulatedPayment, state: PaymentState, code: str | None,
                 event: str | None) -> None:
         charge.state = state
         charge.code = code
@@ -283,7 +317,8 @@ class PaySimulator:
         if event:
             self._emit(event, charge)
 
-    def _move(self, payment_id: str, allowed: frozenset[PaymentState], action: str) -> _Charge:
+    def _move(self, payment_id: str, allowed: frozenset[PaymentState], action: str
+              ) -> SimulatedPayment:
         charge = self._charge(payment_id)
         if charge.state not in allowed:
             raise _refused(Conflict, f"A {charge.state} payment cannot be {action}", "P0502", 409)
@@ -296,7 +331,7 @@ class PaySimulator:
         with self._lock:
             return self._payment_json(self._charge(payment_id), api_url)
 
-    def _payment_json(self, charge: _Charge, api_url: str | None = None) -> dict[str, Any]:
+    def _payment_json(self, charge: SimulatedPayment, api_url: str | None = None) -> dict[str, Any]:
         api = (api_url or self.base_url).rstrip("/")
         here = f"{api}/v1/payments/{charge.id}"
         state: dict[str, Any] = {"status": charge.state.value, "finished": charge.state.finished}
@@ -350,7 +385,7 @@ class PaySimulator:
             data["card_details"] = dict(charge.card)
         return data
 
-    def _refund_json(self, payment_id: str, refund: _Refund, api_url: str | None = None
+    def _refund_json(self, payment_id: str, refund: SimulatedRefund, api_url: str | None = None
                      ) -> dict[str, Any]:
         """One refund as GOV.UK Pay's refund endpoints return it."""
         api = (api_url or self.base_url).rstrip("/")
@@ -424,7 +459,7 @@ class PaySimulator:
                             "P0191", 409,
                         )
                     return self._payment_json(self._charge(known[1])), False
-            charge = _Charge(
+            charge = SimulatedPayment(
                 id=self._unique(self._charges),
                 amount=request.amount,
                 reference=request.reference,
@@ -491,7 +526,7 @@ class PaySimulator:
                     Conflict, "The refund is more than the amount available to refund", "P0603",
                     400,
                 )
-            refund = _Refund(self._new_id(), pence, RefundStatus.SUCCESS, self.clock())
+            refund = SimulatedRefund(self._new_id(), pence, RefundStatus.SUCCESS, self.clock())
             charge.refunds.append(refund)
             self._emit("card_payment_refunded", charge)
             return self._refund_json(payment_id, refund)
@@ -612,6 +647,7 @@ class PaySimulator:
         with self._lock:
             self.submit(payment_id, cardholder_name=cardholder_name)
             charge = self._move(payment_id, frozenset({PaymentState.SUBMITTED}), "paid")
+            charge.declined = None
             if charge.delayed_capture:
                 charge.state = PaymentState.CAPTURABLE
                 self._emit("card_payment_succeeded", charge)
@@ -620,11 +656,20 @@ class PaySimulator:
                 self._emit("card_payment_succeeded", charge)
                 self._emit("card_payment_captured", charge)
 
-    def decline(self, payment_id: str) -> None:
-        """The payer's bank rejects the card: ``failed`` with ``P0010``."""
+    def decline(self, payment_id: str, *, final: bool = True) -> None:
+        """The payer's bank rejects the card: ``failed`` with ``P0010``.
+
+        With ``final=False`` (as at Stripe) the payment stays open for another
+        card: ``started``, with ``declined`` set and no GOV.UK Pay webhook.
+        """
         with self._lock:
             charge = self._move(payment_id, _IN_PROGRESS, "declined")
-            self._finish(charge, PaymentState.FAILED, "P0010", "card_payment_failed")
+            if final:
+                self._finish(charge, PaymentState.FAILED, "P0010", "card_payment_failed")
+                return
+            self.start(payment_id)
+            charge.state = PaymentState.STARTED
+            charge.declined = "card_declined"
 
     def abandon(self, payment_id: str) -> None:
         """The payer selects "Cancel payment": ``failed`` with ``P0030``."""
@@ -646,7 +691,7 @@ class PaySimulator:
 
     # ------------------------------------------------------------------ webhooks
 
-    def _emit(self, event_type: str, charge: _Charge) -> None:
+    def _emit(self, event_type: str, charge: SimulatedPayment) -> None:
         message = {
             "webhook_message_id": self._new_id(),
             "api_version": 1,
@@ -706,11 +751,11 @@ class PaySimulator:
                 fields["state"] = PaymentState(fields["state"])
                 fields["created"] = datetime.fromisoformat(fields["created"])
                 fields["refunds"] = [
-                    _Refund(r["id"], int(r["amount"]), RefundStatus(r["status"]),
+                    SimulatedRefund(r["id"], int(r["amount"]), RefundStatus(r["status"]),
                             datetime.fromisoformat(r["created"]))
                     for r in fields.get("refunds", [])
                 ]
-                charge = _Charge(**fields)
+                charge = SimulatedPayment(**fields)
                 simulator._charges[charge.id] = charge
                 simulator._tokens[charge.token] = charge.id
             for key, (fp, pid, when) in data.get("keys", {}).items():

@@ -1,13 +1,17 @@
 """Local GOV.UK Pay and Stripe servers for testing payment code offline.
 
-:class:`GovUkPayServer` speaks GOV.UK Pay's public API v1 (the paths, JSON
-shapes, status codes and ``P`` error codes of its OpenAPI contract) on
-``127.0.0.1``, a face of a :class:`~lgds_components.payments.simulator.PaySimulator`
-(the state machine FakePay and the card page share). :class:`StripeServer`
-speaks the part of Stripe's REST API the
+Both keep their payments in a :class:`~lgds_components.payments.simulator.PaySimulator`
+(:attr:`GovUkPayServer.simulator`, :attr:`StripeServer.simulator`), the one
+state machine FakePay and its card page also run on; each server only shows
+it as its provider does. :class:`GovUkPayServer` speaks GOV.UK Pay's public
+API v1 (the paths, JSON shapes, status codes and ``P`` error codes of its
+OpenAPI contract) and serves FakePay's card page at ``next_url``.
+:class:`StripeServer` speaks the part of Stripe's REST API the
 :class:`~lgds_components.payments.stripe.Stripe` adapter uses (Checkout
 Sessions, PaymentIntents, Refunds; form-encoded bodies; idempotency keys;
-list pagination). Both are built on
+list pagination): a payment is the Checkout Session ``cs_test_<id>``, its
+PaymentIntent ``pi_<id>`` and charge ``ch_<id>``; a declined card leaves the
+session open; a session lasts :data:`SESSION_LIFETIME`. Both are built on
 :class:`~lgds_components.testing.http_server.LocalHTTPServer`, so requests are
 recorded and faults can be injected (``hang``, ``reset``, ``status``), and
 both add :meth:`GovUkPayServer.lose_next_response`: the request is carried
@@ -34,15 +38,17 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
-from typing import Any, TypeVar
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final, TypeVar
 from urllib.parse import parse_qs, parse_qsl, unquote
 
 from lgds_components.errors import (
     Conflict,
+    LGDSError,
     MissingValue,
     NotFound,
     ProviderError,
@@ -50,11 +56,13 @@ from lgds_components.errors import (
 )
 from lgds_components.payments.fake import FakePay
 from lgds_components.payments.fake_page import FakePayPage
+from lgds_components.payments.limits import STRIPE_LIMITS
 from lgds_components.payments.models import PaymentRequest
-from lgds_components.payments.simulator import PaySimulator
+from lgds_components.payments.simulator import PaySimulator, SimulatedPayment
+from lgds_components.payments.states import PaymentState
 from lgds_components.testing.http_server import LocalHTTPServer, Reply, Request, call_wsgi
 
-__all__ = ["GovUkPayServer", "StripeServer"]
+__all__ = ["SESSION_LIFETIME", "GovUkPayServer", "StripeServer"]
 
 _JSON = {"Content-Type": "application/json"}
 _T = TypeVar("_T", bound="_PaymentServer")
@@ -422,8 +430,14 @@ def _int(value: Any, param: str) -> int:
                                         code="parameter_invalid_integer", param=param)) from None
 
 
+SESSION_LIFETIME: Final = timedelta(hours=24)
+"""How long a Checkout Session stays open (Stripe's default)."""
+
+_SESSION, _INTENT, _CHARGE, _REFUND = "cs_test_", "pi_", "ch_", "re_"
+
+
 class StripeServer(_PaymentServer):
-    """The part of Stripe's API the Stripe adapter uses, on 127.0.0.1.
+    """The part of Stripe's API the Stripe adapter uses, on 127.0.0.1, over a simulator.
 
     Checkout Sessions (create, retrieve with ``expand[]``, list with
     ``starting_after``, expire), PaymentIntents (capture, cancel) and Refunds
@@ -434,7 +448,18 @@ class StripeServer(_PaymentServer):
     Journey methods: :meth:`pay`, :meth:`decline` (the session stays open, as
     at Stripe), :meth:`abandon` (nothing changes: the payer just leaves) and
     :meth:`expire`. Webhook events are signed with ``Stripe-Signature`` and
-    kept in :attr:`webhooks`.
+    kept in :attr:`webhooks`; :attr:`simulator` holds the payments:
+
+    >>> from lgds_components.payments import PaymentRequest
+    >>> with StripeServer() as server, server.client() as stripe:
+    ...     payment = stripe.create_payment(PaymentRequest(
+    ...         amount=4500, reference="GW-1", description="Garden waste",
+    ...         return_url="https://council.example/done"))
+    ...     server.decline(payment.id)      # the session stays open for another card
+    ...     server.pay(payment.id)
+    ...     held = server.simulator.payment(payment.id.removeprefix("cs_test_"))
+    ...     print(stripe.get_payment(payment.id).state, held.state, server.created_count)
+    success success 1
 
     A request without a ``Stripe-Version`` header is answered at
     ``account_api_version``, the account's default; before ``2022-11-15``
@@ -451,25 +476,25 @@ class StripeServer(_PaymentServer):
         account_api_version: str = "2020-08-27",
     ) -> None:
         super().__init__(api_keys)
-        import random as _random
-        import time as _time
-
         self.account_api_version = account_api_version
         self.webhook_secret = webhook_secret
-        self.clock: Callable[[], float] = clock or _time.time
-        self._rng = _random.Random(0)
-        self._store_lock = threading.RLock()
-        self.sessions: dict[str, dict[str, Any]] = {}
-        self.intents: dict[str, dict[str, Any]] = {}
-        self.charges: dict[str, dict[str, Any]] = {}
-        self.refunds: dict[str, dict[str, Any]] = {}
-        self._idempotent: dict[str, tuple[str, Reply]] = {}
+        self.clock: Callable[[], float] = clock or time.time
+        self.simulator = PaySimulator(
+            clock=lambda: datetime.fromtimestamp(self.clock(), UTC), seed=0,
+            limits=STRIPE_LIMITS, expiry=SESSION_LIFETIME)
         self.webhooks: list[tuple[bytes, dict[str, str]]] = []
-        self.created_count: int = 0
-        self._sequence = 0
+        self._sessions: dict[str, dict[str, Any]] = {}
+        self._refund_metadata: dict[str, dict[str, Any]] = {}
+        self._idempotent: dict[str, tuple[str, Reply]] = {}
+        self._events = 0
 
     def __repr__(self) -> str:
         return f"<StripeServer {self.http!r}>"
+
+    @property
+    def created_count(self) -> int:
+        """How many Checkout Sessions have been created."""
+        return self.simulator.created_count
 
     def client(self, **kwargs: Any) -> Any:
         """A :class:`~lgds_components.payments.stripe.Stripe` pointed at this server."""
@@ -486,141 +511,150 @@ class StripeServer(_PaymentServer):
         return {"Stripe-Signature": stripe_signature_header(
             body, secret or self.webhook_secret, int(self.clock()))}
 
-    # -- objects
-    def _id(self, prefix: str) -> str:
-        self._sequence += 1
-        tail = "".join(self._rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-                       for _ in range(14))
-        return f"{prefix}_test_{self._sequence:06d}{tail}"
-
-    def _now(self) -> int:
-        return int(self.clock())
-
-    def _expand_session(self, session: dict[str, Any], expand: Iterable[str],
-                        prefix: str = "") -> dict[str, Any]:
-        wanted = set(expand)
-        out = {k: v for k, v in session.items() if not k.startswith("_")}
-        intent_id = session.get("payment_intent")
-        if intent_id and f"{prefix}payment_intent" in wanted:
-            intent = dict(self.intents[intent_id])
-            charge_id = intent.get("latest_charge")
-            if charge_id and f"{prefix}payment_intent.latest_charge" in wanted:
-                intent["latest_charge"] = dict(self.charges[charge_id])
-            out["payment_intent"] = intent
-        return out
-
-    def _emit(self, event_type: str, obj: dict[str, Any]) -> None:
-        event = {
-            "id": self._id("evt"),
-            "object": "event",
-            "api_version": "2024-06-20",
-            "created": self._now(),
-            "livemode": False,
-            "pending_webhooks": 1,
-            "type": event_type,
-            "data": {"object": {k: v for k, v in obj.items() if not k.startswith("_")}},
-        }
-        body = json.dumps(event, separators=(",", ":")).encode()
-        self.webhooks.append((body, {"Content-Type": "application/json", **self.sign(body)}))
-
-    # -- journeys
-    def _session(self, session_id: str) -> dict[str, Any]:
-        session = self.sessions.get(session_id)
-        if session is None:
+    # -- the payer's journey
+    def _payment(self, session_id: str) -> SimulatedPayment:
+        payment_id = session_id[len(_SESSION):] if session_id.startswith(_SESSION) else ""
+        if payment_id not in self._sessions:
             raise KeyError(f"no checkout session {session_id}")
-        return session
+        return self.simulator.payment(payment_id)
 
-    def _intent_for(self, session: dict[str, Any]) -> dict[str, Any]:
-        intent_id = session.get("payment_intent")
-        if intent_id:
-            return self.intents[intent_id]
-        data = session["_intent_data"]
-        intent = {
-            "id": self._id("pi"),
+    def start_payment(self, session_id: str) -> None:
+        """The payer opens the Checkout page (Stripe records nothing)."""
+        self._payment(session_id)
+
+    def pay(self, session_id: str) -> None:
+        """The payer pays: the session completes; the PaymentIntent succeeds (or awaits capture)."""
+        with self.simulator.lock:
+            payment = self._payment(session_id)
+            if self._session_status(payment) != "open":
+                raise ValueError(f"session is {self._session_status(payment)}")
+            self._sessions[payment.id].setdefault("intent_created", int(self.clock()))
+            self.simulator.pay(payment.id)
+            self._emit("checkout.session.completed", self._session_json(payment))
+            if payment.state is PaymentState.CAPTURABLE:
+                self._emit("payment_intent.amount_capturable_updated",
+                           self._intent_json(payment))
+            else:
+                self._emit("payment_intent.succeeded", self._intent_json(payment))
+
+    def decline(self, session_id: str) -> None:
+        """The card is declined; the session stays open and the payer may try again."""
+        with self.simulator.lock:
+            payment = self._payment(session_id)
+            self._sessions[payment.id].setdefault("intent_created", int(self.clock()))
+            self.simulator.decline(payment.id, final=False)
+            self._emit("payment_intent.payment_failed", self._intent_json(payment))
+
+    def abandon(self, session_id: str) -> None:
+        """The payer leaves the Checkout page; at Stripe the session simply stays open."""
+        self._payment(session_id)
+
+    def expire(self, session_id: str) -> None:
+        """The session expires (24 hours by default at Stripe): ``failed`` for us."""
+        with self.simulator.lock:
+            self._expire(self._payment(session_id))
+
+    def _expire(self, payment: SimulatedPayment) -> None:
+        self.simulator.expire(payment.id)
+        self._emit("checkout.session.expired", self._session_json(payment))
+
+    # -- Stripe's objects, made from the simulator's payment
+    def _session_status(self, payment: SimulatedPayment) -> str:
+        if payment.state in (PaymentState.CAPTURABLE, PaymentState.SUCCESS):
+            return "complete"
+        if payment.state is PaymentState.CANCELLED and payment.card is not None:
+            return "complete"
+        return "expired" if payment.state.finished else "open"
+
+    def _has_intent(self, payment: SimulatedPayment) -> bool:
+        return "intent_created" in self._sessions[payment.id]
+
+    def _intent_status(self, payment: SimulatedPayment) -> str:
+        return {PaymentState.SUCCESS: "succeeded", PaymentState.CAPTURABLE: "requires_capture",
+                }.get(payment.state, "canceled" if payment.state.finished
+                      else "requires_payment_method")
+
+    def _charge_json(self, payment: SimulatedPayment) -> dict[str, Any]:
+        refunded = payment.refunded()
+        return {"id": _CHARGE + payment.id, "object": "charge", "amount": payment.amount,
+                "amount_refunded": refunded, "refunded": refunded >= payment.amount,
+                "captured": payment.state is PaymentState.SUCCESS,
+                "payment_intent": _INTENT + payment.id}
+
+    def _intent_json(self, payment: SimulatedPayment) -> dict[str, Any]:
+        extra = self._sessions[payment.id]
+        data = extra["intent_data"]
+        status = self._intent_status(payment)
+        error = None
+        if payment.declined and status == "requires_payment_method":
+            error = {"type": "card_error", "code": payment.declined,
+                     "message": "Your card was declined."}
+        return {
+            "id": _INTENT + payment.id,
             "object": "payment_intent",
-            "amount": session["amount_total"],
-            "amount_received": 0,
-            "amount_capturable": 0,
+            "amount": payment.amount,
+            "amount_received": payment.amount if status == "succeeded" else 0,
+            "amount_capturable": payment.amount if status == "requires_capture" else 0,
             "currency": "gbp",
             "capture_method": data.get("capture_method", "automatic_async"),
             "description": data.get("description"),
             "metadata": data.get("metadata", {}),
-            "status": "requires_payment_method",
-            "last_payment_error": None,
-            "latest_charge": None,
-            "created": self._now(),
+            "status": status,
+            "last_payment_error": error,
+            "latest_charge": _CHARGE + payment.id if payment.card is not None else None,
+            "created": extra.get("intent_created", extra["created"]),
         }
-        self.intents[intent["id"]] = intent
-        session["payment_intent"] = intent["id"]
-        return intent
 
-    def start_payment(self, session_id: str) -> None:
-        """The payer opens the Checkout page (Stripe records nothing)."""
-        self._session(session_id)
+    def _session_json(self, payment: SimulatedPayment, expand: Iterable[str] = (),
+                      prefix: str = "") -> dict[str, Any]:
+        extra = self._sessions[payment.id]
+        status = self._session_status(payment)
+        session_id = _SESSION + payment.id
+        out = {
+            "id": session_id, "object": "checkout.session", "mode": "payment",
+            "status": status,
+            "payment_status": "paid" if payment.state is PaymentState.SUCCESS else "unpaid",
+            "amount_total": payment.amount, "amount_subtotal": payment.amount,
+            "currency": "gbp", "client_reference_id": extra["client_reference_id"],
+            "customer_email": extra["customer_email"], "locale": extra["locale"],
+            "metadata": extra["metadata"], "success_url": payment.return_url,
+            "cancel_url": extra["cancel_url"],
+            "url": f"{self.url}/c/pay/{session_id}" if status == "open" else None,
+            "created": extra["created"], "expires_at": extra["created"] + 24 * 3600,
+            "livemode": False,
+            "payment_intent": _INTENT + payment.id if self._has_intent(payment) else None,
+        }
+        wanted = set(expand)
+        if out["payment_intent"] and f"{prefix}payment_intent" in wanted:
+            intent = self._intent_json(payment)
+            if intent["latest_charge"] and f"{prefix}payment_intent.latest_charge" in wanted:
+                intent["latest_charge"] = self._charge_json(payment)
+            out["payment_intent"] = intent
+        return out
 
-    def pay(self, session_id: str) -> None:
-        """The payer pays: the session completes; the PaymentIntent succeeds (or awaits capture)."""
-        with self._store_lock:
-            session = self._session(session_id)
-            if session["status"] != "open":
-                raise ValueError(f"session is {session['status']}")
-            intent = self._intent_for(session)
-            charge = {"id": self._id("ch"), "object": "charge", "amount": intent["amount"],
-                      "amount_refunded": 0, "refunded": False, "captured": False,
-                      "payment_intent": intent["id"]}
-            self.charges[charge["id"]] = charge
-            intent["latest_charge"] = charge["id"]
-            intent["last_payment_error"] = None
-            session["status"] = "complete"
-            if intent["capture_method"] == "manual":
-                intent["status"] = "requires_capture"
-                intent["amount_capturable"] = intent["amount"]
-                session["payment_status"] = "unpaid"
-                self._emit("checkout.session.completed", session)
-                self._emit("payment_intent.amount_capturable_updated", intent)
-            else:
-                intent["status"] = "succeeded"
-                intent["amount_received"] = intent["amount"]
-                charge["captured"] = True
-                session["payment_status"] = "paid"
-                self._emit("checkout.session.completed", session)
-                self._emit("payment_intent.succeeded", intent)
-
-    def decline(self, session_id: str) -> None:
-        """The card is declined; the session stays open and the payer may try again."""
-        with self._store_lock:
-            session = self._session(session_id)
-            intent = self._intent_for(session)
-            intent["status"] = "requires_payment_method"
-            intent["last_payment_error"] = {"type": "card_error", "code": "card_declined",
-                                            "message": "Your card was declined."}
-            self._emit("payment_intent.payment_failed", intent)
-
-    def abandon(self, session_id: str) -> None:
-        """The payer leaves the Checkout page; at Stripe the session simply stays open."""
-        self._session(session_id)
-
-    def expire(self, session_id: str) -> None:
-        """The session expires (24 hours by default at Stripe): ``failed`` for us."""
-        with self._store_lock:
-            self._expire(self._session(session_id))
-
-    def _expire(self, session: dict[str, Any]) -> None:
-        session["status"] = "expired"
-        session["url"] = None
-        intent_id = session.get("payment_intent")
-        if intent_id and self.intents[intent_id]["status"] not in ("succeeded", "canceled"):
-            self.intents[intent_id]["status"] = "canceled"
-        self._emit("checkout.session.expired", session)
+    def _emit(self, event_type: str, obj: dict[str, Any]) -> None:
+        self._events += 1
+        event = {
+            "id": f"evt_test_{self._events:06d}",
+            "object": "event",
+            "api_version": "2024-06-20",
+            "created": int(self.clock()),
+            "livemode": False,
+            "pending_webhooks": 1,
+            "type": event_type,
+            "data": {"object": obj},
+        }
+        body = json.dumps(event, separators=(",", ":")).encode()
+        self.webhooks.append((body, {"Content-Type": "application/json", **self.sign(body)}))
 
     # -- HTTP
     def _handle(self, request: Request) -> Reply:
         if not self._authorised(request):
             return _stripe_error(401, "Invalid API Key provided", kind="invalid_request_error")
         key = request.headers.get("Idempotency-Key")
-        if request.method == "POST" and key:
-            fingerprint = f"{request.method} {request.path} {request.body!r}"
-            with self._store_lock:
+        with self.simulator.lock:
+            if request.method == "POST" and key:
+                fingerprint = f"{request.method} {request.path} {request.body!r}"
                 known = self._idempotent.get(key)
                 if known is not None:
                     if known[0] != fingerprint:
@@ -632,7 +666,6 @@ class StripeServer(_PaymentServer):
                 reply = self._route(request)
                 self._idempotent[key] = (fingerprint, reply)
                 return reply
-        with self._store_lock:
             return self._route(request)
 
     def _route(self, request: Request) -> Reply:
@@ -644,170 +677,180 @@ class StripeServer(_PaymentServer):
         for item in [*form.get("expand", []), *query.get("expand", [])]:
             if item.endswith("latest_charge") and version < "2022-11-15":
                 return _stripe_error(400, f"This property cannot be expanded ({item}).",
-                                     param="expand")
+                                    param="expand")
         try:
             if parts[:3] == ["v1", "checkout", "sessions"]:
-                rest = parts[3:]
-                if method == "POST" and not rest:
-                    return self._create_session(form)
-                if method == "GET" and not rest:
-                    return self._list_sessions(query)
-                session = self.sessions.get(rest[0])
-                if session is None:
-                    return _stripe_error(404, f"No such checkout.session: '{rest[0]}'",
-                                         code="resource_missing", param="session")
-                if method == "GET" and len(rest) == 1:
-                    return 200, _JSON, self._expand_session(session, query.get("expand", []))
-                if method == "POST" and rest[1:] == ["expire"]:
-                    if session["status"] != "open":
-                        return _stripe_error(400, "Only Checkout Sessions with a status in "
-                                             "[\"open\"] can be expired.")
-                    self._expire(session)
-                    return 200, _JSON, self._expand_session(session, [])
+                return self._sessions_route(method, parts[3:], form, query)
             if parts[:2] == ["v1", "payment_intents"] and len(parts) == 4 and method == "POST":
                 return self._intent_action(parts[2], parts[3])
             if parts == ["v1", "refunds"] and method == "POST":
                 return self._create_refund(form)
             if parts == ["v1", "refunds"] and method == "GET":
                 return self._list_refunds(query)
-        except _Refusal as fail:
-            return fail.reply
+        except _Refusal as refusal:
+            return refusal.reply
         return _stripe_error(404, f"Unrecognized request URL ({method}: {request.path}).")
+
+    def _sessions_route(self, method: str, rest: list[str], form: dict[str, Any],
+                        query: dict[str, Any]) -> Reply:
+        if method == "POST" and not rest:
+            return self._create_session(form)
+        if method == "GET" and not rest:
+            return self._list_sessions(query)
+        try:
+            payment = self._payment(rest[0])
+        except KeyError:
+            return _stripe_error(404, f"No such checkout.session: '{rest[0]}'",
+                                code="resource_missing", param="session")
+        if method == "GET" and len(rest) == 1:
+            return 200, _JSON, self._session_json(payment, query.get("expand", []))
+        if method == "POST" and rest[1:] == ["expire"]:
+            if self._session_status(payment) != "open":
+                return _stripe_error(400, "Only Checkout Sessions with a status in "
+                                    "[\"open\"] can be expired.")
+            self._expire(payment)
+            return 200, _JSON, self._session_json(payment)
+        return _stripe_error(404, "Unrecognized request URL.")
 
     def _create_session(self, form: dict[str, Any]) -> Reply:
         if form.get("mode") != "payment":
             return _stripe_error(400, "Only payment mode is supported here", param="mode")
         if not form.get("success_url"):
             return _stripe_error(400, "Missing required param: success_url.",
-                                 code="parameter_missing", param="success_url")
+                                code="parameter_missing", param="success_url")
         items = form.get("line_items", {})
         item = items.get("0", {}) if isinstance(items, dict) else {}
         price = item.get("price_data", {})
         if price.get("currency") != "gbp":
             return _stripe_error(400, "Only GBP is supported here",
-                                 param="line_items[0][price_data][currency]")
+                                param="line_items[0][price_data][currency]")
         amount = _int(price.get("unit_amount"), "line_items[0][price_data][unit_amount]")
         if amount < 30:
             return _stripe_error(400, "The Checkout Session's total amount due must add up to "
-                                 "at least £0.30 gbp", code="amount_too_small")
+                                "at least £0.30 gbp", code="amount_too_small")
         if amount > 99_999_999:
             return _stripe_error(400, "Amount must be no more than 999,999.99",
-                                 code="amount_too_large")
+                                code="amount_too_large")
         intent_data = form.get("payment_intent_data", {})
-        session_id = self._id("cs")
-        created = self._now()
-        session = {
-            "id": session_id,
-            "object": "checkout.session",
-            "mode": "payment",
-            "status": "open",
-            "payment_status": "unpaid",
-            "amount_total": amount,
-            "amount_subtotal": amount,
-            "currency": "gbp",
+        intent_data = intent_data if isinstance(intent_data, dict) else {}
+        product = price.get("product_data", {}) if isinstance(price, dict) else {}
+        try:
+            created, _ = self.simulator.create(PaymentRequest(
+                amount=amount, reference=form.get("client_reference_id") or "-",
+                description=intent_data.get("description") or product.get("name") or "-",
+                return_url=form["success_url"],
+                delayed_capture=intent_data.get("capture_method") == "manual"))
+        except LGDSError as exc:
+            return _stripe_error(400, str(exc), param=getattr(exc, "field", None))
+        payment = self.simulator.payment(created["payment_id"])
+        self._sessions[payment.id] = {
             "client_reference_id": form.get("client_reference_id"),
             "customer_email": form.get("customer_email"),
             "locale": form.get("locale"),
             "metadata": form.get("metadata", {}),
-            "success_url": form.get("success_url"),
             "cancel_url": form.get("cancel_url"),
-            "url": f"{self.url}/c/pay/{session_id}",
-            "created": created,
-            "expires_at": created + 24 * 3600,
-            "livemode": False,
-            "payment_intent": None,
-            "_intent_data": intent_data if isinstance(intent_data, dict) else {},
+            "intent_data": intent_data,
+            "created": int(self.clock()),
+            "sequence": len(self._sessions),
         }
-        self.sessions[session_id] = session
-        self.created_count += 1
-        return 200, _JSON, self._expand_session(session, form.get("expand", []))
+        return 200, _JSON, self._session_json(payment, form.get("expand", []))
 
-    def _page(self, items: list[dict[str, Any]], query: dict[str, Any], url: str,
-              render: Callable[[dict[str, Any]], dict[str, Any]]) -> Reply:
+    def _page(self, items: list[Any], query: dict[str, Any], url: str,
+              ids: Callable[[Any], str], render: Callable[[Any], dict[str, Any]]) -> Reply:
         limit = _int(query.get("limit", "10"), "limit")
         if not 1 <= limit <= 100:
             return _stripe_error(400, "Invalid limit: must be between 1 and 100", param="limit")
         after = query.get("starting_after")
         if after:
-            ids = [item["id"] for item in items]
-            if after not in ids:
+            order = [ids(item) for item in items]
+            if after not in order:
                 return _stripe_error(400, f"No such object: '{after}'",
-                                     code="resource_missing", param="starting_after")
-            items = items[ids.index(after) + 1:]
+                                    code="resource_missing", param="starting_after")
+            items = items[order.index(after) + 1:]
         chunk = items[:limit]
         return 200, _JSON, {"object": "list", "url": url, "has_more": len(items) > limit,
-                            "data": [render(item) for item in chunk]}
+                           "data": [render(item) for item in chunk]}
 
     def _list_sessions(self, query: dict[str, Any]) -> Reply:
         created = query.get("created", {})
         low = _int(created["gte"], "created[gte]") if "gte" in created else None
         high = _int(created["lt"], "created[lt]") if "lt" in created else None
-        items = [s for s in self.sessions.values()
-                 if (low is None or s["created"] >= low) and (high is None or s["created"] < high)]
-        items.sort(key=lambda s: (s["created"], s["id"]), reverse=True)
+        items = [p for p in self.simulator.payments() if p.id in self._sessions
+                 and (low is None or self._sessions[p.id]["created"] >= low)
+                 and (high is None or self._sessions[p.id]["created"] < high)]
+        items.sort(key=lambda p: (self._sessions[p.id]["created"],
+                                  self._sessions[p.id]["sequence"]), reverse=True)
         expand = query.get("expand", [])
-        return self._page(items, query, "/v1/checkout/sessions",
-                          lambda s: self._expand_session(s, expand, prefix="data."))
+        return self._page(items, query, "/v1/checkout/sessions", lambda p: _SESSION + p.id,
+                          lambda p: self._session_json(p, expand, prefix="data."))
+
+    def _intent_payment(self, intent_id: str) -> SimulatedPayment | None:
+        if not intent_id.startswith(_INTENT):
+            return None
+        payment_id = intent_id[len(_INTENT):]
+        extra = self._sessions.get(payment_id)
+        if extra is None or "intent_created" not in extra:
+            return None
+        return self.simulator.payment(payment_id)
 
     def _intent_action(self, intent_id: str, action: str) -> Reply:
-        intent = self.intents.get(intent_id)
-        if intent is None:
+        payment = self._intent_payment(intent_id)
+        if payment is None:
             return _stripe_error(404, f"No such payment_intent: '{intent_id}'",
-                                 code="resource_missing", param="intent")
+                                code="resource_missing", param="intent")
+        status = self._intent_status(payment)
         if action == "capture":
-            if intent["status"] != "requires_capture":
+            if status != "requires_capture":
                 return _stripe_error(
                     400, f"This PaymentIntent could not be captured because it has a status of "
-                    f"{intent['status']}.", code="payment_intent_unexpected_state")
-            intent["status"] = "succeeded"
-            intent["amount_received"] = intent["amount"]
-            intent["amount_capturable"] = 0
-            self.charges[intent["latest_charge"]]["captured"] = True
-            for session in self.sessions.values():
-                if session.get("payment_intent") == intent_id:
-                    session["payment_status"] = "paid"
-            self._emit("payment_intent.succeeded", intent)
-            return 200, _JSON, dict(intent)
+                    f"{status}.", code="payment_intent_unexpected_state")
+            self.simulator.capture_payment(payment.id)
+            self._emit("payment_intent.succeeded", self._intent_json(payment))
+            return 200, _JSON, self._intent_json(payment)
         if action == "cancel":
-            if intent["status"] in ("succeeded", "canceled"):
+            if status in ("succeeded", "canceled"):
                 return _stripe_error(
                     400, f"You cannot cancel this PaymentIntent because it has a status of "
-                    f"{intent['status']}.", code="payment_intent_unexpected_state")
-            intent["status"] = "canceled"
-            self._emit("payment_intent.canceled", intent)
-            return 200, _JSON, dict(intent)
+                    f"{status}.", code="payment_intent_unexpected_state")
+            self.simulator.cancel_payment(payment.id)
+            self._emit("payment_intent.canceled", self._intent_json(payment))
+            return 200, _JSON, self._intent_json(payment)
         return _stripe_error(404, "Unrecognized request URL.")
 
+    def _refund_json(self, payment: SimulatedPayment, refund: Any) -> dict[str, Any]:
+        return {"id": _REFUND + refund.id, "object": "refund", "amount": refund.amount,
+                "currency": "gbp", "status": "succeeded",
+                "created": int(refund.created.timestamp()),
+                "payment_intent": _INTENT + payment.id, "charge": _CHARGE + payment.id,
+                "metadata": self._refund_metadata.get(refund.id, {})}
+
     def _create_refund(self, form: dict[str, Any]) -> Reply:
-        intent = self.intents.get(str(form.get("payment_intent")))
-        if intent is None:
+        payment = self._intent_payment(str(form.get("payment_intent")))
+        if payment is None:
             return _stripe_error(404, "No such payment_intent", code="resource_missing",
-                                 param="payment_intent")
-        charge = self.charges.get(intent.get("latest_charge") or "")
-        if intent["status"] != "succeeded" or charge is None:
+                                param="payment_intent")
+        if payment.state is not PaymentState.SUCCESS:
             return _stripe_error(400, "This PaymentIntent does not have a successful charge to "
-                                 "refund.", code="charge_not_refundable")
-        available = intent["amount_received"] - charge["amount_refunded"]
+                                "refund.", code="charge_not_refundable")
+        available = payment.available()
         if available <= 0:
             return _stripe_error(400, "Charge has already been refunded.",
-                                 code="charge_already_refunded")
+                                code="charge_already_refunded")
         amount = _int(form.get("amount", available), "amount")
         if amount < 1 or amount > available:
             return _stripe_error(400, "Refund amount is greater than unrefunded amount on "
-                                 "charge", param="amount")
-        refund = {"id": self._id("re"), "object": "refund", "amount": amount,
-                  "currency": "gbp", "status": "succeeded", "created": self._now(),
-                  "payment_intent": intent["id"], "charge": charge["id"],
-                  "metadata": form.get("metadata", {})}
-        self.refunds[refund["id"]] = refund
-        charge["amount_refunded"] += amount
-        charge["refunded"] = charge["amount_refunded"] >= intent["amount_received"]
-        self._emit("charge.refunded", charge)
-        return 200, _JSON, dict(refund)
+                                "charge", param="amount")
+        self.simulator.refund_payment(payment.id, amount)
+        refund = payment.refunds[-1]
+        self._refund_metadata[refund.id] = form.get("metadata", {})
+        self._emit("charge.refunded", self._charge_json(payment))
+        return 200, _JSON, self._refund_json(payment, refund)
 
     def _list_refunds(self, query: dict[str, Any]) -> Reply:
         intent_id = query.get("payment_intent")
-        items = [r for r in self.refunds.values()
-                 if intent_id is None or r["payment_intent"] == intent_id]
-        items.sort(key=lambda r: (r["created"], r["id"]), reverse=True)
-        return self._page(items, query, "/v1/refunds", dict)
+        pairs = [(p, r) for p in self.simulator.payments() if p.id in self._sessions
+                 for r in p.refunds
+                 if intent_id is None or _INTENT + p.id == intent_id]
+        pairs.sort(key=lambda pair: (pair[1].created, pair[1].id), reverse=True)
+        return self._page(pairs, query, "/v1/refunds", lambda pair: _REFUND + pair[1].id,
+                          lambda pair: self._refund_json(*pair))
