@@ -120,7 +120,7 @@ class FakePay:
                                      webhook_sink=webhook_sink, limits=limits)
         elif webhook_sink is not None:
             simulator.add_webhook_sink(webhook_sink)
-        self.simulator = simulator
+        self.simulator: PaySimulator = simulator
 
     def __repr__(self) -> str:
         return f"<FakePay payments={self.simulator.created_count}>"

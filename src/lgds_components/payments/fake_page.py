@@ -86,7 +86,7 @@ from lgds_components.payments.states import PaymentState
 
 __all__ = ["FakePayPage", "StartResponse", "WSGIApp"]
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 StartResponse: TypeAlias = Callable[..., Any]
 """WSGI's ``start_response``."""
@@ -141,9 +141,9 @@ class FakePayPage:
         stylesheets: Iterable[str] = (),
         session: requests.Session | None = None,
     ) -> None:
-        self.simulator = pay.simulator if isinstance(pay, FakePay) else pay
-        self.webhook_url = webhook_url
-        self.stylesheets = tuple(stylesheets)
+        self.simulator: PaySimulator = pay.simulator if isinstance(pay, FakePay) else pay
+        self.webhook_url: str | None = webhook_url
+        self.stylesheets: tuple[str, ...] = tuple(stylesheets)
         self.failed_deliveries: deque[tuple[DeliveredWebhook, str]] = deque(maxlen=100)
         self._session = session
         self._outbox: deque[DeliveredWebhook] = deque()

@@ -250,17 +250,18 @@ class PaySimulator:
         secrets = webhook_secret if webhook_secret is not None else DEFAULT_WEBHOOK_SECRET
         if isinstance(secrets, (Secret, str)):
             secrets = [secrets]
-        self.webhook_secrets = tuple(s if isinstance(s, Secret) else Secret(s) for s in secrets)
+        self.webhook_secrets: tuple[Secret, ...] = tuple(
+            s if isinstance(s, Secret) else Secret(s) for s in secrets)
         if not self.webhook_secrets:
             raise InvalidFormat("give at least one webhook secret", field="webhook_secret")
         self.clock: Callable[[], datetime] = clock or _utcnow
-        self.base_url = base_url.rstrip("/")
-        self.is_live = is_live
-        self.limits = limits
-        self.expiry = expiry
+        self.base_url: str = base_url.rstrip("/")
+        self.is_live: bool = is_live
+        self.limits: ProviderLimits = limits
+        self.expiry: timedelta = expiry
         self.webhook_sinks: list[WebhookSink] = [webhook_sink] if webhook_sink else []
         self.webhooks: list[DeliveredWebhook] = []
-        self.created_count = 0
+        self.created_count: int = 0
         self._rng: random.Random = (random.Random(seed) if seed is not None
                                     else random.SystemRandom())
         self._lock = threading.RLock()

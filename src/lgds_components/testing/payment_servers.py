@@ -222,10 +222,12 @@ class GovUkPayServer(_PaymentServer):
         port: int = 0,
     ) -> None:
         super().__init__(api_keys, port)
-        self.webhook_secret = webhook_secret
-        self.simulator = PaySimulator(webhook_secret=webhook_secret, clock=clock, seed=seed)
-        self.fake = FakePay(simulator=self.simulator)
-        self.page = FakePayPage(self.simulator, webhook_url=webhook_url, stylesheets=stylesheets)
+        self.webhook_secret: str = webhook_secret
+        self.simulator: PaySimulator = PaySimulator(webhook_secret=webhook_secret, clock=clock,
+                                                   seed=seed)
+        self.fake: FakePay = FakePay(simulator=self.simulator)
+        self.page: FakePayPage = FakePayPage(self.simulator, webhook_url=webhook_url,
+                                             stylesheets=stylesheets)
 
     def __repr__(self) -> str:
         return f"<GovUkPayServer {self.http!r}>"
@@ -476,10 +478,10 @@ class StripeServer(_PaymentServer):
         account_api_version: str = "2020-08-27",
     ) -> None:
         super().__init__(api_keys)
-        self.account_api_version = account_api_version
-        self.webhook_secret = webhook_secret
+        self.account_api_version: str = account_api_version
+        self.webhook_secret: str = webhook_secret
         self.clock: Callable[[], float] = clock or time.time
-        self.simulator = PaySimulator(
+        self.simulator: PaySimulator = PaySimulator(
             clock=lambda: datetime.fromtimestamp(self.clock(), UTC), seed=0,
             limits=STRIPE_LIMITS, expiry=SESSION_LIFETIME)
         self.webhooks: list[tuple[bytes, dict[str, str]]] = []
