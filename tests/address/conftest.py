@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import os
 import secrets
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 
-from lgds_components.address import Gazetteer
+from lgds_components.address import Address, Gazetteer
 from lgds_components.address.loader import ADDRESSBASE_COLUMNS
 
 
@@ -148,3 +150,16 @@ def database(postgres_dsn: str) -> Iterator[str]:
     finally:
         with psycopg.connect(postgres_dsn, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def every_address(gazetteer: Gazetteer) -> list[Address]:
+    """Every preferred record of a SQLite gazetteer, read straight from the file
+    (what a made-up messy address is checked against)."""
+    names = [field.name for field in attrs.fields(Address)]
+    conn = sqlite3.connect(f"{gazetteer.path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        rows = conn.execute(f"SELECT {', '.join(names)} FROM address WHERE preferred = 1 "
+                            "ORDER BY id").fetchall()
+    finally:
+        conn.close()
+    return [Address(**dict(zip(names, row, strict=True))) for row in rows]

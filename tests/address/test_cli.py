@@ -114,10 +114,36 @@ def test_match_a_csv(tmp_path: Path, gazetteer_file: Path) -> None:
     assert result.return_value == 1  # one row left unmatched
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert [r["uprn"] for r in rows] == ["1003", "", "1021"]
-    assert rows[0]["reason"] and float(rows[0]["score"]) >= 0.8 and rows[2]["id"] == "3"
-    assert "matched 2 of 3" in result.output
+    assert [r["reason"] for r in rows] == ["accepted", "no candidate", "accepted"]
+    assert rows[0]["detail"].startswith("postcode + flat + number + street")
+    assert float(rows[0]["score"]) >= 0.5 and rows[2]["id"] == "3"
+    assert "matched 2 of 3" in result.output and "1 no candidate" in result.output
     bad = invoke("match", str(source), "-g", str(gazetteer_file), "-c", "street")
     assert bad.exception is not None and "has no column" in str(bad.exception)
+
+
+def test_match_writes_refusals_for_review(tmp_path: Path, gazetteer_file: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(
+        'address\nFlat 2 High Street Kelmouth\n"10 High St, EX4 1AA"\n'
+        '"Land adjacent to 10 High St, EX4 1AA"\n',
+        encoding="utf-8",
+    )
+    out, review = tmp_path / "out.csv", tmp_path / "review.csv"
+    result = invoke("match", str(source), "-g", str(gazetteer_file), "-o", str(out),
+                    "--review", str(review), "--workers", "2")
+    assert result.return_value == 1
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    which_flat = rows[0]["reason"]  # flat 2 of which building?
+    assert which_flat in ("below threshold", "tie with runner-up")
+    assert [r["reason"] for r in rows[1:]] == ["accepted", "near an address"]
+    assert rows[0]["detail"] and not rows[0]["uprn"]
+    refused = list(csv.DictReader(io.StringIO(review.read_text(encoding="utf-8"))))
+    assert [(r["line"], r["reason"]) for r in refused] == [
+        ("2", which_flat), ("4", "near an address")]
+    assert refused[0]["candidate_1_uprn"] and refused[0]["candidate_2_uprn"]
+    assert refused[1]["candidate_1_uprn"] == "1001"  # the address the land is next to
+    assert "candidate_3_evidence" in refused[0]
 
 
 def test_match_default_sample_to_stdout(tmp_path: Path, sample: Gazetteer) -> None:
@@ -141,3 +167,9 @@ def test_demo_step(capsys: pytest.CaptureFixture[str], sample: Gazetteer) -> Non
     demo_step()
     out = capsys.readouterr().out
     assert "by_postcode('sn7 1ba')" in out and "no confident match" in out
+
+
+def test_match_help_names_the_default_threshold() -> None:
+    from lgds_components.address.ranking import DEFAULT_THRESHOLD
+
+    assert f"{DEFAULT_THRESHOLD:g})" in invoke("match", "--help").output

@@ -165,6 +165,25 @@ def test_number_helpers() -> None:
     assert is_number_like(" 12 - 14 ") and not is_number_like("12 High") and not is_number_like("")
 
 
+@pytest.mark.parametrize("name", ["1TO1", "100:1", "1to1", "12A", "110-114", "1A-1C", "B"])
+def test_paf_exception_names_go_on_the_thoroughfare_line(name: str) -> None:
+    """Royal Mail's PAF rule: a building name whose first and last characters are
+    digits (or first and last-but-one digits and last a letter, or one character)
+    is printed with the street, as 12A is."""
+    house = Address(uprn=1, pao_text=name, street="High Street", town="Exeter",
+                    postcode="EX4 1AA")
+    assert house.lines() == (f"{name} High Street", "Exeter", "EX4 1AA")
+    flat = Address(uprn=2, sao_text="Flat 1", pao_text=name, street="High Street")
+    assert flat.lines(postcode=False) == ("Flat 1", f"{name} High Street")
+
+
+@pytest.mark.parametrize("name", ["10 Sellon Court", "Victoria House", "1st Floor", "A1 House",
+                                  "Unit 1"])
+def test_other_building_names_keep_their_own_line(name: str) -> None:
+    house = Address(uprn=1, pao_text=name, street="High Street", town="Exeter")
+    assert house.lines() == (name, "High Street", "Exeter")
+
+
 def street(*specs: tuple[object, ...]) -> list[Address]:
     return [
         Address(uprn=i + 1, pao_start_number=n, pao_start_suffix=s, sao_text=t, street="Mill Lane")

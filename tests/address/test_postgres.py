@@ -109,6 +109,13 @@ def matched(lookup: Any, text: str) -> tuple[int, float, str] | None:
     return None if found is None else (found.uprn, found.score, found.reason)
 
 
+def decided(lookup: Any, text: str) -> tuple[Any, ...]:
+    """Everything a decision says: the reason, the detail and each candidate."""
+    found = lookup.decide(text)
+    return (found.reason, found.detail, matched(lookup, text),
+            [(m.uprn, m.score, m.reason) for m in found.candidates])
+
+
 def type_ahead(addresses: list[Address]) -> list[str]:
     out = []
     for index, address in enumerate(addresses):
@@ -263,6 +270,12 @@ def test_sample_gives_the_same_answers(pg_sample: PostgresGazetteer, sample: Gaz
     for case in messy_cases(picked, 150, seed=11):
         assert matched(pg_sample, case.text) == matched(sample, case.text), case.text
         assert answers(pg_sample, case.text, limit=5) == answers(sample, case.text, limit=5)
+    for style in ("council", "mixed"):
+        for case in messy_cases(picked, 150, seed=11, style=style):
+            assert decided(pg_sample, case.text) == decided(sample, case.text), case.text
+    texts = [case.text for case in messy_cases(picked, 250, seed=12, style="council")]
+    shared = [(d.reason, d.match) for d in pg_sample.decide_many(texts, workers=2)]
+    assert shared == [(d.reason, d.match) for d in sample.decide_many(texts)]
 
 
 def test_generated_gives_the_same_answers_past_the_candidate_cut(
@@ -276,6 +289,8 @@ def test_generated_gives_the_same_answers_past_the_candidate_cut(
         assert answers(pg, text, limit=20) == answers(lite, text, limit=20), text
     for case in messy_cases(picked, 120, seed=3):
         assert matched(pg, case.text) == matched(lite, case.text), case.text
+    for case in messy_cases(picked, 120, seed=3, style="council"):
+        assert decided(pg, case.text) == decided(lite, case.text), case.text
 
 
 @pytest.mark.parametrize("plan", ["index only", "scan first"])

@@ -13,8 +13,8 @@ package.
 ['Flat 1, 65 Mount Parade, Radham, Rushworth, SN7 1BA',
  'Flat 2, 65 Mount Parade, Radham, Rushworth, SN7 1BA',
  '67 Mount Parade, Radham, Rushworth, SN7 1BA']
->>> best.uprn, best.score, best.reason
-(10120533, 1.0, 'town + flat + number + street')
+>>> best.uprn, best.score > 0.9, best.reason
+(10120533, True, 'town + flat + number + street; no other candidate')
 
 Names are imported lazily: importing this package loads only the model.
 """

@@ -30,6 +30,8 @@ typed, with typos corrected against the gazetteer's own vocabulary, then
 
 from __future__ import annotations
 
+import abc
+import functools
 import hashlib
 import os
 import random
@@ -42,9 +44,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
 
-from lgds_components.address import arguments, ranking, scoring
+from lgds_components.address import arguments, matching, ranking, scoring
 from lgds_components.address.loader import LoadProgress, LoadReport, Sources, load
-from lgds_components.address.match import Match
+from lgds_components.address.match import Decision, Match
 from lgds_components.address.model import Address
 from lgds_components.address.records.contract import ADDRESS_FIELDS
 from lgds_components.address.stores.base import SEARCH, SORT_KEY, Row, Session, Store, address_of
@@ -87,7 +89,7 @@ def _one_per_uprn_in_language(rows: Iterable[Row], language: str) -> list[Row]:
     return sorted(chosen.values(), key=lambda row: row[-1])
 
 
-class GazetteerFront:
+class GazetteerFront(abc.ABC):
     """Every :class:`~lgds_components.address.AddressLookup` question, answered from a store.
 
     Not made directly: use :class:`Gazetteer` (SQLite) or
@@ -241,8 +243,20 @@ class GazetteerFront:
         """The one address ``text`` describes, or ``None`` when not confident.
 
         ``None`` when the best candidate scores below ``threshold`` (default
-        :attr:`threshold`), or when another address scores almost as well
-        (the text is ambiguous).
+        :attr:`threshold`), when another address scores almost as well (the
+        text is ambiguous), or when the text describes something near an
+        address; :meth:`decide` says which.
+
+        Raises:
+            ValidationError: ``text`` is not text or is too long.
+        """
+        return self.decide(text, threshold=threshold).match
+
+    def decide(self, text: str, *, threshold: float | None = None) -> Decision:
+        """:meth:`match` with the reason: the accepted match, or why none was
+        (below threshold, tie with runner-up, town contradicts, near an
+        address, no candidate, nothing to match), with the best candidates for
+        a reviewer (see :mod:`~lgds_components.address.matching`).
 
         Raises:
             ValidationError: ``text`` is not text or is too long.
@@ -251,17 +265,50 @@ class GazetteerFront:
         limit = self.threshold if threshold is None else threshold
         with self._store.reading() as session:
             query = ranking.parse(text, session, prefix=False)
-            if query.is_empty:
-                return None
-            ranked = self._ranked(session, query, None, 2)
-        return ranking.confident(ranked, limit)
+            if query.uprn is not None:
+                try:
+                    found = self._by_uprn(session, arguments.uprn_value(query.uprn), None)
+                    return matching.exact_uprn(text, found)
+                except (NotFound, ValidationError):
+                    query = scoring.Query(numbers=(str(query.uprn),))
+            ranked = matching.ranked(query, session.candidates, search_column=SEARCH,
+                                     sort_column=SORT_KEY, threshold=limit)
+        return matching.decide(text, query, ranked, limit, address_of)
 
     def match_many(
-        self, rows: Iterable[str], *, threshold: float | None = None
+        self, rows: Iterable[str], *, threshold: float | None = None, workers: int = 1
     ) -> Iterator[Match | None]:
         """:meth:`match` each of ``rows`` in turn, lazily; a row that is not
-        usable text (not a string, too long) gives ``None``."""
+        usable text (not a string, too long) gives ``None``. With ``workers``
+        above one, that many processes share the work (see :meth:`decide_many`)."""
+        if matching.check_workers(workers) > 1:
+            return (found.match for found in self.decide_many(rows, threshold=threshold,
+                                                              workers=workers))
         return ranking.match_each(lambda row: self.match(row, threshold=threshold), rows)
+
+    def decide_many(
+        self, rows: Iterable[str], *, threshold: float | None = None, workers: int = 1
+    ) -> Iterator[Decision]:
+        """:meth:`decide` each of ``rows`` in turn, lazily; a row that is not
+        usable text is refused as ``"nothing to match"``.
+
+        With ``workers`` above one, that many processes, each with its own
+        connection to the same gazetteer, decide chunks of rows; the answers
+        still come in row order (:mod:`~lgds_components.address.batch`).
+
+        Raises:
+            ValidationError: ``workers`` is not a whole number from 1 to 64.
+        """
+        if matching.check_workers(workers) > 1:
+            from lgds_components.address.batch import decide_in_processes
+
+            return decide_in_processes(self._opener(), rows, threshold=threshold,
+                                       workers=workers)
+        return matching.decide_each(lambda row: self.decide(row, threshold=threshold), rows)
+
+    @abc.abstractmethod
+    def _opener(self) -> Callable[[], GazetteerFront]:
+        """A picklable way to open this gazetteer again (in another process)."""
 
 
 class Gazetteer(GazetteerFront):
@@ -289,6 +336,10 @@ class Gazetteer(GazetteerFront):
 
     def __repr__(self) -> str:
         return f"Gazetteer({str(self.path)!r})"
+
+    def _opener(self) -> Callable[[], Gazetteer]:
+        return functools.partial(type(self).open, self.path, readonly=True,
+                                 threshold=self.threshold)
 
     def __enter__(self) -> Gazetteer:
         return self

@@ -34,7 +34,6 @@ before ``10``):
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import attrs
@@ -69,8 +68,6 @@ PROVISIONAL = 6
 #: BS 7666 logical status: historical (no longer current).
 HISTORICAL = 8
 
-# A "name" that is really a number: 12, 12A, 110-114, 1A-1C, or one letter.
-_NUMBER_LIKE = re.compile(r"[0-9]+[A-Za-z]?(?:\s*-\s*[0-9]+[A-Za-z]?)?|[A-Za-z]")
 
 
 def _opt_int(value: Any) -> int | None:
@@ -121,15 +118,24 @@ def format_numbers(
 def is_number_like(name: str) -> bool:
     """Whether a building or sub-building name falls under the PAF exception rule.
 
-    Such a name (``12A``, ``110-114``, ``1-2``, a single letter ``B``) is
+    Royal Mail's rule: a name whose first and last characters are digits
+    (``110-114``, ``1TO1``, ``100:1``), whose first and last-but-one are digits
+    and last a letter (``12A``, ``1A-1C``), or of one character (``B``) is
     printed on the same line as what follows it, not on a line of its own.
 
     >>> is_number_like("12A"), is_number_like("110-114"), is_number_like("B")
     (True, True, True)
-    >>> is_number_like("Victoria House"), is_number_like("Flat 2")
+    >>> is_number_like("1TO1"), is_number_like("100:1")
+    (True, True)
+    >>> is_number_like("Victoria House"), is_number_like("10 Sellon Court")
     (False, False)
     """
-    return bool(_NUMBER_LIKE.fullmatch(name.strip()))
+    name = name.strip()
+    if len(name) == 1:
+        return name.isalnum()
+    if len(name) < 2 or not name[0].isdigit():
+        return False
+    return name[-1].isdigit() or (name[-1].isalpha() and name[-2].isdigit())
 
 
 def natural_key(address: Address) -> str:

@@ -44,6 +44,7 @@ library: :meth:`PostgresGazetteer.migrate`, run by every load.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
@@ -119,6 +120,12 @@ class PostgresGazetteer(GazetteerFront):
 
     def __enter__(self) -> PostgresGazetteer:
         return self
+
+    def _opener(self) -> Callable[[], PostgresGazetteer]:
+        store = self._database
+        return functools.partial(type(self).connect, store.dsn, pool_size=1,
+                                 read_dsn=store.read_dsn, schema=self.schema,
+                                 threshold=self.threshold, connect_kwargs=store.connect_kwargs)
 
     @classmethod
     def connect(

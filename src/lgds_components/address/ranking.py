@@ -59,7 +59,7 @@ __all__ = [
     "word_groups",
 ]
 
-DEFAULT_THRESHOLD = 0.8
+DEFAULT_THRESHOLD = 0.5
 """Confidence below which ``match`` answers ``None``."""
 MARGIN = 0.05
 """``match`` refuses when the runner-up scores within this of the best."""
@@ -140,11 +140,12 @@ def corrections(vocabulary: Vocabulary, word: str, prefix: bool) -> dict[str, fl
 
 
 def parse(text: str, vocabulary: Vocabulary, *, prefix: bool) -> scoring.Query:
-    """:func:`scoring.parse <lgds_components.address.scoring.parse>` with
+    """:func:`parsing.parse <lgds_components.address.parsing.parse>` with
     :func:`corrections` from ``vocabulary``."""
     return scoring.parse(
         text, prefix=prefix,
         corrections=lambda word, is_prefix: corrections(vocabulary, word, is_prefix),
+        known=vocabulary.contains,
     )
 
 
@@ -152,7 +153,9 @@ def word_groups(query: scoring.Query, postcode_key: str | None) -> list[Group]:
     """What a candidate must hold, one group of alternatives per postcode, number and word.
 
     A word being typed that is :data:`PREFIX_INDEXED` characters or fewer is a
-    prefix term; stop words and noise words are left to the score.
+    prefix term; stop words, noise words, optional words (a county) and numbers
+    in words the gazetteer does not hold as words are left to the score. A
+    number with a letter (``40b``) may be found as the number alone.
     """
     groups: list[Group] = []
     if postcode_key:
@@ -162,11 +165,15 @@ def word_groups(query: scoring.Query, postcode_key: str | None) -> list[Group]:
     elif query.outward:
         groups.append([Term(query.outward)])
     for number in dict.fromkeys(query.numbers):
-        groups.append([Term(number)])
+        base = number.rstrip("abcdefghijklmnopqrstuvwxyz")
+        # 40B may be flat B of 40, held as 40 and B
+        groups.append([Term(number)] if base == number else [Term(number), Term(base)])
     for word in query.words[:MAX_WORDS]:
-        if word.text in STOP_WORDS or word.text in NOISE_WORDS:
+        if word.text in STOP_WORDS or word.text in NOISE_WORDS or word.optional:
             continue
         alternatives = [Term(term) for term in word.terms]
+        if word.number and alternatives:  # a number in words (twelve) is left to the score
+            alternatives.append(Term(word.number))
         if word.prefix and word.text in word.terms and len(word.text) <= PREFIX_INDEXED:
             alternatives.remove(Term(word.text))
             alternatives.append(Term(word.text, prefix=True))

@@ -25,15 +25,20 @@ from collections.abc import Callable
 
 __all__ = [
     "ABBREVIATIONS",
+    "COUNTY_PHRASES",
     "FLAT_WORDS",
+    "FLOOR_ORDER",
     "NOISE_WORDS",
+    "NUMBER_WORDS",
     "STOP_WORDS",
     "STREET_TYPES",
     "cached_tokens",
     "canonical",
     "fold",
+    "is_shortening",
     "long_forms",
     "tokens",
+    "typed_tokens",
 ]
 
 #: Long form (as typed) -> the short form every token is stored as.
@@ -81,6 +86,35 @@ STREET_TYPES = frozenset({
     "heol", "stryd", "lon", "ffordd", "cilgant", "rhodfa", "teras", "clos",
 })
 
+#: Numbers written as words, as in ``Flat Two`` (compounds add: ``twenty one``).
+NUMBER_WORDS: dict[str, int] = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}
+
+#: Floors in building order, as flats named by their floor say them (``top``: the highest).
+FLOOR_ORDER: dict[str, int] = {"basement": -1, "ground": 0, "first": 1, "second": 2,
+                               "third": 3, "fourth": 4, "fifth": 5, "top": 99}
+
+_COUNTIES = (
+    "Avon", "Bedfordshire", "Berkshire", "Buckinghamshire", "Cambridgeshire", "Cheshire",
+    "Cleveland", "Clwyd", "Cornwall", "County Durham", "Cumbria", "Derbyshire", "Devon",
+    "Dorset", "Dyfed", "East Riding of Yorkshire", "East Sussex", "East Yorkshire", "Essex",
+    "Glamorgan", "Gloucestershire", "Greater London", "Greater Manchester", "Gwent", "Gwynedd",
+    "Hampshire", "Herefordshire", "Hertfordshire", "Humberside", "Huntingdonshire",
+    "Isle of Wight", "Kent", "Lancashire", "Leicestershire", "Lincolnshire", "Merseyside",
+    "Mid Glamorgan", "Middlesex", "Norfolk", "North Humberside", "North Yorkshire",
+    "Northamptonshire", "Northumberland", "Nottinghamshire", "Oxfordshire", "Powys",
+    "Rutland", "Shropshire", "Somerset", "South Glamorgan", "South Humberside",
+    "South Yorkshire", "Staffordshire", "Suffolk", "Surrey", "Sussex", "Tyne and Wear",
+    "Warwickshire", "West Glamorgan", "West Midlands", "West Sussex", "West Yorkshire",
+    "Wiltshire", "Worcestershire", "Anglesey", "Isle of Anglesey", "Conwy", "Denbighshire",
+    "Flintshire", "Monmouthshire", "Pembrokeshire", "Carmarthenshire", "Ceredigion",
+)
+
 _LONG_FORMS: dict[str, tuple[str, ...]] = {}
 for _long, _short in ABBREVIATIONS.items():
     _LONG_FORMS[_short] = (*_LONG_FORMS.get(_short, ()), _long)
@@ -109,6 +143,21 @@ def canonical(token: str) -> str:
     return ABBREVIATIONS.get(token, token)
 
 
+def is_shortening(short: str, long: str) -> bool:
+    """Whether ``short`` keeps letters of ``long`` in order, as a shortening does
+    (``stn`` of ``station``, ``vic`` of ``victoria``).
+
+    >>> is_shortening("stn", "station"), is_shortening("nts", "station")
+    (True, False)
+    """
+    position = 0
+    for char in short:
+        position = long.find(char, position) + 1
+        if not position:
+            return False
+    return True
+
+
 def long_forms(short: str) -> tuple[str, ...]:
     """The long forms that share a short form: ``long_forms("st")`` -> street, str, saint."""
     return _LONG_FORMS.get(short, ())
@@ -123,6 +172,20 @@ def tokens(text: str) -> list[str]:
     return list(cached_tokens(text)) if len(text) <= 100 else list(_tokens(text))
 
 
+def typed_tokens(text: str) -> list[tuple[str, str]]:
+    """Each token of ``text`` as typed (folded) and in its stored form, stop words left out.
+
+    >>> typed_tokens("Forge Apartments, 5 the Rd")
+    [('forge', 'forge'), ('apartments', 'flat'), ('5', '5'), ('rd', 'rd')]
+    """
+    out = []
+    for token in _TOKEN.findall(fold(text)):
+        stored = ABBREVIATIONS.get(token, token)
+        if stored not in STOP_WORDS:
+            out.append((token, stored))
+    return out
+
+
 def _tokens(text: str) -> tuple[str, ...]:
     out = []
     for token in _TOKEN.findall(fold(text)):
@@ -135,3 +198,7 @@ def _tokens(text: str) -> tuple[str, ...]:
 #: :func:`tokens` as a tuple, remembered for the 65,536 most recent short texts
 #: (gazetteer loads repeat the same street and town names many times).
 cached_tokens: Callable[[str], tuple[str, ...]] = functools.lru_cache(maxsize=65536)(_tokens)
+
+#: Counties of England and Wales (ceremonial, historic, preserved) as token tuples,
+#: which people add after the town (``("west", "midlands")``).
+COUNTY_PHRASES: frozenset[tuple[str, ...]] = frozenset(_tokens(name) for name in _COUNTIES)

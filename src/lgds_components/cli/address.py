@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 
+from lgds_components.address.ranking import DEFAULT_THRESHOLD
 from lgds_components.cli._address_store import (
     changes,
     load_store,
@@ -30,7 +31,7 @@ from lgds_components.cli._output import AtomicOutput, cannot_write
 from lgds_components.cli.app import EXIT_INVALID, EXIT_OK
 from lgds_components.errors import ValidationError
 
-__all__ = ["address", "demo_step"]
+__all__ = ["MATCH_COLUMNS", "REVIEW_CANDIDATES", "address", "demo_step"]
 
 _GAZETTEER = click.option(
     "--gazetteer", "-g", "gazetteer_path",
@@ -186,6 +187,27 @@ def search(text: str, gazetteer_path: Path | None, postgres_dsn: str | None, pg_
     return EXIT_OK
 
 
+#: Columns ``lgds address match`` adds to each row.
+MATCH_COLUMNS = ("uprn", "score", "reason", "detail", "matched_address")
+#: Candidates written per refused row to the review file.
+REVIEW_CANDIDATES = 3
+
+
+def _review_header(line_column: str, column: str) -> list[str]:
+    header = [line_column, column, "reason", "detail"]
+    for rank in range(1, REVIEW_CANDIDATES + 1):
+        header += [f"candidate_{rank}_uprn", f"candidate_{rank}_score",
+                   f"candidate_{rank}_address", f"candidate_{rank}_evidence"]
+    return header
+
+
+def _review_row(line: int, text: str, decision: Any) -> list[object]:
+    row: list[object] = [line, text, decision.reason, decision.detail]
+    for found in decision.candidates[:REVIEW_CANDIDATES]:
+        row += [found.uprn, f"{found.score:.4f}", found.address.single_line(), found.reason]
+    return row
+
+
 @address.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_GAZETTEER
@@ -193,21 +215,32 @@ def search(text: str, gazetteer_path: Path | None, postgres_dsn: str | None, pg_
 @click.option("--column", "-c", default="address", show_default=True,
               help="The column holding the address text.")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0),
-              help="Confidence below which a row is left unmatched (default 0.8).")
+              help="Confidence below which a row is left unmatched (default: the "
+                   f"gazetteer's, {DEFAULT_THRESHOLD:g}).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the CSV here (default: standard output).")
+@click.option("--review", "-r", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the refused rows here, each with its best candidates, "
+                   "for a person to review.")
+@click.option("--workers", "-w", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes sharing the matching (one per core is a good start).")
 def match(path: Path, gazetteer_path: Path | None, postgres_dsn: str | None, pg_schema: str,
-          column: str, threshold: float | None, output: Path | None) -> int:
+          column: str, threshold: float | None, output: Path | None,
+          review: Path | None, workers: int) -> int:
     """Match every address in one column of a CSV file to a UPRN.
 
-    Writes the rows back with uprn, score, reason and matched_address added
-    (empty where no address was matched confidently). A summary goes to
-    standard error. Exits 1 if any row was left unmatched.
+    Writes the rows back with uprn, score, reason, detail and matched_address
+    added. reason is "accepted" or why the row was refused (below threshold,
+    tie with runner-up, town contradicts, near an address, no candidate,
+    nothing to match): sort by it to work through refusals. detail says what
+    agreed, or the scores behind a refusal. With --review, the refused rows
+    also go to a second CSV (their line number in the input, text, reason and
+    the best three candidates with scores). A summary goes to standard error.
+    Exits 1 if any row was left unmatched.
 
-        lgds address match customers.csv -c address -o matched.csv
+        lgds address match customers.csv -c address -o matched.csv -r review.csv -w 2
     """
-    added = ["uprn", "score", "reason", "matched_address"]
-    counts = {"matched": 0, "unmatched": 0}
+    counts: dict[str, int] = {}
     with _open(gazetteer_path, postgres_dsn, pg_schema) as gazetteer, path.open(
         "r", encoding="utf-8-sig", newline=""
     ) as source:
@@ -222,36 +255,59 @@ def match(path: Path, gazetteer_path: Path | None, postgres_dsn: str | None, pg_
             raise click.BadParameter(f"{path.name} has no column {column!r}; its columns are: "
                                      f"{listed}", param_hint="--column")
         size = max(path.stat().st_size, 1)
-        with AtomicOutput(output) as sink, click.progressbar(
-            length=size, label=f"matching {path.name}", file=sys.stderr
-        ) as bar:
-            writer = csv.DictWriter(sink, fieldnames=[*header, *[a for a in added
+        with AtomicOutput(output) as sink, _MaybeOutput(review) as reviewing, \
+                click.progressbar(length=size, label=f"matching {path.name}",
+                                  file=sys.stderr) as bar:
+            writer = csv.DictWriter(sink, fieldnames=[*header, *[a for a in MATCH_COLUMNS
                                                                  if a not in header]],
                                     extrasaction="ignore", lineterminator="\n")
             writer.writeheader()
+            reviewer = csv.writer(reviewing, lineterminator="\n") if reviewing else None
+            if reviewer is not None:
+                reviewer.writerow(_review_header("line", column))
             rows = _rows(reader, path, bar, size)
-            pending: list[dict[str, Any]] = []
+            pending: list[tuple[int, dict[str, Any]]] = []
 
             def texts() -> Iterator[str]:
                 for row in rows:
-                    pending.append(row)
+                    pending.append((reader.line_num, row))
                     yield row.get(column) or ""
 
-            for result in gazetteer.match_many(texts(), threshold=threshold):
-                row = pending.pop(0)
-                if result is None:
-                    counts["unmatched"] += 1
-                    row.update(dict.fromkeys(added, ""))
-                else:
-                    counts["matched"] += 1
-                    row.update(uprn=result.uprn, score=f"{result.score:.3f}",
-                               reason=result.reason,
-                               matched_address=result.address.single_line())
+            for decision in gazetteer.decide_many(texts(), threshold=threshold,
+                                                  workers=workers):
+                line, row = pending.pop(0)
+                counts[decision.reason] = counts.get(decision.reason, 0) + 1
+                found = decision.match
+                row.update(uprn=found.uprn if found else "",
+                           score=f"{found.score:.4f}" if found else "",
+                           reason=decision.reason,
+                           detail=found.reason if found else decision.detail,
+                           matched_address=found.address.single_line() if found else "")
                 writer.writerow(row)
-    total = counts["matched"] + counts["unmatched"]
-    click.echo(f"matched {counts['matched']:,} of {total:,} rows of {path.name}; "
-               f"{counts['unmatched']:,} left unmatched", err=True)
-    return EXIT_INVALID if counts["unmatched"] else EXIT_OK
+                if reviewer is not None and found is None:
+                    reviewer.writerow(_review_row(line, decision.text, decision))
+    matched = counts.get("accepted", 0)
+    total = sum(counts.values())
+    refusals = ", ".join(f"{count:,} {reason}" for reason, count in sorted(counts.items())
+                         if reason != "accepted")
+    click.echo(f"matched {matched:,} of {total:,} rows of {path.name}; "
+               f"{total - matched:,} left unmatched" + (f" ({refusals})" if refusals else ""),
+               err=True)
+    return EXIT_INVALID if total - matched else EXIT_OK
+
+
+class _MaybeOutput:
+    """:class:`AtomicOutput` for a file that may not be wanted (``None``: nothing)."""
+
+    def __init__(self, target: Path | None) -> None:
+        self._inner = AtomicOutput(target) if target is not None else None
+
+    def __enter__(self) -> Any:
+        return self._inner.__enter__() if self._inner is not None else None
+
+    def __exit__(self, *exc_info: Any) -> None:
+        if self._inner is not None:
+            self._inner.__exit__(*exc_info)
 
 
 def _rows(reader: csv.DictReader[str], path: Path, bar: Any, size: int) -> Iterator[dict[str, Any]]:

@@ -1,0 +1,217 @@
+"""Deciding which address a text means, or refusing and saying why.
+
+The store-independent end of ``match``: after a store has fetched candidate
+records (:func:`lgds_components.address.ranking.candidates`),
+:func:`score_rows` compares the query with each
+(:func:`~lgds_components.address.agreement.compare`, every other
+candidate's towns as evidence against it) and scores the agreement with the
+learned model (:mod:`~lgds_components.address.weights`); :func:`decide` then
+accepts the best or refuses, with a reason a review queue can sort by:
+
+- ``"near an address"``: the text describes land, a garage, a plot or the rear
+  of an address that the best candidate is not;
+- ``"below threshold"`` or ``"town contradicts"``: the best candidate is not
+  sure enough (the latter when it is in another town than the one named);
+- ``"tie with runner-up"``: another address scores almost as well (its
+  log-odds within :data:`MARGIN` of the best).
+
+>>> from lgds_components.address import Gazetteer
+>>> with Gazetteer.sample() as gaz:
+...     decision = gaz.decide("12 Willow, Wickton")  # Willow Avenue or Willow Lane?
+>>> decision.reason, [m.address.street for m in decision.candidates][:2]
+('tie with runner-up', ['Willow Avenue', 'Willow Lane'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+import attrs
+
+from lgds_components.address import ranking
+from lgds_components.address.agreement import Agreement, compare
+from lgds_components.address.match import Decision, Match
+from lgds_components.address.model import Address
+from lgds_components.address.parsing import Query
+from lgds_components.address.scoring import Features, features_from_search
+from lgds_components.address.text import NOISE_WORDS, STOP_WORDS
+from lgds_components.address.weights import log_odds
+from lgds_components.errors import ValidationError
+
+__all__ = ["MARGIN", "REVIEW_CANDIDATES", "Scored", "check_workers", "decide", "decide_each",
+           "exact_uprn", "ranked", "score_rows"]
+
+MARGIN = 1.5
+"""``match`` refuses when the runner-up's log-odds are within this of the best's."""
+REVIEW_CANDIDATES = 3
+"""Candidates kept on a :class:`~lgds_components.address.match.Decision` for review."""
+_POSTCODE_COLUMN = 17
+_POSTAL_COLUMN = 23
+_PLACE_ROWS = 20
+_TIE_FLOOR = 0.05
+
+
+@attrs.frozen(slots=True)
+class Scored:
+    """One candidate record with how it agrees and the model's log-odds for it."""
+
+    log_odds: float
+    agreement: Agreement
+    found: Features
+    row: Sequence[Any]
+
+    @property
+    def probability(self) -> float:
+        """The log-odds as a probability, four decimals."""
+        import math
+
+        return round(1.0 / (1.0 + math.exp(-self.log_odds)) if self.log_odds > -40 else 0.0, 4)
+
+
+def score_rows(rows: Iterable[Sequence[Any]], query: Query, *, search_column: int,
+               sort_column: int, places: Iterable[str] = ()) -> list[Scored]:
+    """Every candidate UPRN (column 0) once, best first (ties in natural order).
+
+    The towns and localities of all the candidates, and ``places``, are the
+    place names a candidate is checked against (another town named).
+    """
+    seen: set[tuple[Any, Any, Any]] = set()
+    parsed = []
+    for row in rows:
+        key = (row[0], row[search_column], row[_POSTCODE_COLUMN])
+        if key not in seen:  # the same record fetched again by a wider search
+            seen.add(key)
+            parsed.append((row, features_from_search(row[search_column], row[_POSTCODE_COLUMN])))
+    places = {*places, *(word for _, found in parsed for word in (*found.town, *found.locality))}
+    best: dict[int, Scored] = {}
+    for row, found in parsed:
+        agreement = compare(query, found, places, postal=bool(row[_POSTAL_COLUMN]))
+        scored = Scored(log_odds(agreement), agreement, found, row)
+        previous = best.get(row[0])
+        if previous is None or scored.log_odds > previous.log_odds:
+            best[row[0]] = scored
+    return sorted(best.values(), key=lambda item: (-item.log_odds, item.row[sort_column]))
+
+
+def ranked(query: Query, fetch: Callable[[list[ranking.Group], int], list[Any]], *,
+           search_column: int, sort_column: int, threshold: float) -> list[Scored]:
+    """The candidates for ``query``, scored, best first.
+
+    ``fetch(groups, limit)`` is the store's: the first ``limit`` records holding
+    a term of every group. When none holds every word, or the best found is not
+    sure enough (a postcode out of date, a word the address lacks), the search
+    widens: the postcode's outward code instead of the postcode, then each word
+    left out in turn, and everything found is scored together.
+    """
+    groups = ranking.word_groups(query, None)
+    if not groups:
+        return []
+    rows = fetch(groups, ranking.CANDIDATES)
+    scored = score_rows(rows, query, search_column=search_column, sort_column=sort_column)
+    if len(groups) >= 2 and (not scored or scored[0].probability < threshold):
+        if query.postcode and groups[0] == [ranking.Term(query.postcode)]:
+            rows += fetch([[ranking.Term(query.outward)], *groups[1:]], ranking.CANDIDATES // 2)
+        for fewer in ranking.relaxed(groups, None):
+            rows += fetch(fewer, ranking.CANDIDATES // 2)
+        if not rows:  # two words or more that no candidate has: location and numbers, or words
+            split = 1 + len(dict.fromkeys(query.numbers)) if (query.postcode or query.outward) \
+                else len(dict.fromkeys(query.numbers))
+            for part in (groups[:split], groups[split:]):
+                if part and len(part) < len(groups):
+                    rows += fetch(part, ranking.CANDIDATES // 2)
+        scored = score_rows(rows, query, search_column=search_column, sort_column=sort_column)
+    best = scored[0].agreement if scored else None
+    if best and (best.unexplained_words or best.unexplained_lines) and best.postcode != "exact":
+        towns = _places(query, scored[0], fetch, search_column)
+        if towns:
+            scored = score_rows(rows, query, search_column=search_column,
+                                sort_column=sort_column, places=towns)
+    return scored
+
+
+def _places(query: Query, best: Scored, fetch: Callable[[list[ranking.Group], int], list[Any]],
+            search_column: int) -> set[str]:
+    """Which of the words ``best`` leaves unexplained are town or locality names
+    elsewhere (among the first records holding each)."""
+    towns: set[str] = set()
+    for word in query.words:
+        if (not word.terms or word.optional or word.text in NOISE_WORDS
+                or word.text in STOP_WORDS or set(word.terms) & best.agreement.matched):
+            continue  # (only words the search looked up: a store may know no others)
+        for row in fetch([[ranking.Term(term)] for term in list(word.terms)[:1]], _PLACE_ROWS):
+            found = features_from_search(row[search_column], row[_POSTCODE_COLUMN])
+            if word.text in (*found.town, *found.locality) or set(word.terms) & {
+                    *found.town, *found.locality}:
+                towns.update(word.terms)
+                towns.add(word.text)
+                break
+    return towns
+
+
+def _holds(found: Features, word: str) -> bool:
+    return word in (*found.sao_words, *found.pao_words, *found.organisation)
+
+
+def decide(
+    text: str, query: Query, ranked: Sequence[Scored], threshold: float,
+    to_address: Callable[[Any], Address],
+) -> Decision:
+    """Accept the best of ``ranked`` or refuse, with the reason (see the module docs)."""
+    if query.is_empty:
+        return Decision(text, None, "nothing to match", (), "no usable words or numbers")
+    if not ranked:
+        return Decision(text, None, "no candidate", (), "no address holds these words")
+    candidates = tuple(Match(to_address(item.row), item.probability, item.agreement.reason())
+                       for item in ranked[:REVIEW_CANDIDATES])
+    best = candidates[0]
+    runner_up = ranked[1] if len(ranked) > 1 else None
+    if query.qualifier and not _holds(ranked[0].found, query.qualifier):
+        return Decision(text, None, "near an address", candidates,
+                        f"the text describes {query.qualifier} near an address, "
+                        "not the address itself")
+    below = best.score < threshold
+    if below and ranked[0].agreement.town_contradicts:
+        return Decision(text, None, "town contradicts", candidates,
+                        f"best {best.score:.4f} is in another town than the one named")
+    if (runner_up is not None and ranked[0].log_odds - runner_up.log_odds < MARGIN
+            and best.score >= _TIE_FLOOR):
+        return Decision(text, None, "tie with runner-up", candidates,
+                        f"best {best.score:.4f} and runner-up {candidates[1].score:.4f} "
+                        "are too close to tell apart")
+    if below:
+        return Decision(text, None, "below threshold", candidates,
+                        f"best {best.score:.4f} is below the threshold {threshold:g}")
+    why = best.reason + (f"; next best {candidates[1].score:.4f}" if runner_up is not None
+                         else "; no other candidate")
+    accepted = Match(best.address, best.score, why)
+    return Decision(text, accepted, "accepted", candidates,
+                    f"{best.score:.4f} at or above the threshold {threshold:g}")
+
+
+def exact_uprn(text: str, address: Address) -> Decision:
+    """The decision for a text that is the UPRN of ``address``."""
+    found = Match(address, 1.0, "exact uprn")
+    return Decision(text, found, "accepted", (found,), "the text is this address's UPRN")
+
+
+def decide_each(decide: Callable[[str], Decision], rows: Iterable[str]) -> Iterator[Decision]:
+    """``decide`` each row lazily; a row that is not usable text is refused as
+    ``"nothing to match"`` with the problem in ``detail``."""
+    for row in rows:
+        try:
+            yield decide(row)
+        except ValidationError as exc:
+            text = row if isinstance(row, str) else ""
+            yield Decision(text, None, "nothing to match", (), str(exc))
+
+
+def check_workers(workers: object) -> int:
+    """``workers`` if it is a whole number from 1 to 64.
+
+    Raises:
+        ValidationError: it is not.
+    """
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 64:
+        raise ValidationError("workers must be a whole number from 1 to 64", field="workers")
+    return workers
