@@ -220,10 +220,11 @@ class Population:
                 names.add(address.pao_text)
             if address.sao:
                 self.flats[(*place, address.pao_numbers, _key(address.pao_text))].append(address)
-        self.all_names = sorted(names)
+        self.all_names: list[str] = sorted(names)
         #: Buildings holding flats or units (their own record, which Royal Mail
         #: does not deliver to): what a planning record may mean.
-        self.buildings = [address for address in undelivered if address.uprn in parents]
+        self.buildings: list[Address] = [address for address in undelivered
+                                         if address.uprn in parents]
 
     def flats_of(self, address: Address) -> list[Address]:
         """The flats in the building of ``address`` (itself included)."""
