@@ -141,13 +141,11 @@ def pay() -> Any:
     if "answers" not in session:
         return redirect(url_for("details"))
     session.setdefault("reference", "BIN-" + secrets.token_hex(3).upper())
-    session["attempt"] = session.get("attempt", 0) + 1
-    session["key"] = f"{session['reference']}-attempt-{session['attempt']}"
-    attempt = LEDGER.begin(PaymentRequest(
+    attempt = LEDGER.begin_next(PaymentRequest(  # resumes, or tries again after a failure
         amount=PRICE, reference=session["reference"], description="Replacement wheelie bin",
         return_url=url_for("paid", _external=True),
-        email=DETAILS.validate_all(session["answers"]).data["email"],
-    ), idempotency_key=session["key"])
+        email=DETAILS.validate_all(session["answers"]).data["email"]))
+    session["key"] = attempt.key
     return redirect(attempt.next_url or url_for("paid"))
 
 

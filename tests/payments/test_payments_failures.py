@@ -114,3 +114,50 @@ def test_any_code_and_state_give_a_message_or_none(code: str | None,
         assert message is None
     elif code or (state is not None and state.finished):
         assert message
+
+
+# -- the next attempt for an order: the "Pay" and "Try again" buttons
+
+
+def test_begin_next_resumes_then_moves_on_after_a_failure(ledger: Ledger, pay: FakePay) -> None:
+    request = make_request(reference="BIN-8")
+    first = ledger.begin_next(request)
+    again = ledger.begin_next(request)  # a second click, or the back button
+    assert (first.key, again.key, again.payment_id) == ("BIN-8-attempt-1", first.key,
+                                                         first.payment_id)
+    pay.abandon(first.payment_id)
+    second = ledger.begin_next(request)
+    assert second.key == "BIN-8-attempt-2" and second.next_url
+    pay.pay(second.payment_id)
+    done = ledger.begin_next(request)  # paid: nothing new begins
+    assert (done.key, done.state) == ("BIN-8-attempt-2", PaymentState.SUCCESS)
+    assert pay.created_count == 2
+
+
+def test_begin_next_from_two_requests_at_once_makes_one_payment(tmp_path: Path) -> None:
+    import threading
+
+    pay = FakePay(seed=13)
+    request = make_request(reference="BIN-9")
+    with Ledger(tmp_path / "ledger.sqlite", pay) as ledger:
+        pay.decline(ledger.begin_next(request).payment_id)
+        keys: list[str] = []
+        threads = [threading.Thread(target=lambda: keys.append(ledger.begin_next(request).key))
+                   for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert keys == ["BIN-9-attempt-2"] * 4 and pay.created_count == 2
+
+
+def test_begin_next_needs_an_order_it_can_put_in_a_key(ledger: Ledger) -> None:
+    from lgds_components.errors import InvalidFormat
+
+    request = make_request(reference="GW/2026/17")
+    with pytest.raises(InvalidFormat) as refused:
+        ledger.begin_next(request)
+    assert refused.value.field == "order"
+    assert ledger.begin_next(request, order="GW-2026-17").key == "GW-2026-17-attempt-1"
+    with pytest.raises(InvalidFormat):
+        ledger.begin_next(request, order="x" * 201)

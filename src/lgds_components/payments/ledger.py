@@ -543,6 +543,51 @@ class Ledger:
             return self.settle(key)
         return self._create(key)
 
+    def begin_next(self, request: PaymentRequest, *, order: str | None = None) -> Attempt:
+        """Begin the next payment attempt for an order, or carry on with the current one.
+
+        The "Pay" and "Try the payment again" buttons of a service call this.
+        Attempts are keyed ``{order}-attempt-{n}`` (``order`` defaults to the
+        request's reference; letters, digits and hyphens, at most 200). The
+        latest attempt, settled with the provider first, decides what happens:
+        one still unfinished is resumed (with a fresh ``next_url``), a paid one
+        is returned as it is, and after one that failed, was cancelled or went
+        wrong, attempt ``n + 1`` begins.
+        A second click, or two requests at once, therefore never start a
+        second payment: they reach the same key, and ``begin`` makes one
+        payment per key.
+
+        >>> from lgds_components.payments import FakePay
+        >>> pay = FakePay()
+        >>> ledger = Ledger(":memory:", pay)
+        >>> request = PaymentRequest(amount=2500, reference="BIN-7", description="New bin",
+        ...                          return_url="https://council.example/paid")
+        >>> first = ledger.begin_next(request)
+        >>> first.key, ledger.begin_next(request).key          # a second click
+        ('BIN-7-attempt-1', 'BIN-7-attempt-1')
+        >>> pay.decline(first.payment_id)
+        >>> ledger.begin_next(request).key                     # try again
+        'BIN-7-attempt-2'
+        >>> ledger.close()
+        """
+        prefix = f"{request.reference if order is None else order}-attempt-"
+        if not _KEY.fullmatch(prefix) or len(prefix) > 200 + len("-attempt-"):
+            raise InvalidFormat("order must be 1 to 200 letters, digits and hyphens (pass "
+                                "order= when the reference has other characters)",
+                                field="order")
+        with self._lock:
+            keys = [row[0] for row in self._conn.execute(
+                "SELECT key FROM attempts WHERE substr(key, 1, ?) = ?", (len(prefix), prefix))]
+        numbers = [int(k[len(prefix):]) for k in keys if k[len(prefix):].isdigit()]
+        latest = max(numbers, default=0)
+        if latest:
+            attempt = self.attempt(f"{prefix}{latest}")
+            if not attempt.finished:  # the provider may know more than the ledger
+                attempt = self.settle(attempt.key)
+            if attempt.state is PaymentState.SUCCESS or not attempt.finished:
+                return attempt
+        return self.begin(request, idempotency_key=f"{prefix}{latest + 1}")
+
     def _create(self, key: str) -> Attempt:
         row = self._row(key)
         provider = self._provider_for(row["provider"])
