@@ -12,8 +12,8 @@ give the same answers, so everything but the storage lives here:
 4. :func:`candidates` asks the store for the first :data:`CANDIDATES` records
    (in load order) holding a term of every group, and retries without each
    word in turn when none does;
-5. :func:`best_matches` scores them, and :func:`confident` decides whether
-   ``match`` may answer.
+5. :func:`best_matches` scores them for search; ``match`` scores and decides
+   in :mod:`~lgds_components.address.matching`.
 
 A new store implements :class:`Vocabulary` and the fetch of step 4; the
 conformance suite in :mod:`lgds_components.testing.address` checks the rest.
@@ -39,7 +39,6 @@ from lgds_components.errors import ValidationError
 __all__ = [
     "CANDIDATES",
     "DEFAULT_THRESHOLD",
-    "MARGIN",
     "MAX_QUERY_LENGTH",
     "MAX_WORDS",
     "PREFIX_INDEXED",
@@ -50,7 +49,6 @@ __all__ = [
     "best_matches",
     "candidates",
     "check_text",
-    "confident",
     "corrections",
     "match_each",
     "parse",
@@ -61,8 +59,6 @@ __all__ = [
 
 DEFAULT_THRESHOLD = 0.5
 """Confidence below which ``match`` answers ``None``."""
-MARGIN = 0.05
-"""``match`` refuses when the runner-up scores within this of the best."""
 CANDIDATES = 300
 """Records fetched from the index for scoring (half as many on each relaxed retry)."""
 MAX_WORDS = 12
@@ -228,15 +224,6 @@ def best_matches(
             best[row[0]] = (value, reason, row)
     ordered = sorted(best.values(), key=lambda item: (-item[0], item[2][sort_column]))[:count]
     return [Match(to_address(row), value, reason) for value, reason, row in ordered]
-
-
-def confident(ranked: Sequence[Match], threshold: float) -> Match | None:
-    """The best match, or ``None`` below ``threshold`` or when the runner-up is too close."""
-    if not ranked or ranked[0].score < threshold:
-        return None
-    if len(ranked) > 1 and ranked[0].score - ranked[1].score < MARGIN:
-        return None
-    return ranked[0]
 
 
 def search_limits(limit: object, postcode: str | None) -> str | None:
