@@ -1,0 +1,288 @@
+"""AddressBase Premium and the DTF LLPG: multi-record files, staged and assembled.
+
+Every line starts with a record identifier. Each record the gazetteer needs is
+checked where it stands (so an error names its file, line and record type) and
+written to the on-disk :class:`~.staging.Store`; the rest (streets, cross
+references, successors, metadata, provenance) are recognised and not kept.
+Header (10) and trailer (99) records are read for the file's version and type.
+
+What an address is assembled from (see :mod:`.staging`): its LPI (one address
+record per LPI: each language, each logical status 1, 3, 6 and 8), the BLPU of
+its UPRN (parent UPRN, coordinates, latitude/longitude, postal flag, postcode
+locator), the street descriptor of the LPI's USRN in the LPI's language (else
+English), its current organisation (31) and classification (32), and the
+delivery point (28) of its UPRN as the delivery-point form.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+
+import attrs
+
+from lgds_components.address.delivered import layouts as layouts_module
+from lgds_components.address.delivered.layouts import Layout
+from lgds_components.address.delivered.record import LANGUAGES, Where
+from lgds_components.address.delivered.sources import Source, rows
+from lgds_components.address.delivered.staging import KEYS, TABLES, Store
+from lgds_components.errors import InvalidFormat
+
+__all__ = ["Binding", "Product", "PRODUCTS", "stage_changes", "stage_full"]
+
+_IGNORED_PREMIUM = frozenset({"10", "11", "23", "29", "30", "99"})
+_IGNORED_DTF = frozenset({"10", "11", "12", "13", "14", "16", "17", "22", "23", "29", "30",
+                          "99"})
+
+
+@attrs.frozen(slots=True)
+class Binding:
+    """How one record type fills one staging table: the layout field read into
+    each of the table's columns (``""`` leaves the column empty)."""
+
+    table: str
+    fields: tuple[str, ...]
+
+
+def _bind(table: str, **fields: str) -> Binding:
+    return Binding(table, tuple(fields.get(column, "") for column in TABLES[table]))
+
+
+_LPI_FIELDS = {name: name.upper() for name in TABLES["lpi"] if name.startswith(("sao", "pao"))}
+_LPI = dict(key="LPI_KEY", uprn="UPRN", language="LANGUAGE", logical_status="LOGICAL_STATUS",
+            usrn="USRN", **_LPI_FIELDS)
+_DPA = {name: name.upper() for name in TABLES["dpa"][2:]}
+_ORG = _bind("org", key="ORG_KEY", uprn="UPRN", organisation="ORGANISATION", end_date="END_DATE")
+_CLS = _bind("cls", key="CLASS_KEY", uprn="UPRN", code="CLASSIFICATION_CODE",
+             scheme="CLASS_SCHEME", end_date="END_DATE")
+
+
+@attrs.frozen(slots=True)
+class Product:
+    """A multi-record product: its layouts, the bindings of the records kept,
+    and the record identifiers recognised and not kept."""
+
+    name: str
+    layouts: Mapping[str, Layout]
+    bindings: Mapping[str, Binding]
+    ignored: frozenset[str]
+
+
+PREMIUM = Product("AddressBase Premium", layouts_module.PREMIUM, {
+    "21": _bind("blpu", uprn="UPRN", logical_status="LOGICAL_STATUS", parent_uprn="PARENT_UPRN",
+                x="X_COORDINATE", y="Y_COORDINATE", lat="LATITUDE", lon="LONGITUDE",
+                postal="ADDRESSBASE_POSTAL", postcode="POSTCODE_LOCATOR"),
+    "24": _bind("lpi", **_LPI),
+    "15": _bind("street", usrn="USRN", language="LANGUAGE", street="STREET_DESCRIPTION",
+                locality="LOCALITY_NAME", town="TOWN_NAME"),
+    "28": _bind("dpa", key="UDPRN", uprn="UPRN", **_DPA),
+    "31": _ORG,
+    "32": _CLS,
+}, _IGNORED_PREMIUM)
+
+_DTF_STREET = _bind("street", usrn="USRN", language="LANGUAGE", street="STREET_DESCRIPTOR",
+                    locality="LOCALITY_NAME", town="TOWN_NAME")
+_DTF_LPI = _bind("lpi", **_LPI, postal="POSTAL_ADDRESS", postcode="POSTCODE")
+DTF_8_1 = Product("DTF 8.1", layouts_module.DTF_8_1, {
+    "21": _bind("blpu", uprn="UPRN", logical_status="LOGICAL_STATUS", parent_uprn="PARENT_UPRN",
+                x="X_COORDINATE", y="Y_COORDINATE"),
+    "24": _DTF_LPI, "15": _DTF_STREET, "31": _ORG, "32": _CLS,
+}, _IGNORED_DTF)
+DTF_7_3 = Product("DTF 7.3", layouts_module.DTF_7_3, {
+    "21": _bind("blpu", uprn="UPRN", logical_status="LOGICAL_STATUS", parent_uprn="PARENT_UPRN",
+                x="X_COORDINATE", y="Y_COORDINATE", classification="BLPU_CLASS",
+                organisation="ORGANISATION"),
+    "24": _DTF_LPI, "15": _DTF_STREET,
+}, _IGNORED_DTF)
+
+#: The multi-record products by format name.
+PRODUCTS: Mapping[str, Product] = {"addressbase-premium": PREMIUM, "dtf": DTF_8_1}
+
+# checks made where a record stands, by staging column
+_INTEGER = frozenset({"uprn", "parent_uprn", "usrn", "sao_start_number", "sao_end_number",
+                      "pao_start_number", "pao_end_number", "logical_status"})
+_DECIMAL = frozenset({"x", "y", "lat", "lon"})
+_CHANGE = {"I": "insert", "U": "update", "D": "delete"}
+
+
+def _checker(layout: Layout, binding: Binding) -> Callable[[list[str], Where], list[str]]:
+    positions = [layout.index(field) if field else -1 for field in binding.fields]
+    names = binding.fields
+    columns = TABLES[binding.table]
+    integer = [i for i, column in enumerate(columns) if column in _INTEGER and names[i]]
+    decimal = [i for i, column in enumerate(columns) if column in _DECIMAL and names[i]]
+    language = columns.index("language") if "language" in columns else -1
+
+    def check(cells: list[str], where: Where) -> list[str]:
+        values = [cells[p].strip() if p >= 0 else "" for p in positions]
+        for i in integer:
+            value = values[i]
+            if value and not (value.isdigit() and value.isascii() and len(value) <= 12):
+                raise where.error(names[i], f"must be a whole number, not {value[:20]!r}")
+        for i in decimal:
+            value = values[i]
+            if value:
+                try:
+                    float(value)
+                except ValueError:
+                    raise where.error(names[i], f"must be a number, not {value[:20]!r}") from None
+        if language >= 0 and values[language].upper() not in LANGUAGES:
+            raise where.error(names[language],
+                              f"must be ENG, CYM or GAE, not {values[language][:20]!r}")
+        if language >= 0:
+            values[language] = values[language].upper()
+        if binding.table != "street" and not values[columns.index("uprn")]:
+            raise where.error("UPRN", "is missing")
+        return values
+    return check
+
+
+@attrs.define
+class _Reader:
+    """Reads one product's files into a store: routing, checks, batching."""
+
+    product: Product
+    store: Store
+    changes: bool
+    counts: dict[str, int] = attrs.field(factory=dict)
+    header: dict[str, str] = attrs.field(factory=dict)
+    _checks: dict[str, Callable[[list[str], Where], list[str]]] = attrs.field(factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        for record, binding in self.product.bindings.items():
+            layout = self.product.layouts[record]
+            self._checks[record] = _checker(layout, binding)
+
+    def _where(self, source: Source, line: int, record: str) -> Where:
+        layout = self.product.layouts.get(record)
+        return Where(source.name, line, record, layout.name if layout else "record")
+
+    def _sized(self, cells: list[str], where: Where) -> None:
+        layout = self.product.layouts[where.record]
+        if len(cells) != len(layout.fields) and len(cells) not in layout.also_accepted:
+            raise InvalidFormat(
+                f"{where}: has {len(cells)} fields; the {self.product.name} layout read here has "
+                f"{len(layout.fields)} ({layout.source})", field="row", line=where.line)
+
+    def _header(self, cells: list[str], where: Where) -> None:
+        self._sized(cells, where)
+        layout = self.product.layouts["10"]
+        self.header = dict(zip(layout.fields, (cell.strip() for cell in cells), strict=False))
+        file_type = self.header.get("FILE_TYPE", "").upper()
+        if file_type == "C" and not self.changes:
+            raise InvalidFormat(f"{where}: FILE_TYPE is C, a change-only update; apply it as "
+                                "changes to a gazetteer loaded from the full supply",
+                                field="FILE_TYPE", line=where.line)
+
+    def records(self, source: Source) -> Iterator[tuple[str, str, Where, list[str], int]]:
+        """(record type, action, where, staging values, PRO_ORDER) for each record kept."""
+        for line, cells in rows(source):
+            record = cells[0].strip()
+            where = self._where(source, line, record)
+            self.counts[record] = self.counts.get(record, 0) + 1
+            if record == "10":
+                self._header(cells, where)
+                continue
+            check = self._checks.get(record)
+            if check is None:
+                if record in self.product.ignored:
+                    continue
+                raise InvalidFormat(
+                    f"{source.name}, line {line}: {record[:20]!r} is not a record identifier of "
+                    f"{self.product.name}", field="RECORD_IDENTIFIER", line=line)
+            self._sized(cells, where)
+            action = _CHANGE.get(cells[1].strip().upper())
+            if action is None:
+                raise where.error("CHANGE_TYPE", f"must be I, U or D, not {cells[1][:20]!r}")
+            if action != "insert" and not self.changes:
+                raise where.error("CHANGE_TYPE", f"is {cells[1].strip()!r} in a full supply; "
+                                  "apply change-only updates as changes")
+            order = cells[2].strip()
+            if not order.isdigit():
+                raise where.error("PRO_ORDER", f"must be a whole number, not {order[:20]!r}")
+            yield record, action, where, check(cells, where), int(order)
+
+
+def stage_full(product: Product, sources: Sequence[Source], store: Store,
+               progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Read a full supply into a fresh store and index it; return counts by record type."""
+    reader = _Reader(product, store, changes=False)
+    batches: dict[str, list[list[object]]] = {table: [] for table in TABLES}
+    for source in sources:
+        src = store.source(source.name)
+        for record, _action, where, values, _order in reader.records(source):
+            table = product.bindings[record].table
+            batch = batches[table]
+            batch.append([*values, src, where.line])
+            if len(batch) >= 5000:
+                store.insert(table, batch)
+                batch.clear()
+        if progress is not None:
+            progress(source.size)
+    for table, batch in batches.items():
+        store.insert(table, batch)
+    duplicates = store.duplicate_blpus()
+    if duplicates:
+        uprn, first, first_line, second, second_line = duplicates[0]
+        raise InvalidFormat(
+            f"UPRN {uprn} has two BLPU records (21): {first}, line {first_line} and {second}, "
+            f"line {second_line}; was a file given twice?", field="UPRN", line=second_line)
+    store.finish_full({"product": product.name})
+    return reader.counts
+
+
+def _key_where(table: str) -> str:
+    return " AND ".join(f"{column} = ?" for column in KEYS[table])
+
+
+def _touched_by(store: Store, table: str, values: list[str]) -> list[int]:
+    """The UPRNs whose addresses a change to this record can alter (before and after)."""
+    columns = TABLES[table]
+    row = dict(zip(columns, values, strict=True))
+    if table == "street":
+        return [uprn for (uprn,) in store.conn.execute(
+            "SELECT DISTINCT uprn FROM lpi WHERE usrn = ?", (row["usrn"],))]
+    keys = [row[column] for column in KEYS[table]]
+    before = [uprn for (uprn,) in store.conn.execute(
+        f"SELECT uprn FROM {table} WHERE {_key_where(table)}", keys)]
+    return [*before, int(row["uprn"])]
+
+
+def stage_changes(product: Product, sources: Sequence[Source], store: Store) -> dict[str, int]:
+    """Apply a change-only update's records to the store inside the open
+    transaction, listing every UPRN they touch in the temporary table ``touched``
+    and those that had addresses before in ``existed``; return counts by record type.
+
+    Records are applied in PRO_ORDER (then file and line) order: an insert or
+    update replaces the record with the same key; a delete removes it.
+    """
+    conn = store.conn
+    conn.execute("CREATE TEMP TABLE incoming (pro_order INTEGER, seq INTEGER, tab TEXT, "
+                 "action TEXT, vals TEXT, src INTEGER, line INTEGER)")
+    conn.execute("CREATE TEMP TABLE touched (uprn INTEGER PRIMARY KEY)")
+    reader = _Reader(product, store, changes=True)
+    seq = 0
+    for source in sources:
+        src = store.source(source.name)
+        batch = []
+        for record, action, where, values, order in reader.records(source):
+            seq += 1
+            batch.append((order, seq, product.bindings[record].table, action,
+                          json.dumps(values), src, where.line))
+        conn.executemany("INSERT INTO incoming VALUES (?, ?, ?, ?, ?, ?, ?)", batch)
+    for table, vals in list(conn.execute("SELECT tab, vals FROM incoming")):
+        conn.executemany("INSERT OR IGNORE INTO touched VALUES (?)",
+                         [(uprn,) for uprn in _touched_by(store, table, json.loads(vals))])
+    conn.execute("CREATE TEMP TABLE existed AS SELECT DISTINCT uprn FROM lpi "
+                 "WHERE uprn IN (SELECT uprn FROM touched)")
+    for table, action, vals, src, line in list(conn.execute(
+            "SELECT tab, action, vals, src, line FROM incoming ORDER BY pro_order, seq")):
+        values = json.loads(vals)
+        keys = [values[TABLES[table].index(column)] for column in KEYS[table]]
+        conn.execute(f"DELETE FROM {table} WHERE {_key_where(table)}", keys)
+        if action != "delete":
+            store.insert(table, [[*values, src, line]])
+    for table, vals in list(conn.execute("SELECT tab, vals FROM incoming")):
+        conn.executemany("INSERT OR IGNORE INTO touched VALUES (?)",
+                         [(uprn,) for uprn in _touched_by(store, table, json.loads(vals))])
+    return reader.counts

@@ -1,0 +1,193 @@
+"""Reading a delivered gazetteer: full supplies and change-only updates.
+
+:func:`read` opens what it is given (files, folders, zips of tiles), tells the
+product from the first line unless ``format`` names it, and yields each UPRN's
+flat records as an :class:`~.flat.Entry`. Multi-record products are staged in a
+SQLite file on disk and assembled in UPRN order; the staging file is kept at
+``records_path`` when given, so that a later change-only update can be applied
+to it (:func:`changes`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+
+import attrs
+
+from lgds_components.address.delivered import multi
+from lgds_components.address.delivered.detect import FORMATS, detect
+from lgds_components.address.delivered.flat import Entry, read_core, read_plus
+from lgds_components.address.delivered.layouts import Layout
+from lgds_components.address.delivered.record import Where
+from lgds_components.address.delivered.sources import Source, open_sources, rows
+from lgds_components.address.delivered.staging import Store
+from lgds_components.errors import InvalidFormat, MissingValue
+
+__all__ = ["Delivery", "changes", "read"]
+
+PathArg = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
+
+
+def _format(sources: list[Source], format: str | None) -> str:
+    if format is not None:
+        if format not in FORMATS:
+            raise InvalidFormat(f"format must be one of {', '.join(FORMATS)}, not {format!r}",
+                                field="format")
+        return format
+    found = {source.name: detect(source) for source in sources}
+    kinds = set(found.values())
+    if len(kinds) > 1:
+        listed = "; ".join(f"{name}: {kind}" for name, kind in list(found.items())[:6])
+        raise InvalidFormat(f"the files are of different products ({listed})", field="format")
+    kind = kinds.pop()
+    if kind not in FORMATS:
+        raise InvalidFormat(f"{sources[0].name} is a flat {kind} CSV; load it with "
+                            f"format={kind!r}, not as a delivered product", field="format")
+    return kind
+
+
+def _dtf_product(sources: list[Source], layouts: Mapping[str, Layout] | None) -> multi.Product:
+    product = multi.DTF_8_1
+    for _line, cells in rows(sources[0]):
+        if cells[0].strip() == "10" and len(cells) > 7 and cells[7].strip().startswith("7"):
+            product = multi.DTF_7_3
+        break
+    if layouts:
+        product = attrs.evolve(product, layouts={**product.layouts, **layouts})
+    return product
+
+
+def _product(format: str, sources: list[Source],
+             layouts: Mapping[str, Layout] | None) -> multi.Product:
+    if format == "dtf":
+        return _dtf_product(sources, layouts)
+    product = multi.PREMIUM
+    if layouts:
+        product = attrs.evolve(product, layouts={**product.layouts, **layouts})
+    return product
+
+
+@attrs.define
+class Delivery:
+    """A full supply being read; iterate :meth:`entries` once.
+
+    Attributes:
+        format: the product (one of :data:`~.detect.FORMATS`).
+        sources: the CSV streams, in reading order.
+        counts: records read by record type (multi-record products), filled as it reads.
+    """
+
+    format: str
+    sources: list[Source]
+    records_path: Path | None = None
+    layouts: Mapping[str, Layout] | None = None
+    progress: Callable[[int], None] | None = None
+    counts: dict[str, int] = attrs.field(factory=dict)
+
+    @property
+    def bytes_total(self) -> int:
+        """The size of every source, decompressed."""
+        return sum(source.size for source in self.sources)
+
+    def entries(self) -> Iterator[Entry]:
+        """Each UPRN's records (flat products: each row's)."""
+        if self.format in ("addressbase-plus", "addressbase-core"):
+            reader = read_plus if self.format == "addressbase-plus" else read_core
+            for source in self.sources:
+                yield from reader(source)
+                if self.progress is not None:
+                    self.progress(source.size)
+            return
+        yield from self._assembled()
+
+    def _assembled(self) -> Iterator[Entry]:
+        product = _product(self.format, self.sources, self.layouts)
+        with contextlib.ExitStack() as stack:
+            path = self.records_path
+            if path is None:
+                folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="lgds-staging-"))
+                path = Path(folder) / "records.sqlite"
+            store = Store(path, fresh=True)
+            stack.callback(store.close)
+            self.counts.update(multi.stage_full(product, self.sources, store, self.progress))
+            store.conn.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (self.format,))
+            for uprn, records in store.assemble():
+                if records:
+                    yield Entry("insert", str(uprn), tuple(records), records[0].where)
+
+
+def read(paths: PathArg, format: str | None = None, *, records_path: str | os.PathLike[str]
+         | None = None, layouts: Mapping[str, Layout] | None = None,
+         progress: Callable[[int], None] | None = None) -> Delivery:
+    """Open a full supply: one file, several, a folder or a zip of tiles.
+
+    Args:
+        paths: what to read.
+        format: one of :data:`~.detect.FORMATS`; detected from the first line if omitted.
+        records_path: where to keep the staging store of a multi-record product
+            (needed later by :func:`changes`); a temporary file if omitted.
+        layouts: record layouts replacing the built-in ones, by record identifier
+            (for a DTF export whose field order differs).
+        progress: called with each source's size as it finishes.
+
+    Raises:
+        ValidationError: a path that cannot be read, a format that cannot be told.
+    """
+    sources = open_sources(paths)
+    kind = _format(sources, format)
+    return Delivery(kind, sources, Path(records_path) if records_path else None, layouts,
+                    progress)
+
+
+@contextlib.contextmanager
+def changes(paths: PathArg, records_path: str | os.PathLike[str], format: str | None = None,
+            *, layouts: Mapping[str, Layout] | None = None) -> Iterator[Iterator[Entry]]:
+    """Read a change-only update as entries, all or nothing.
+
+    For AddressBase Plus and Core each row is an entry (its CHANGE_TYPE or
+    CHANGE_CODE the action; ``records_path`` is not used). For Premium and DTF
+    the update's records are applied to the staging store the full supply was
+    read into (``records_path``), and each UPRN they touch is assembled afresh:
+    ``"insert"`` (new), ``"update"`` (replace every record of the UPRN) or
+    ``"delete"`` (no address left). The store is changed only if the ``with``
+    block finishes without an exception.
+    """
+    sources = open_sources(paths)
+    kind = _format(sources, format)
+    if kind in ("addressbase-plus", "addressbase-core"):
+        reader = read_plus if kind == "addressbase-plus" else read_core
+        yield (entry for source in sources for entry in reader(source))
+        return
+    path = Path(records_path)
+    if not path.exists():
+        raise MissingValue(f"no staging store at {path}: load the full supply with "
+                           "records_path first", field="records_path")
+    store = Store(path, fresh=False)
+    try:
+        store.conn.execute("BEGIN IMMEDIATE")
+        product = _product(kind, sources, layouts)
+        multi.stage_changes(product, sources, store)
+        existed = {uprn for (uprn,) in store.conn.execute("SELECT uprn FROM temp.existed")}
+        yield _change_entries(store, existed)
+        store.conn.execute("COMMIT")
+    except BaseException:
+        if store.conn.in_transaction:
+            store.conn.execute("ROLLBACK")
+        raise
+    finally:
+        store.close()
+
+
+def _change_entries(store: Store, existed: set[int]) -> Iterator[Entry]:
+    kept: set[int] = set()
+    for uprn, records in store.assemble("temp.touched"):
+        if records:
+            kept.add(uprn)
+            yield Entry("update" if uprn in existed else "insert", str(uprn), tuple(records),
+                        records[0].where)
+    for uprn in sorted(existed - kept):
+        yield Entry("delete", str(uprn), (), Where(str(store.path), 0, "", "staging store"))
