@@ -24,6 +24,7 @@ header row in every tile and 27 columns (28 after OS's tile processor adds
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import attrs
@@ -150,9 +151,25 @@ def read_plus(source: Source) -> Iterator[Entry]:
         yield Entry(action, row["UPRN"], records, where)
 
 
+_NUMBERED_NAME = re.compile(r"([0-9]{1,5})([A-Z]?)(?:-([0-9]{1,5})([A-Z]?))?")
+
+
+def _core_numbers(row: dict[str, str]) -> dict[str, str]:
+    """The PAO of a Core row: its BUILDING_NUMBER, else a number-like BUILDING_NAME
+    (``12A``, ``1-3``) read as numbers; a name stays the PAO text."""
+    number, name = row["BUILDING_NUMBER"], row["BUILDING_NAME"]
+    if number.isdigit():
+        return {"pao_start_number": number, "pao_text": name}
+    found = _NUMBERED_NAME.fullmatch(name.upper()) if not number else None
+    if found is None:
+        return {"pao_text": " ".join(part for part in (name, number) if part)}
+    start, suffix, end, end_suffix = found.groups("")
+    return {"pao_start_number": start, "pao_start_suffix": suffix, "pao_end_number": end,
+            "pao_end_suffix": end_suffix}
+
+
 def _core_record(where: Where, row: dict[str, str]) -> Flat:
     number = row["BUILDING_NUMBER"]
-    numeric = number.isdigit()
     paf = "\n".join(delivery_lines(
         organisation_name=row["ORGANISATION"], po_box_number=row["PO_BOX"],
         sub_building_name=row["SUB_BUILDING"], building_name=row["BUILDING_NAME"],
@@ -161,10 +178,7 @@ def _core_record(where: Where, row: dict[str, str]) -> Flat:
         postcode=row["POSTCODE"])) if row["UDPRN"] else ""
     return flat(
         where, uprn=row["UPRN"], parent_uprn=row["PARENT_UPRN"], usrn=row["USRN"],
-        organisation=row["ORGANISATION"], sao_text=row["SUB_BUILDING"],
-        pao_start_number=number if numeric else "",
-        pao_text=" ".join(part for part in (row["BUILDING_NAME"],
-                                             "" if numeric else number) if part),
+        organisation=row["ORGANISATION"], sao_text=row["SUB_BUILDING"], **_core_numbers(row),
         street=row["STREET_NAME"], locality=row["LOCALITY"],
         town=row["TOWN_NAME"] or row["POST_TOWN"], postcode=row["POSTCODE"],
         easting=row["EASTING"], northing=row["NORTHING"],

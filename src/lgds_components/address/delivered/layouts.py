@@ -85,9 +85,10 @@ def _fields(text: str) -> tuple[str, ...]:
 
 
 #: AddressBase Plus and Plus Islands: 77 columns, no header row in the data files.
-#: Order: ``Loading_Scripts/PostgreSQL/AddressBase_Plus_and_Islands/PostgreSQL_AddressBase_Plus_CreateTable.sql``
-#: (the Oracle control file ``Oracle_AddressBase_Plus_Control.ctl`` lists the same order,
-#: with ``LEVEL`` and a few long names shortened for Oracle).
+#: Order: ``Loading_Scripts/PostgreSQL/AddressBase_Plus_and_Islands/``
+#: ``PostgreSQL_AddressBase_Plus_CreateTable.sql`` (the Oracle control file
+#: ``Oracle_AddressBase_Plus_Control.ctl`` lists the same order, with ``LEVEL``
+#: and a few long names shortened for Oracle).
 ADDRESSBASE_PLUS = Layout("AddressBase Plus", _fields("""
     UPRN UDPRN CHANGE_TYPE STATE STATE_DATE CLASS PARENT_UPRN X_COORDINATE Y_COORDINATE
     LATITUDE LONGITUDE RPC LOCAL_CUSTODIAN_CODE COUNTRY LA_START_DATE LAST_UPDATE_DATE
@@ -116,7 +117,8 @@ ADDRESSBASE_CORE = Layout("AddressBase Core", _fields("""
     RPC LAST_UPDATE_DATE SINGLE_LINE_ADDRESS PO_BOX ORGANISATION SUB_BUILDING BUILDING_NAME
     BUILDING_NUMBER STREET_NAME LOCALITY TOWN_NAME POST_TOWN ISLAND POSTCODE
     DELIVERY_POINT_SUFFIX GSS_CODE CHANGE_CODE
-"""), f"{_OS}:Loading_Scripts/PostgreSQL/AddressBase_Core/PostgreSQL_AddressBase_Core_CreateTable.sql")
+"""), f"{_OS}:Loading_Scripts/PostgreSQL/AddressBase_Core/"
+      "PostgreSQL_AddressBase_Core_CreateTable.sql")
 
 #: AddressBase Premium (and Premium Islands): one layout per record identifier.
 #: Field names and order from the record splitter's headings; the Oracle
@@ -171,7 +173,8 @@ PREMIUM: Mapping[str, Layout] = {
 
 _DTF_HEADER = Layout("Header", _fields("""RECORD_IDENTIFIER CUSTODIAN_NAME LOCAL_CUSTODIAN_CODE
     PROCESS_DATE VOLUME_NUMBER ENTRY_DATE TIME_STAMP VERSION FILE_TYPE"""),
-    f"{_NSG}, Header Record (type 10); field names as AddressBase Premium's header ({_ORACLE_PREMIUM})")
+    f"{_NSG}, Header Record (type 10); field names as AddressBase Premium's header "
+    f"({_ORACLE_PREMIUM})")
 _DTF_STREET_DESCRIPTOR = Layout("Street Descriptor", _fields("""RECORD_IDENTIFIER CHANGE_TYPE
     PRO_ORDER USRN STREET_DESCRIPTOR LOCALITY_NAME TOWN_NAME ADMINISTRATIVE_AREA LANGUAGE"""),
     f"{_NSG}, Street Descriptor Record (type 15); the same order in {_LAMBETH}:"

@@ -28,7 +28,7 @@ from lgds_components.address.delivered.sources import Source, rows
 from lgds_components.address.delivered.staging import KEYS, TABLES, Store
 from lgds_components.errors import InvalidFormat
 
-__all__ = ["Binding", "Product", "PRODUCTS", "stage_changes", "stage_full"]
+__all__ = ["PRODUCTS", "Binding", "Product", "stage_changes", "stage_full"]
 
 _IGNORED_PREMIUM = frozenset({"10", "11", "23", "29", "30", "99"})
 _IGNORED_DTF = frozenset({"10", "11", "12", "13", "14", "16", "17", "22", "23", "29", "30",

@@ -11,8 +11,10 @@ a record came from, for errors.
 >>> str(where)
 'tile_1.csv, line 12, LPI record (24)'
 >>> error = where.error("SAO_START_NUMBER", "must be a whole number")
->>> str(error)
-'line 12, SAO_START_NUMBER: tile_1.csv, line 12, LPI record (24): SAO_START_NUMBER must be a whole number'
+>>> error.message
+'tile_1.csv, line 12, LPI record (24): SAO_START_NUMBER must be a whole number'
+>>> error.field, error.line
+('SAO_START_NUMBER', 12)
 """
 
 from __future__ import annotations

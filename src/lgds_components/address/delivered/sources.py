@@ -162,5 +162,8 @@ def rows(source: Source) -> Iterator[tuple[int, list[str]]]:
                     "the products are delivered as UTF-8", field="row",
                     line=reader.line_num + 1) from exc
             if cells and any(cells):
+                if "\x00" in "".join(cells):
+                    raise InvalidFormat(f"{source.name}, line {line}: not CSV (a NUL character)",
+                                        field="row", line=line)
                 yield line, cells
             line = reader.line_num + 1
