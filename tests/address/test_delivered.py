@@ -286,3 +286,29 @@ def test_arbitrary_lines_raise_only_validation_errors(tmp_path: Path, lines: lis
         list(read(target, "addressbase-premium").entries())
     except ValidationError:
         pass
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_generator_writes_each_layout_and_it_reads_back(tmp_path: Path, format: str) -> None:
+    from lgds_components.address.delivered.writers import write
+    from lgds_components.address.sample import generate
+
+    generated = list(generate(4000, seed=1))
+    paths = write(format, tmp_path, 4000, seed=1, tile_size=1500)
+    assert len(paths) > 1
+    delivery = read(tmp_path)
+    assert delivery.format == format
+    got = {(record.get("uprn"), record.get("language"), record.get("logical_status"),
+            record.get("pao_text"), record.get("street"))
+           for entry in delivery.entries() for record in entry.records}
+    languages = {"ENG": "en", "CYM": "cy"}
+    expected = {(row["uprn"], languages[row["language"]], row["logical_status"], row["pao_text"],
+                 row["street_description"]) for row in generated}
+    if format in ("addressbase-premium", "dtf"):
+        assert got == expected  # every LPI: each language and status
+    else:  # one row per current address, its Welsh alternate beside it
+        current = {item for item in expected if item[2] == "1"}
+        assert got <= expected
+        assert {item for item in got if item[1] == "en"} == {
+            item for item in current if item[1] == "en"}
+        assert any(item[1] == "cy" for item in got) == (format == "addressbase-plus")
