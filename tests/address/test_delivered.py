@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from lgds_components.address.delivered import FORMATS, changes, read
 from lgds_components.address.delivered.detect import detect_line
 from lgds_components.address.delivered.layouts import DTF_8_1, PREMIUM
+from lgds_components.address.delivered.reader import strict
 from lgds_components.errors import InvalidFormat, MissingValue, ValidationError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "delivered"
@@ -28,7 +29,7 @@ Key = tuple[str, str, str]
 def records(path: Path | list[Path], format: str | None = None) -> dict[Key, dict[str, str]]:
     """Every record read, keyed by (uprn, language, logical status)."""
     out = {}
-    for entry in read(path, format).entries():
+    for entry in strict(read(path, format).entries()):
         for record in entry.records:
             values = record.as_dict()
             out[(values["uprn"], values["language"], values["logical_status"])] = values
@@ -152,7 +153,7 @@ def test_wrong_field_count_names_file_line_and_record(tmp_path: Path) -> None:
     folder = _premium_copy(
         tmp_path, lambda text: text.replace(',"MILL LANE",', ',"MILL","LANE",', 1))
     with pytest.raises(InvalidFormat) as caught:
-        list(read(folder).entries())
+        list(strict(read(folder).entries()))
     message = str(caught.value)
     assert "TQ2993_premium.csv, line 3, Street Descriptor record (15): has 14 fields" in message
     assert caught.value.line == 3
@@ -161,44 +162,44 @@ def test_wrong_field_count_names_file_line_and_record(tmp_path: Path) -> None:
 def test_bad_number_names_the_record_it_stands_in(tmp_path: Path) -> None:
     folder = _premium_copy(tmp_path, lambda text: text.replace(",292010.00,", ",29201O.00,", 1))
     with pytest.raises(InvalidFormat, match=r"BLPU record \(21\): X_COORDINATE must be a number"):
-        list(read(folder).entries())
+        list(strict(read(folder).entries()))
 
 
 def test_unknown_record_identifier(tmp_path: Path) -> None:
     folder = _premium_copy(tmp_path, lambda text: text + '77,"I",1\n')
     with pytest.raises(InvalidFormat, match="'77' is not a record identifier of AddressBase"):
-        list(read(folder).entries())
+        list(strict(read(folder).entries()))
 
 
 def test_change_records_in_a_full_supply_are_refused(tmp_path: Path) -> None:
     folder = _premium_copy(tmp_path, lambda text: text.replace('24,"I",', '24,"D",', 1))
     with pytest.raises(InvalidFormat, match="CHANGE_TYPE is 'D' in a full supply"):
-        list(read(folder).entries())
+        list(strict(read(folder).entries()))
     with pytest.raises(InvalidFormat, match="FILE_TYPE is C"):
-        list(read(FIXTURES / "premium_cou", "addressbase-premium").entries())
+        list(strict(read(FIXTURES / "premium_cou", "addressbase-premium").entries()))
 
 
 def test_lpi_without_its_blpu(tmp_path: Path) -> None:
     folder = _premium_copy(tmp_path, lambda text: "\n".join(
         line for line in text.splitlines() if not line.startswith("21,\"I\",8,")) + "\n")
     with pytest.raises(InvalidFormat, match=r"LPI record \(24\): UPRN 100000000001 has no BLPU"):
-        list(read(folder).entries())
+        list(strict(read(folder).entries()))
 
 
 def test_the_same_tile_twice(tmp_path: Path) -> None:
     tile = FIXTURES / "premium" / "TQ2993_premium.csv"
     with pytest.raises(InvalidFormat, match=r"two BLPU records .* given twice"):
-        list(read([tile, tile]).entries())
+        list(strict(read([tile, tile]).entries()))
 
 
 def test_not_utf8_and_nul(tmp_path: Path) -> None:
     (tmp_path / "latin.csv").write_bytes((FIXTURES / "plus" / "AddressBasePlus_TQ2993.csv")
                                          .read_bytes().replace(b"MILL LANE", b"M\xefLL LANE", 1))
     with pytest.raises(InvalidFormat, match="not UTF-8"):
-        list(read(tmp_path / "latin.csv", "addressbase-plus").entries())
+        list(strict(read(tmp_path / "latin.csv", "addressbase-plus").entries()))
     (tmp_path / "nul.csv").write_bytes(b"100000000001,\x00\n")
     with pytest.raises(InvalidFormat, match=r"nul\.csv, line 1: not CSV"):
-        list(read(tmp_path / "nul.csv", "addressbase-plus").entries())
+        list(strict(read(tmp_path / "nul.csv", "addressbase-plus").entries()))
 
 
 def test_missing_paths() -> None:
@@ -209,19 +210,19 @@ def test_missing_paths() -> None:
 
 
 def _values(entries) -> set[tuple[str, ...]]:  # type: ignore[no-untyped-def]
-    return {record.values for entry in entries for record in entry.records}
+    return {record.values for entry in strict(entries) for record in entry.records}
 
 
 def test_premium_supply_then_its_cou_equals_the_updated_supply(tmp_path: Path) -> None:
     store = tmp_path / "records.sqlite"
-    list(read(FIXTURES / "premium", records_path=store).entries())
+    list(strict(read(FIXTURES / "premium", records_path=store).entries()))
     with changes(FIXTURES / "premium_cou", store) as entries:
         actions = {entry.uprn: entry.action for entry in entries}
     assert actions["100000000060"] == "delete" and actions["100000000080"] == "insert"
     assert actions["100000000070"] == "update"  # its street's locality changed
     fresh = tmp_path / "fresh.sqlite"
     updated = _values(read(FIXTURES / "premium_updated").entries())
-    list(read(FIXTURES / "premium_updated", records_path=fresh).entries())
+    list(strict(read(FIXTURES / "premium_updated", records_path=fresh).entries()))
     from lgds_components.address.delivered.staging import Store
     applied = Store(store, fresh=False)
     try:
@@ -232,7 +233,7 @@ def test_premium_supply_then_its_cou_equals_the_updated_supply(tmp_path: Path) -
 
 def test_a_failed_update_changes_nothing(tmp_path: Path) -> None:
     store = tmp_path / "records.sqlite"
-    list(read(FIXTURES / "premium", records_path=store).entries())
+    list(strict(read(FIXTURES / "premium", records_path=store).entries()))
     count = "SELECT count(*), sum(length(pao_text)) FROM lpi"
     before = sqlite3.connect(store).execute(count).fetchone()
     with pytest.raises(RuntimeError), changes(FIXTURES / "premium_cou", store) as entries:
@@ -283,7 +284,7 @@ def test_arbitrary_lines_raise_only_validation_errors(tmp_path: Path, lines: lis
     header = (FIXTURES / "premium" / "TQ2993_premium.csv").read_text().splitlines()[0]
     target.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
     try:
-        list(read(target, "addressbase-premium").entries())
+        list(strict(read(target, "addressbase-premium").entries()))
     except ValidationError:
         pass
 
@@ -300,7 +301,7 @@ def test_generator_writes_each_layout_and_it_reads_back(tmp_path: Path, format: 
     assert delivery.format == format
     got = {(record.get("uprn"), record.get("language"), record.get("logical_status"),
             record.get("pao_text"), record.get("street"))
-           for entry in delivery.entries() for record in entry.records}
+           for entry in strict(delivery.entries()) for record in entry.records}
     languages = {"ENG": "en", "CYM": "cy"}
     expected = {(row["uprn"], languages[row["language"]], row["logical_status"], row["pao_text"],
                  row["street_description"]) for row in generated}

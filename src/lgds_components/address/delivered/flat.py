@@ -33,7 +33,7 @@ from lgds_components.address.delivered.layouts import ADDRESSBASE_CORE, ADDRESSB
 from lgds_components.address.delivered.paf import delivery_lines
 from lgds_components.address.delivered.record import LANGUAGES, Flat, Where, flat
 from lgds_components.address.delivered.sources import Source, rows
-from lgds_components.errors import InvalidFormat
+from lgds_components.errors import InvalidFormat, ValidationError
 
 __all__ = ["ACTIONS", "Entry", "read_core", "read_plus"]
 
@@ -70,15 +70,16 @@ def _action(cell: str, where: Where, field: str) -> str:
 
 
 def _cells(source: Source, layout: Layout, sizes: tuple[int, ...],
-           what: str) -> Iterator[tuple[Where, dict[str, str]]]:
+           what: str) -> Iterator[tuple[Where, dict[str, str]] | ValidationError]:
     for line, cells in rows(source):
         if line == 1 and _header(cells, layout):
             continue
         where = Where(source.name, line, "", what)
         if len(cells) not in sizes:
-            raise InvalidFormat(
+            yield InvalidFormat(
                 f"{where}: has {len(cells)} fields; {layout.name} has {sizes[0]} "
                 f"(columns as {layout.source})", field="row", line=line)
+            continue
         yield where, dict(zip(layout.fields, (cell.strip() for cell in cells), strict=False))
 
 
@@ -143,11 +144,20 @@ def _plus_records(where: Where, row: dict[str, str]) -> tuple[Flat, ...]:
     return tuple(records)
 
 
-def read_plus(source: Source) -> Iterator[Entry]:
-    """The entries of one AddressBase Plus file (with or without its header row)."""
-    for where, row in _cells(source, ADDRESSBASE_PLUS, (77,), "AddressBase Plus row"):
-        action = _action(row["CHANGE_TYPE"] or "I", where, "CHANGE_TYPE")
-        records = () if action == "delete" else _plus_records(where, row)
+def read_plus(source: Source) -> Iterator[Entry | ValidationError]:
+    """The entries of one AddressBase Plus file (with or without its header row),
+    or an error in place of a row that cannot be read."""
+    for item in _cells(source, ADDRESSBASE_PLUS, (77,), "AddressBase Plus row"):
+        if isinstance(item, ValidationError):
+            yield item
+            continue
+        where, row = item
+        try:
+            action = _action(row["CHANGE_TYPE"] or "I", where, "CHANGE_TYPE")
+            records = () if action == "delete" else _plus_records(where, row)
+        except ValidationError as error:
+            yield error
+            continue
         yield Entry(action, row["UPRN"], records, where)
 
 
@@ -187,9 +197,18 @@ def _core_record(where: Where, row: dict[str, str]) -> Flat:
         longitude=row["LONGITUDE"], udprn=row["UDPRN"], delivery_lines=paf)
 
 
-def read_core(source: Source) -> Iterator[Entry]:
-    """The entries of one AddressBase Core file (its header row is skipped)."""
-    for where, row in _cells(source, ADDRESSBASE_CORE, (27, 28), "AddressBase Core row"):
-        action = _action(row["CHANGE_CODE"] or "I", where, "CHANGE_CODE")
+def read_core(source: Source) -> Iterator[Entry | ValidationError]:
+    """The entries of one AddressBase Core file (its header row is skipped), or an
+    error in place of a row that cannot be read."""
+    for item in _cells(source, ADDRESSBASE_CORE, (27, 28), "AddressBase Core row"):
+        if isinstance(item, ValidationError):
+            yield item
+            continue
+        where, row = item
+        try:
+            action = _action(row["CHANGE_CODE"] or "I", where, "CHANGE_CODE")
+        except ValidationError as error:
+            yield error
+            continue
         records = () if action == "delete" else (_core_record(where, row),)
         yield Entry(action, row["UPRN"], records, where)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import NamedTuple
 
 import attrs
 
@@ -26,9 +27,9 @@ from lgds_components.address.delivered.layouts import Layout
 from lgds_components.address.delivered.record import LANGUAGES, Where
 from lgds_components.address.delivered.sources import Source, rows
 from lgds_components.address.delivered.staging import KEYS, TABLES, Store
-from lgds_components.errors import InvalidFormat
+from lgds_components.errors import InvalidFormat, ValidationError
 
-__all__ = ["PRODUCTS", "Binding", "Product", "stage_changes", "stage_full"]
+__all__ = ["PRODUCTS", "Binding", "Product", "Staged", "stage_changes", "stage_full"]
 
 _IGNORED_PREMIUM = frozenset({"10", "11", "23", "29", "30", "99"})
 _IGNORED_DTF = frozenset({"10", "11", "12", "13", "14", "16", "17", "22", "23", "29", "30",
@@ -137,6 +138,16 @@ def _checker(layout: Layout, binding: Binding) -> Callable[[list[str], Where], l
     return check
 
 
+class Staged(NamedTuple):
+    """One record read and checked, ready for its staging table."""
+
+    table: str
+    action: str
+    where: Where
+    values: list[str]
+    order: int
+
+
 @attrs.define
 class _Reader:
     """Reads one product's files into a store: routing, checks, batching."""
@@ -174,8 +185,9 @@ class _Reader:
                                 "changes to a gazetteer loaded from the full supply",
                                 field="FILE_TYPE", line=where.line)
 
-    def records(self, source: Source) -> Iterator[tuple[str, str, Where, list[str], int]]:
-        """(record type, action, where, staging values, PRO_ORDER) for each record kept."""
+    def records(self, source: Source) -> Iterator[Staged | ValidationError]:
+        """Each record kept, checked and ready to stage, or an error in place of a
+        record that cannot be read (raises for a file that cannot be used at all)."""
         for line, cells in rows(source):
             record = cells[0].strip()
             where = self._where(source, line, record)
@@ -185,37 +197,50 @@ class _Reader:
                 continue
             check = self._checks.get(record)
             if check is None:
-                if record in self.product.ignored:
-                    continue
-                raise InvalidFormat(
-                    f"{source.name}, line {line}: {record[:20]!r} is not a record identifier of "
-                    f"{self.product.name}", field="RECORD_IDENTIFIER", line=line)
-            self._sized(cells, where)
-            action = _CHANGE.get(cells[1].strip().upper())
-            if action is None:
-                raise where.error("CHANGE_TYPE", f"must be I, U or D, not {cells[1][:20]!r}")
-            if action != "insert" and not self.changes:
-                raise where.error("CHANGE_TYPE", f"is {cells[1].strip()!r} in a full supply; "
-                                  "apply change-only updates as changes")
-            order = cells[2].strip()
-            if not order.isdigit():
-                raise where.error("PRO_ORDER", f"must be a whole number, not {order[:20]!r}")
-            yield record, action, where, check(cells, where), int(order)
+                if record not in self.product.ignored:
+                    yield InvalidFormat(
+                        f"{source.name}, line {line}: {record[:20]!r} is not a record "
+                        f"identifier of {self.product.name}", field="RECORD_IDENTIFIER", line=line)
+                continue
+            try:
+                yield self._staged(record, cells, where, check)
+            except ValidationError as error:
+                yield error
+
+    def _staged(self, record: str, cells: list[str], where: Where,
+                check: Callable[[list[str], Where], list[str]]) -> Staged:
+        self._sized(cells, where)
+        action = _CHANGE.get(cells[1].strip().upper())
+        if action is None:
+            raise where.error("CHANGE_TYPE", f"must be I, U or D, not {cells[1][:20]!r}")
+        if action != "insert" and not self.changes:
+            raise where.error("CHANGE_TYPE", f"is {cells[1].strip()!r} in a full supply; "
+                              "apply change-only updates as changes")
+        order = cells[2].strip()
+        if not order.isdigit():
+            raise where.error("PRO_ORDER", f"must be a whole number, not {order[:20]!r}")
+        return Staged(self.product.bindings[record].table, action, where,
+                      check(cells, where), int(order))
 
 
 def stage_full(product: Product, sources: Sequence[Source], store: Store,
-               progress: Callable[[int], None] | None = None) -> dict[str, int]:
-    """Read a full supply into a fresh store and index it; return counts by record type."""
-    reader = _Reader(product, store, changes=False)
+               counts: dict[str, int],
+               progress: Callable[[int], None] | None = None) -> Iterator[ValidationError]:
+    """Read a full supply into a fresh store and index it, yielding an error for
+    each record that cannot be read (that record is not staged); ``counts`` is
+    filled with the records read by record type."""
+    reader = _Reader(product, store, changes=False, counts=counts)
     batches: dict[str, list[list[object]]] = {table: [] for table in TABLES}
     for source in sources:
         src = store.source(source.name)
-        for record, _action, where, values, _order in reader.records(source):
-            table = product.bindings[record].table
-            batch = batches[table]
-            batch.append([*values, src, where.line])
+        for item in reader.records(source):
+            if isinstance(item, ValidationError):
+                yield item
+                continue
+            batch = batches[item.table]
+            batch.append([*item.values, src, item.where.line])
             if len(batch) >= 5000:
-                store.insert(table, batch)
+                store.insert(item.table, batch)
                 batch.clear()
         if progress is not None:
             progress(source.size)
@@ -228,7 +253,6 @@ def stage_full(product: Product, sources: Sequence[Source], store: Store,
             f"UPRN {uprn} has two BLPU records (21): {first}, line {first_line} and {second}, "
             f"line {second_line}; was a file given twice?", field="UPRN", line=second_line)
     store.finish_full({"product": product.name})
-    return reader.counts
 
 
 def _key_where(table: str) -> str:
@@ -265,10 +289,12 @@ def stage_changes(product: Product, sources: Sequence[Source], store: Store) -> 
     for source in sources:
         src = store.source(source.name)
         batch = []
-        for record, action, where, values, order in reader.records(source):
+        for item in reader.records(source):
+            if isinstance(item, ValidationError):
+                raise item  # a change-only update is applied whole or not at all
             seq += 1
-            batch.append((order, seq, product.bindings[record].table, action,
-                          json.dumps(values), src, where.line))
+            batch.append((item.order, seq, item.table, item.action, json.dumps(item.values),
+                          src, item.where.line))
         conn.executemany("INSERT INTO incoming VALUES (?, ?, ?, ?, ?, ?, ?)", batch)
     for table, vals in list(conn.execute("SELECT tab, vals FROM incoming")):
         conn.executemany("INSERT OR IGNORE INTO touched VALUES (?)",

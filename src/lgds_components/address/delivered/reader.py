@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -22,12 +23,12 @@ from lgds_components.address.delivered import multi
 from lgds_components.address.delivered.detect import FORMATS, detect
 from lgds_components.address.delivered.flat import Entry, read_core, read_plus
 from lgds_components.address.delivered.layouts import Layout
-from lgds_components.address.delivered.record import Where
+from lgds_components.address.delivered.record import Flat, Where
 from lgds_components.address.delivered.sources import Source, open_sources, rows
 from lgds_components.address.delivered.staging import Store
-from lgds_components.errors import InvalidFormat, MissingValue
+from lgds_components.errors import InvalidFormat, MissingValue, ValidationError
 
-__all__ = ["Delivery", "changes", "read"]
+__all__ = ["Delivery", "changes", "read", "strict"]
 
 PathArg = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
 
@@ -93,8 +94,9 @@ class Delivery:
         """The size of every source, decompressed."""
         return sum(source.size for source in self.sources)
 
-    def entries(self) -> Iterator[Entry]:
-        """Each UPRN's records (flat products: each row's)."""
+    def entries(self) -> Iterator[Entry | ValidationError]:
+        """Each UPRN's records (flat products: each row's), or an error in place of
+        a row or record that cannot be read."""
         if self.format in ("addressbase-plus", "addressbase-core"):
             reader = read_plus if self.format == "addressbase-plus" else read_core
             for source in self.sources:
@@ -104,20 +106,23 @@ class Delivery:
             return
         yield from self._assembled()
 
-    def _assembled(self) -> Iterator[Entry]:
+    def _assembled(self) -> Iterator[Entry | ValidationError]:
         product = _product(self.format, self.sources, self.layouts)
         with contextlib.ExitStack() as stack:
             path = self.records_path
             if path is None:
-                folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="lgds-staging-"))
+                folder = tempfile.mkdtemp(prefix="lgds-staging-")
+                stack.callback(shutil.rmtree, folder, ignore_errors=True)
                 path = Path(folder) / "records.sqlite"
             store = Store(path, fresh=True)
             stack.callback(store.close)
-            self.counts.update(multi.stage_full(product, self.sources, store, self.progress))
+            yield from multi.stage_full(product, self.sources, store, self.counts, self.progress)
             store.conn.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (self.format,))
-            for uprn, records in store.assemble():
+            for uprn, items in store.assemble():
+                records = _records(items)
                 if records:
-                    yield Entry("insert", str(uprn), tuple(records), records[0].where)
+                    yield Entry("insert", str(uprn), records, records[0].where)
+                yield from (item for item in items if isinstance(item, ValidationError))
 
 
 def read(paths: PathArg, format: str | None = None, *, records_path: str | os.PathLike[str]
@@ -160,7 +165,7 @@ def changes(paths: PathArg, records_path: str | os.PathLike[str], format: str | 
     kind = _format(sources, format)
     if kind in ("addressbase-plus", "addressbase-core"):
         reader = read_plus if kind == "addressbase-plus" else read_core
-        yield (entry for source in sources for entry in reader(source))
+        yield strict(entry for source in sources for entry in reader(source))
         return
     path = Path(records_path)
     if not path.exists():
@@ -182,9 +187,25 @@ def changes(paths: PathArg, records_path: str | os.PathLike[str], format: str | 
         store.close()
 
 
+def _records(items: list[Flat | ValidationError]) -> tuple[Flat, ...]:
+    return tuple(item for item in items if not isinstance(item, ValidationError))
+
+
+def strict(entries: Iterable[Entry | ValidationError]) -> Iterator[Entry]:
+    """The entries, raising the first error in their place (``on_error="fail"``)."""
+    for entry in entries:
+        if isinstance(entry, ValidationError):
+            raise entry
+        yield entry
+
+
 def _change_entries(store: Store, existed: set[int]) -> Iterator[Entry]:
     kept: set[int] = set()
-    for uprn, records in store.assemble("temp.touched"):
+    for uprn, items in store.assemble("temp.touched"):
+        for item in items:
+            if isinstance(item, ValidationError):
+                raise item  # a change-only update is applied whole or not at all
+        records = _records(items)
         if records:
             kept.add(uprn)
             yield Entry("update" if uprn in existed else "insert", str(uprn), tuple(records),

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from lgds_components.address.delivered.paf import delivery_lines
 from lgds_components.address.delivered.record import LANGUAGES, Flat, Where
+from lgds_components.errors import ValidationError
 
 __all__ = ["KEYS", "TABLES", "Store"]
 
@@ -156,12 +157,14 @@ class Store:
 
     # -- assembly ----------------------------------------------------------
 
-    def assemble(self, uprns_table: str | None = None) -> Iterator[tuple[int, list[Flat]]]:
-        """Each UPRN's flat records, in UPRN order (only the UPRNs listed in the
+    def assemble(self, uprns_table: str | None = None
+                 ) -> Iterator[tuple[int, list[Flat | ValidationError]]]:
+        """Each UPRN's flat records (or an error in place of an LPI whose BLPU or
+        street descriptor is missing), in UPRN order (only the UPRNs listed in the
         temporary table ``uprns_table`` when given)."""
         where = f"WHERE l.uprn IN (SELECT uprn FROM {uprns_table})" if uprns_table else ""
         current: int | None = None
-        group: list[Flat] = []
+        group: list[Flat | ValidationError] = []
         for row in self.conn.execute(_ASSEMBLE.format(where=where)):
             if row[0] != current:
                 if group and current is not None:
@@ -193,7 +196,7 @@ def _dpa_lines(packed: str | None, welsh: bool) -> tuple[str, str]:
     return key, "\n".join(lines)
 
 
-def _flat(row: tuple[object, ...]) -> Flat | None:
+def _flat(row: tuple[object, ...]) -> Flat | ValidationError | None:
     (uprn, _key, language, status, s1, s2, s3, s4, s5, p1, p2, p3, p4, p5, usrn, lpi_postal,
      lpi_postcode, source, line, blpu, parent, x, y, lat, lon, blpu_postal, blpu_postcode,
      blpu_class, blpu_org, street, organisation, classification, dpa) = row
@@ -201,9 +204,9 @@ def _flat(row: tuple[object, ...]) -> Flat | None:
     if status not in _KEPT_STATUSES:
         return None
     if blpu is None:
-        raise where.error("UPRN", f"{uprn} has no BLPU record (21) in the supply")
+        return where.error("UPRN", f"{uprn} has no BLPU record (21) in the supply")
     if street is None:
-        raise where.error("USRN", f"{usrn} has no street descriptor record (15) in the supply")
+        return where.error("USRN", f"{usrn} has no street descriptor record (15) in the supply")
     street_name, locality, town = str(street).split("\x1f")
     iso = LANGUAGES[str(language)]
     # the delivery point is the UPRN's current postal form: not given to historical LPIs
