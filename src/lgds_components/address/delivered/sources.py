@@ -96,8 +96,12 @@ def _file_sources(path: Path, shown: str) -> list[Source]:
     if lower.endswith(".zip"):
         return _zip_sources(path, shown)
     if lower.endswith(".gz"):
-        return [Source(shown, _gzip_size(path), lambda: gzip.open(path, "rb"))]
+        return [Source(shown, _gzip_size(path), lambda: _gunzipped(path))]
     return [Source(shown, path.stat().st_size, lambda: open(path, "rb"))]
+
+
+def _gunzipped(path: Path) -> IO[bytes]:
+    return gzip.open(path, "rb")  # type: ignore[return-value]
 
 
 def _wanted(path: Path) -> bool:
