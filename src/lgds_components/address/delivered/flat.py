@@ -25,7 +25,7 @@ header row in every tile and 27 columns (28 after OS's tile processor adds
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import attrs
 
@@ -144,38 +144,27 @@ def _plus_records(where: Where, row: dict[str, str]) -> tuple[Flat, ...]:
     return tuple(records)
 
 
-def read_plus(source: Source) -> Iterator[Entry | ValidationError]:
-    """The entries of one AddressBase Plus file (with or without its header row),
-    or an error in place of a row that cannot be read."""
-    for item in _cells(source, ADDRESSBASE_PLUS, (77,), "AddressBase Plus row"):
+def _entries(source: Source, layout: Layout, sizes: tuple[int, ...], change_field: str,
+             make: Callable[[Where, dict[str, str]], tuple[Flat, ...]]
+             ) -> Iterator[Entry | ValidationError]:
+    for item in _cells(source, layout, sizes, f"{layout.name} row"):
         if isinstance(item, ValidationError):
             yield item
             continue
         where, row = item
         try:
-            action = _action(row["CHANGE_TYPE"] or "I", where, "CHANGE_TYPE")
-            records = () if action == "delete" else _plus_records(where, row)
+            action = _action(row[change_field] or "I", where, change_field)
+            records = () if action == "delete" else make(where, row)
         except ValidationError as error:
             yield error
             continue
         yield Entry(action, row["UPRN"], records, where)
 
 
-_NUMBERED_NAME = re.compile(r"([0-9]{1,5})([A-Z]?)(?:-([0-9]{1,5})([A-Z]?))?")
-
-
-def _core_numbers(row: dict[str, str]) -> dict[str, str]:
-    """The PAO of a Core row: its BUILDING_NUMBER, else a number-like BUILDING_NAME
-    (``12A``, ``1-3``) read as numbers; a name stays the PAO text."""
-    number, name = row["BUILDING_NUMBER"], row["BUILDING_NAME"]
-    if number.isdigit():
-        return {"pao_start_number": number, "pao_text": name}
-    found = _NUMBERED_NAME.fullmatch(name.upper()) if not number else None
-    if found is None:
-        return {"pao_text": " ".join(part for part in (name, number) if part)}
-    start, suffix, end, end_suffix = found.groups("")
-    return {"pao_start_number": start, "pao_start_suffix": suffix, "pao_end_number": end,
-            "pao_end_suffix": end_suffix}
+def read_plus(source: Source) -> Iterator[Entry | ValidationError]:
+    """The entries of one AddressBase Plus file (with or without its header row),
+    or an error in place of a row that cannot be read."""
+    return _entries(source, ADDRESSBASE_PLUS, (77,), "CHANGE_TYPE", _plus_records)
 
 
 def _core_record(where: Where, row: dict[str, str]) -> Flat:
@@ -200,15 +189,5 @@ def _core_record(where: Where, row: dict[str, str]) -> Flat:
 def read_core(source: Source) -> Iterator[Entry | ValidationError]:
     """The entries of one AddressBase Core file (its header row is skipped), or an
     error in place of a row that cannot be read."""
-    for item in _cells(source, ADDRESSBASE_CORE, (27, 28), "AddressBase Core row"):
-        if isinstance(item, ValidationError):
-            yield item
-            continue
-        where, row = item
-        try:
-            action = _action(row["CHANGE_CODE"] or "I", where, "CHANGE_CODE")
-        except ValidationError as error:
-            yield error
-            continue
-        records = () if action == "delete" else (_core_record(where, row),)
-        yield Entry(action, row["UPRN"], records, where)
+    return _entries(source, ADDRESSBASE_CORE, (27, 28), "CHANGE_CODE",
+                    lambda where, row: (_core_record(where, row),))
