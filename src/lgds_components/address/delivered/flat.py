@@ -167,6 +167,23 @@ def read_plus(source: Source) -> Iterator[Entry | ValidationError]:
     return _entries(source, ADDRESSBASE_PLUS, (77,), "CHANGE_TYPE", _plus_records)
 
 
+_NUMBERED_NAME = re.compile(r"([0-9]{1,5})([A-Z]?)(?:-([0-9]{1,5})([A-Z]?))?")
+
+
+def _core_numbers(row: dict[str, str]) -> dict[str, str]:
+    """The PAO of a Core row: its BUILDING_NUMBER, else a number-like BUILDING_NAME
+    (``12A``, ``1-3``) read as numbers; a name stays the PAO text."""
+    number, name = row["BUILDING_NUMBER"], row["BUILDING_NAME"]
+    if number.isdigit():
+        return {"pao_start_number": number, "pao_text": name}
+    found = _NUMBERED_NAME.fullmatch(name.upper()) if not number else None
+    if found is None:
+        return {"pao_text": " ".join(part for part in (name, number) if part)}
+    start, suffix, end, end_suffix = found.groups("")
+    return {"pao_start_number": start, "pao_start_suffix": suffix, "pao_end_number": end,
+            "pao_end_suffix": end_suffix}
+
+
 def _core_record(where: Where, row: dict[str, str]) -> Flat:
     number = row["BUILDING_NUMBER"]
     paf = "\n".join(delivery_lines(
