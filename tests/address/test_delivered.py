@@ -165,6 +165,13 @@ def test_bad_number_names_the_record_it_stands_in(tmp_path: Path) -> None:
         list(strict(read(folder).entries()))
 
 
+def test_bad_postcode_names_the_blpu(tmp_path: Path) -> None:
+    folder = _premium_copy(tmp_path, lambda text: text.replace('"EX4 1AA",0', '"EX4 1QQ9",0', 1))
+    with pytest.raises(InvalidFormat, match=r"line 9, BLPU record \(21\): POSTCODE_LOCATOR "
+                                            r"'EX4 1QQ9' is not a postcode"):
+        list(strict(read(folder).entries()))
+
+
 def test_unknown_record_identifier(tmp_path: Path) -> None:
     folder = _premium_copy(tmp_path, lambda text: text + '77,"I",1\n')
     with pytest.raises(InvalidFormat, match="'77' is not a record identifier of AddressBase"):

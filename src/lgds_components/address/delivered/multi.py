@@ -16,6 +16,7 @@ delivery point (28) of its UPRN as the delivery-point form.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import NamedTuple
@@ -106,6 +107,13 @@ _DECIMAL = frozenset({"x", "y", "lat", "lon"})
 _CHANGE = {"I": "insert", "U": "update", "D": "delete"}
 
 
+@functools.lru_cache(maxsize=65536)
+def _postcode(text: str) -> str:
+    from lgds_components.identifiers import postcode
+
+    return postcode.validate(text)
+
+
 def _checker(layout: Layout, binding: Binding) -> Callable[[list[str], Where], list[str]]:
     positions = [layout.index(field) if field else -1 for field in binding.fields]
     names = binding.fields
@@ -113,6 +121,8 @@ def _checker(layout: Layout, binding: Binding) -> Callable[[list[str], Where], l
     integer = [i for i, column in enumerate(columns) if column in _INTEGER and names[i]]
     decimal = [i for i, column in enumerate(columns) if column in _DECIMAL and names[i]]
     language = columns.index("language") if "language" in columns else -1
+    postcode = columns.index("postcode") if "postcode" in columns and names[
+        columns.index("postcode")] else -1
 
     def check(cells: list[str], where: Where) -> list[str]:
         values = [cells[p].strip() if p >= 0 else "" for p in positions]
@@ -132,6 +142,12 @@ def _checker(layout: Layout, binding: Binding) -> Callable[[list[str], Where], l
                               f"must be ENG, CYM or GAE, not {values[language][:20]!r}")
         if language >= 0:
             values[language] = values[language].upper()
+        if postcode >= 0 and values[postcode]:
+            try:
+                values[postcode] = _postcode(values[postcode])
+            except ValidationError as error:
+                raise where.error(names[postcode], f"{values[postcode][:20]!r} is not a "
+                                  f"postcode: {error.message}") from None
         if binding.table != "street" and not values[columns.index("uprn")]:
             raise where.error("UPRN", "is missing")
         return values
