@@ -213,7 +213,7 @@ def test_status_and_classification_filters(tmp_path: Path, small_csv: Path) -> N
         ({"pao_start_number": "ten"}, "pao_start_number", "whole number"),
         ({"pao_start_suffix": "A1"}, "pao_start_suffix", "letters"),
         ({"logical_status": "2"}, "logical_status", "1, 3, 6 or 8"),
-        ({"language": "fr"}, "language", "en or cy"),
+        ({"language": "fr"}, "language", "en, cy or gd"),
         ({"x_coordinate": "north"}, "x_coordinate", "number"),
         ({"addressbase_postal": "maybe"}, "addressbase_postal", "Y or N"),
         ({"street_description": "x" * 100_000}, "street_description", "200 characters"),

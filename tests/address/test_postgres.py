@@ -160,9 +160,10 @@ def test_connect_needs_a_migrated_schema(database: str) -> None:
 
 
 def test_migrate_is_idempotent_and_an_empty_gazetteer_answers(database: str) -> None:
-    assert PostgresGazetteer.migrate(database, schema="empty") == 1
-    assert PostgresGazetteer.migrate(database, schema="empty") == 1
-    assert sql(database, "SELECT version FROM empty.schema_version") == [(1,)]
+    assert PostgresGazetteer.migrate(database, schema="empty") == 2
+    assert PostgresGazetteer.migrate(database, schema="empty") == 2
+    assert sql(database, "SELECT version FROM empty.schema_version ORDER BY version") == [
+        (1,), (2,)]
     with PostgresGazetteer.connect(database, schema="empty", pool_size=1) as gazetteer:
         assert isinstance(gazetteer, AddressLookup)
         assert len(gazetteer) == 0
@@ -171,6 +172,18 @@ def test_migrate_is_idempotent_and_an_empty_gazetteer_answers(database: str) -> 
         assert gazetteer.match("10 high street") is None
         with pytest.raises(NotFound):
             gazetteer.by_uprn(1001)
+
+
+def test_version_2_adds_the_delivered_products_columns(database: str) -> None:
+    PostgresGazetteer.migrate(database, schema="older")
+    sql(database, "ALTER TABLE older.address DROP COLUMN latitude, DROP COLUMN longitude, "
+                  "DROP COLUMN udprn, DROP COLUMN delivery_lines")
+    sql(database, "DELETE FROM older.schema_version WHERE version = 2")
+    assert PostgresGazetteer.migrate(database, schema="older") == 2
+    columns = {name for (name,) in sql(
+        database, "SELECT column_name FROM information_schema.columns "
+                  "WHERE table_schema = 'older' AND table_name = 'address'")}
+    assert {"latitude", "longitude", "udprn", "delivery_lines"} <= columns
 
 
 def test_a_newer_schema_is_refused(database: str) -> None:

@@ -131,8 +131,8 @@ def _check_address(address: Address, line: int) -> Address:
     if address.logical_status not in (1, 3, 6, 8):
         raise InvalidFormat("logical_status must be 1, 3, 6 or 8", field="logical_status",
                             line=line)
-    if address.language not in ("en", "cy"):
-        raise InvalidFormat("language must be en or cy", field="language", line=line)
+    if address.language not in ("en", "cy", "gd"):
+        raise InvalidFormat("language must be en, cy or gd", field="language", line=line)
     if address.postcode:
         try:
             canonical = postcodes.validate(address.postcode)

@@ -92,7 +92,15 @@ def _opt_float(value: Any) -> float | None:
 
 def _language(value: Any) -> str:
     text = "en" if value is None or value == "" else str(value).strip().lower()
-    return {"eng": "en", "cym": "cy", "wel": "cy"}.get(text, text)
+    return {"eng": "en", "cym": "cy", "wel": "cy", "gae": "gd"}.get(text, text)
+
+
+def _lines(value: Any) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        return tuple(line.strip() for line in value.split("\n") if line.strip())
+    return tuple(str(line).strip() for line in value if str(line).strip())
 
 
 def format_numbers(
@@ -153,7 +161,8 @@ class Address:
 
     Only ``uprn`` is required. Numbers are ``int`` or ``None``; text fields
     default to ``""``; suffixes are upper-cased; ``language`` is ``"en"`` or
-    ``"cy"`` (ISO 639-1; ``"ENG"``/``"CYM"`` are read too).
+    ``"cy"`` (Welsh) or ``"gd"`` (Scottish Gaelic): ISO 639-1; the products'
+    ``"ENG"``, ``"CYM"`` and ``"GAE"`` are read too.
 
     Attributes:
         uprn: Unique Property Reference Number.
@@ -174,6 +183,14 @@ class Address:
             6 provisional, 8 historical).
         language: ``"en"`` or ``"cy"`` (a Welsh-language alternate record).
         postal: whether Royal Mail delivers to it (a postal address).
+        latitude, longitude: WGS84 position in degrees, where the product gives it
+            (AddressBase does; an LLPG does not).
+        udprn: Royal Mail's Unique Delivery Point Reference Number, for a postal address.
+        delivery_lines: Royal Mail's (PAF) form of the address as printed lines,
+            beside the LPI form, where the product carries it (AddressBase
+            Plus, Core and Premium); ``()`` otherwise. It may differ from
+            :meth:`lines`: ``16 High Street, Upper Town`` where the council
+            names the building ``The Old Bakery``.
     """
 
     uprn: int = attrs.field(converter=int)
@@ -200,6 +217,10 @@ class Address:
     logical_status: int = attrs.field(default=APPROVED, converter=int)
     language: str = attrs.field(default="en", converter=_language)
     postal: bool = attrs.field(default=True, converter=bool)
+    latitude: float | None = attrs.field(default=None, converter=_opt_float)
+    longitude: float | None = attrs.field(default=None, converter=_opt_float)
+    udprn: int | None = attrs.field(default=None, converter=_opt_int)
+    delivery_lines: tuple[str, ...] = attrs.field(default=(), converter=_lines)
 
     # -- the parts -----------------------------------------------------------
 

@@ -32,14 +32,18 @@ from typing import Any, Final, NamedTuple
 from lgds_components.errors import InvalidFormat, MissingValue, ValidationError
 
 __all__ = [
+    "MAX_DELIVERY_LINES",
     "MAX_NUMBER",
     "MAX_TEXT",
+    "NO_DELIVERY",
     "PAO_FIELDS",
     "SAO_FIELDS",
+    "DeliveryValues",
     "ObjectValues",
     "PlaceValues",
     "UnitValues",
     "check_coordinate",
+    "check_delivery",
     "check_identifier",
     "check_object",
     "check_organisation",
@@ -59,7 +63,8 @@ SAO_FIELDS: Final = ("sao_start_number", "sao_start_suffix", "sao_end_number",
 PAO_FIELDS: Final = ("pao_start_number", "pao_start_suffix", "pao_end_number",
                      "pao_end_suffix", "pao_text")
 
-_LANGUAGES = {"": "en", "en": "en", "eng": "en", "cy": "cy", "cym": "cy", "wel": "cy"}
+_LANGUAGES = {"": "en", "en": "en", "eng": "en", "cy": "cy", "cym": "cy", "wel": "cy",
+              "gd": "gd", "gae": "gd"}
 _POSTAL = {
     "": True, "y": True, "yes": True, "true": True, "1": True, "d": True, "c": True, "l": True,
     "n": False, "no": False, "false": False, "0": False,
@@ -155,7 +160,7 @@ def check_unit(raw: tuple[str, ...], columns: Mapping[str, str]) -> UnitValues:
     language = _LANGUAGES.get(check_text(raw[2], "language", columns).lower())
     if language is None:
         name = _name(columns, "language")
-        raise InvalidFormat(f"{name} must be en or cy", field=name)
+        raise InvalidFormat(f"{name} must be en, cy or gd (ENG, CYM or GAE)", field=name)
     postal = _POSTAL.get(check_text(raw[3], "postal", columns).lower())
     if postal is None:
         name = _name(columns, "postal")
@@ -212,3 +217,59 @@ def check_coordinate(value: str, field: str, columns: Mapping[str, str]) -> floa
     if not -1e7 < number < 1e7:
         raise InvalidFormat(f"{name} must be a grid coordinate in metres", field=name)
     return number
+
+
+#: The longest delivery-point form read (its lines joined): Royal Mail's fields
+#: are at most about 60 characters each, and there are at most a dozen.
+MAX_DELIVERY_LINES: Final = 1000
+
+
+class DeliveryValues(NamedTuple):
+    """What the products carry beside the LPI: position, UDPRN, the delivery-point form."""
+
+    latitude: float | None
+    longitude: float | None
+    udprn: int | None
+    delivery_lines: str
+
+
+NO_DELIVERY: Final = DeliveryValues(None, None, None, "")
+
+
+def _degrees(value: str, field: str, limit: float, columns: Mapping[str, str]) -> float | None:
+    text = check_text(value, field, columns)
+    if not text:
+        return None
+    name = _name(columns, field)
+    try:
+        number = float(text)
+    except ValueError as exc:
+        raise InvalidFormat(f"{name} must be a number of degrees", field=name) from exc
+    if not -limit <= number <= limit:
+        raise InvalidFormat(f"{name} must be from -{limit:g} to {limit:g} degrees", field=name)
+    return number
+
+
+def check_delivery(raw: tuple[str, str, str, str], columns: Mapping[str, str]) -> DeliveryValues:
+    """Latitude, longitude, UDPRN and the delivery-point lines (joined with ``"\\n"``).
+
+    >>> check_delivery(("50.7", "-3.5", "12345678", "4 MILL LANE\\nKELMOUTH"), {})
+    DeliveryValues(latitude=50.7, longitude=-3.5, udprn=12345678, delivery_lines='4 MILL LANE\\nKELMOUTH')
+    """  # noqa: E501
+    if not any(raw):
+        return NO_DELIVERY
+    latitude = _degrees(raw[0], "latitude", 90, columns)
+    longitude = _degrees(raw[1], "longitude", 180, columns)
+    udprn_text = check_text(raw[2], "udprn", columns)
+    udprn = None
+    if udprn_text:
+        if not (udprn_text.isascii() and udprn_text.isdigit() and len(udprn_text) <= 8):
+            name = _name(columns, "udprn")
+            raise InvalidFormat(f"{name} must be a whole number of up to 8 digits", field=name)
+        udprn = int(udprn_text)
+    lines = raw[3].strip()
+    if len(lines) > MAX_DELIVERY_LINES or "\x00" in lines:
+        name = _name(columns, "delivery_lines")
+        raise InvalidFormat(f"{name} must be {MAX_DELIVERY_LINES} characters or fewer, "
+                            "with no NUL", field=name)
+    return DeliveryValues(latitude, longitude, udprn, lines)

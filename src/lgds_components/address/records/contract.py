@@ -77,9 +77,10 @@ ADDRESS_FIELDS: tuple[str, ...] = tuple(field.name for field in attrs.fields(Add
 class RawRecord(NamedTuple):
     """One LPI record as a layout found it: raw text per Address field (``""`` if absent).
 
-    The first 24 fields are the :class:`~lgds_components.address.model.Address`
+    The first 28 fields are the :class:`~lgds_components.address.model.Address`
     fields, in the same order, each the text as found in the file (unstripped,
-    unchecked). Then where it came from: ``line``, ``source`` and ``columns``.
+    unchecked); ``delivery_lines`` is the delivery-point form's lines joined
+    with ``"\\n"``. Then where it came from: ``line``, ``source`` and ``columns``.
     """
 
     uprn: str
@@ -106,6 +107,10 @@ class RawRecord(NamedTuple):
     logical_status: str
     language: str
     postal: str
+    latitude: str
+    longitude: str
+    udprn: str
+    delivery_lines: str
     #: The line the record starts on in ``source`` (1 is the first line).
     line: int
     #: The file name, for errors.
@@ -118,9 +123,10 @@ class RawRecord(NamedTuple):
 class Record(NamedTuple):
     """One checked record, with the derived text stores keep.
 
-    Fields 1 to 24 are the :class:`~lgds_components.address.model.Address`
+    Fields 1 to 28 are the :class:`~lgds_components.address.model.Address`
     fields in canonical form (numbers as ``int``, postcodes as
-    ``"EX4 1AA"``, ``language`` ``"en"`` or ``"cy"``, ``postal`` a ``bool``).
+    ``"EX4 1AA"``, ``language`` ``"en"``, ``"cy"`` or ``"gd"``, ``postal`` a
+    ``bool``), but ``delivery_lines`` is stored as its lines joined with ``"\\n"``.
     """
 
     #: 1, 2, 3, ... for the records the filters keep, in reading order.
@@ -149,6 +155,10 @@ class Record(NamedTuple):
     logical_status: int
     language: str
     postal: bool
+    latitude: float | None
+    longitude: float | None
+    udprn: int | None
+    delivery_lines: str
     #: The postcode without its space (``"EX41AA"``), or ``""``.
     postcode_key: str
     #: The natural sort key (:meth:`Address.sort_key
@@ -168,12 +178,12 @@ class Record(NamedTuple):
 
     @property
     def values(self) -> tuple[Any, ...]:
-        """The 24 Address field values, in attrs order."""
-        return self[1:25]
+        """The Address field values, in attrs order (``delivery_lines`` as text)."""
+        return self[1:_FIELD_COUNT + 1]
 
     def address(self) -> Address:
         """The :class:`~lgds_components.address.model.Address` this record holds."""
-        return address_from_values(self[1:25])
+        return address_from_values(self[1:_FIELD_COUNT + 1])
 
 
 class Layout(Protocol):
@@ -203,7 +213,8 @@ def record_of(address: Address, identifier: int, line: int = 0, source: str = ""
     (already checked), its derived text made from the whole address."""
     from lgds_components.address import parts
 
-    values = tuple(getattr(address, name) for name in ADDRESS_FIELDS)
+    values = (*(getattr(address, name) for name in ADDRESS_FIELDS[:-1]),
+              "\n".join(address.delivery_lines))
     return Record._make((
         identifier, *values, address.postcode.replace(" ", ""), address.sort_key(),
         parts.search_text(address),
@@ -219,15 +230,18 @@ def source_in_errors(sources: Sequence[Path], name: str) -> str | None:
 
 
 _FIELD_COUNT = len(ADDRESS_FIELDS)
+_POSTAL = ADDRESS_FIELDS.index("postal")
 _set = object.__setattr__
 
 
 def address_from_values(values: Sequence[Any]) -> Address:
     """An Address from values already in canonical form, in attrs order, skipping
     the converters (for stores reading back their own clean rows; a store's
-    ``postal`` may be 0 or 1)."""
+    ``postal`` may be 0 or 1, its ``delivery_lines`` the lines joined with ``"\\n"``)."""
     address = object.__new__(Address)
     for name, value in zip(ADDRESS_FIELDS, values[:_FIELD_COUNT], strict=True):
         _set(address, name, value)
-    _set(address, "postal", bool(values[_FIELD_COUNT - 1]))
+    _set(address, "postal", bool(values[_POSTAL]))
+    lines = values[_FIELD_COUNT - 1]
+    _set(address, "delivery_lines", tuple(lines.split("\n")) if lines else ())
     return address

@@ -95,6 +95,10 @@ LLPG_COLUMNS: dict[str, str] = {
     "logical_status": "LOGICAL_STATUS",
     "language": "LANGUAGE",
     "postal": "POSTAL_ADDRESS",
+    # optional: read where the export has them
+    "latitude": "LATITUDE",
+    "longitude": "LONGITUDE",
+    "udprn": "UDPRN",
 }
 
 # addressbase: the column each Address field is read from (the LPI one, where both exist)
@@ -105,6 +109,9 @@ _ADDRESSBASE_FIELDS = {
     "postcode": "postcode", "easting": "x_coordinate", "northing": "y_coordinate",
     "classification": "class", "logical_status": "logical_status", "language": "language",
     "postal": "addressbase_postal",
+    # not in the synthetic columns: always blank
+    "latitude": "latitude", "longitude": "longitude", "udprn": "udprn",
+    "delivery_lines": "delivery_lines",
 }
 # addressbase: field -> the column read instead when the first is blank
 _ALTERNATIVES = (("organisation", "la_organisation"), ("locality", "dependent_locality"),

@@ -169,6 +169,7 @@ def source_paths(
 _UNIT = operator.itemgetter(20, 21, 22, 23, 4, 5, 6, 7, 8)
 _PLACE = operator.itemgetter(14, 15, 16, 17)
 _PAO = operator.itemgetter(9, 10, 11, 12, 13)
+_DELIVERY = operator.itemgetter(24, 25, 26, 27)
 _NO_COLUMNS: Mapping[str, str] = {}
 
 
@@ -323,11 +324,11 @@ class RecordReader:
             unit.words + pao.words + place.words + organisation.words + unit.numbers
             + pao.numbers + place.postcode_words))
         values = unit.values
-        parent, usrn, easting, northing = numbers
+        parent, usrn, easting, northing, delivery = numbers
         return tuple.__new__(Record, (
             identifier, uprn, parent, usrn, organisation.name, *values.sao, *pao.values,
             *place.values, easting, northing, values.classification, values.logical_status,
-            values.language, values.postal, place.postcode_key, sort_key, search,
+            values.language, values.postal, *delivery, place.postcode_key, sort_key, search,
             unit.preferred, words, raw.line, raw.source,
         ))
 
@@ -393,7 +394,8 @@ class RecordReader:
         return uprn
 
     def _numbers(self, raw: RawRecord, maximum: int) -> tuple[Any, ...]:
-        """Parent UPRN, USRN, easting and northing."""
+        """Parent UPRN, USRN, easting, northing, and what the products carry beside
+        them (latitude, longitude, UDPRN, delivery-point lines)."""
         from lgds_components.identifiers import uprn as uprns
         from lgds_components.identifiers import usrn as usrns
 
@@ -412,8 +414,10 @@ class RecordReader:
             usrn = checks.check_identifier(cell, usrns, "usrn", columns)
             if usrn is not None:
                 self._remember(self._usrns, cell, usrn)
+        delivery = _DELIVERY(raw)
         return (parent, usrn, _coordinate(raw.easting, "easting", columns),
-                _coordinate(raw.northing, "northing", columns))
+                _coordinate(raw.northing, "northing", columns),
+                checks.check_delivery(delivery, columns) if any(delivery) else checks.NO_DELIVERY)
 
 
 def _coordinate(cell: str, field: str, columns: Mapping[str, str]) -> float | None:

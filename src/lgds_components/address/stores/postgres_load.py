@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from lgds_components.address.ranking import PREFIX_INDEXED
-from lgds_components.address.records.contract import Record, source_in_errors
+from lgds_components.address.records.contract import ADDRESS_FIELDS, Record, source_in_errors
 from lgds_components.address.records.reader import RecordReader
 from lgds_components.address.stores import postgres_schema as schema_sql
 from lgds_components.address.stores.postgres import connect, database_errors, safe_dsn
@@ -36,6 +36,7 @@ from lgds_components.errors import InvalidFormat, ProviderUnavailable
 __all__ = ["PostgresLoad", "address_row", "prefix_tokens", "secondary_records", "take_lock"]
 
 _PROVIDER = "postgres"
+_FIELDS: Final = len(ADDRESS_FIELDS)
 _REPORT_EVERY = 5000
 _DUPLICATE = "duplicate approved record for this UPRN and language"
 _PREFERENCE: Final = "logical_status <> 1, language <> 'en', logical_status, id"
@@ -63,7 +64,7 @@ def address_row(record: Record) -> tuple[Any, ...]:
     :data:`~lgds_components.address.stores.postgres_schema.ADDRESS_INSERT`)."""
     words = record.words
     return (
-        record.id, f" {words} ", prefix_tokens(words.split()), *record[1:25],
+        record.id, f" {words} ", prefix_tokens(words.split()), *record[1:_FIELDS + 1],
         record.postcode_key, record.sort_key.encode("utf-8"), record.search, record.line,
     )
 

@@ -84,6 +84,7 @@ _TYPES = {
     "pao_start_number": "integer", "pao_end_number": "integer",
     "easting": "double precision", "northing": "double precision",
     "logical_status": "smallint NOT NULL", "postal": "boolean NOT NULL",
+    "latitude": "double precision", "longitude": "double precision", "udprn": "bigint",
 }
 
 #: Tables a load replaces (``schema_version`` stays).
@@ -280,8 +281,17 @@ def _version_1(schema: str) -> list[str]:
     return [*create_statements(schema, ""), *index_statements(schema, "")]
 
 
+def _version_2(schema: str) -> list[str]:
+    """What the delivered products carry beside the LPI (a schema made at version 1
+    before these columns existed gets them; one made since has them already)."""
+    s = check_schema_name(schema)
+    return [f"ALTER TABLE {s}.address ADD COLUMN IF NOT EXISTS {_column(name)}"
+            f"{' DEFAULT ' + repr('') if name == 'delivery_lines' else ''}"
+            for name in ("latitude", "longitude", "udprn", "delivery_lines")]
+
+
 #: Migration number -> function(schema) giving its SQL statements.
-MIGRATIONS = {1: _version_1}
+MIGRATIONS = {1: _version_1, 2: _version_2}
 
 #: The schema version this library reads and writes.
 LATEST_VERSION = max(MIGRATIONS)

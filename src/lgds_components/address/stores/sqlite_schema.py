@@ -45,11 +45,12 @@ __all__ = [
     "sample_rows",
 ]
 
-FORMAT_VERSION: Final = "1"
+#: The gazetteer file format: 2 added latitude, longitude, udprn and delivery_lines.
+FORMAT_VERSION: Final = "2"
 
 _INTEGER = {"uprn", "parent_uprn", "usrn", "sao_start_number", "sao_end_number",
-            "pao_start_number", "pao_end_number", "logical_status", "postal"}
-_REAL = {"easting", "northing"}
+            "pao_start_number", "pao_end_number", "logical_status", "postal", "udprn"}
+_REAL = {"easting", "northing", "latitude", "longitude"}
 
 
 def _column_sql(name: str) -> str:
