@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ACTIONS", "Change", "ChangeReport", "changes_from", "read_changes"]
 
-Action = Literal["insert", "update", "delete"]
+Action = Literal["insert", "update", "delete", "replace"]
 
 #: What a change-type cell may say, and the action it means.
 ACTIONS: dict[str, Action] = {
@@ -59,14 +59,18 @@ _MAX_TEXT = 200
 class Change:
     """One change: an insert or update carries the record; a delete only the UPRN.
 
+    A ``"replace"`` removes every record the UPRN has, if any, so that the
+    inserts after it give the UPRN's records afresh: how an update to a
+    delivered product (AddressBase, an LLPG) arrives, a UPRN at a time.
+
     Attributes:
-        action: ``"insert"``, ``"update"`` or ``"delete"``.
+        action: ``"insert"``, ``"update"``, ``"delete"`` or ``"replace"``.
         uprn: the UPRN changed.
         address: the new record (``None`` for a delete).
         line: where it came from (the CSV line, or the position in an iterable).
     """
 
-    action: Literal["insert", "update", "delete"]
+    action: Action
     uprn: int
     address: Address | None = None
     line: int | None = None
@@ -86,6 +90,12 @@ class Change:
         """Remove every record of ``uprn``."""
         return cls("delete", int(uprn), None, line)
 
+    @classmethod
+    def replace(cls, uprn: int, *, line: int | None = None) -> Change:
+        """Remove every record of ``uprn`` there is (none is no error); the inserts
+        that follow give its records afresh."""
+        return cls("replace", int(uprn), None, line)
+
 
 @attrs.frozen(slots=True)
 class ChangeReport:
@@ -93,7 +103,9 @@ class ChangeReport:
 
     Attributes:
         rows_read: changes read.
-        inserted, updated, deleted: changes of each kind applied.
+        inserted, updated, deleted: changes of each kind applied (a replace
+            that removed records counts as an update, the records inserted
+            after it as inserts).
         filtered: inserts and updates whose record the gazetteer's load
             filters (statuses, classifications) leave out; an update still
             removes the records it replaces.
@@ -162,17 +174,18 @@ def changes_from(items: Iterable[Change | tuple[str, Any]]) -> Iterator[Change]:
         else:
             raise InvalidFormat("a change is a Change or an (action, record) pair",
                                 field="change", line=position)
-        action = ACTIONS.get(str(said).strip().lower())
+        name = str(said).strip().lower()
+        action: Action | None = "replace" if name == "replace" else ACTIONS.get(name)
         if action is None:
             raise InvalidFormat("change type must be I, U or D", field="change_type",
                                 line=line)
-        if action == "delete":
+        if action in ("delete", "replace"):
             value = target.uprn if isinstance(target, Address) else target
             try:
                 uprn = uprns.validate(value)
             except ValidationError as exc:
                 raise exc.located(field="uprn", line=line) from exc
-            yield Change("delete", uprn, None, line)
+            yield Change(action, uprn, None, line)
         elif isinstance(target, Address):
             address = _check_address(target, line)
             yield Change(action, address.uprn, address, line)

@@ -45,7 +45,14 @@ from types import TracebackType
 from typing import Any, Literal
 
 from lgds_components.address import arguments, matching, ranking, scoring
-from lgds_components.address.loader import LoadProgress, LoadReport, Sources, load
+from lgds_components.address.loader import (
+    Format,
+    LoadProgress,
+    LoadReport,
+    Sources,
+    load,
+    load_update,
+)
 from lgds_components.address.match import Decision, Match
 from lgds_components.address.model import Address
 from lgds_components.address.records.contract import ADDRESS_FIELDS
@@ -368,12 +375,13 @@ class Gazetteer(GazetteerFront):
         path: str | os.PathLike[str],
         source_csv: Sources,
         *,
-        format: Literal["addressbase", "llpg"] = "addressbase",
+        format: Format | None = None,
         mapping: Mapping[str, str | None] | None = None,
         statuses: Iterable[str | int] = ("approved",),
         classifications: Iterable[str] | None = None,
         on_error: Literal["fail", "skip"] = "fail",
         progress: Callable[[LoadProgress], object] | None = None,
+        records_path: str | os.PathLike[str] | None = None,
     ) -> LoadReport:
         """Load a CSV (or several, in order) into the gazetteer at ``path``, atomically
         replacing its contents.
@@ -385,7 +393,24 @@ class Gazetteer(GazetteerFront):
         return load(
             path, source_csv, format=format, mapping=mapping, statuses=statuses,
             classifications=classifications, on_error=on_error, progress=progress,
+            records_path=records_path,
         )
+
+    @classmethod
+    def load_update(
+        cls,
+        path: str | os.PathLike[str],
+        changes: Sources,
+        *,
+        records_path: str | os.PathLike[str],
+        format: Format | None = None,
+        progress: Callable[[LoadProgress], object] | None = None,
+    ) -> LoadReport:
+        """Apply an AddressBase Premium or DTF change-only update to the gazetteer at
+        ``path``, all or nothing: see :func:`lgds_components.address.loader.load_update`.
+        """
+        return load_update(path, changes, records_path=records_path, format=format,
+                           progress=progress)
 
     @classmethod
     def sample(cls, *, threshold: float = DEFAULT_THRESHOLD) -> Gazetteer:

@@ -24,6 +24,7 @@ text is at most 200 characters with no NUL. A malformed row raises
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -32,30 +33,46 @@ from typing import Any, Literal, Protocol
 
 import attrs
 
+from lgds_components.address.records.contract import Layout
 from lgds_components.address.records.flat_csv import (
     ADDRESSBASE_COLUMNS,
     LLPG_COLUMNS,
     FlatCsv,
 )
+from lgds_components.address.records.products.detect import FORMATS as PRODUCT_FORMATS
+from lgds_components.address.records.products.layout import ProductLayout
 from lgds_components.address.records.reader import STATUSES, RecordReader, source_paths
 from lgds_components.errors import ValidationError
 from lgds_components.load_errors import ErrorLog
 
 __all__ = [
     "ADDRESSBASE_COLUMNS",
+    "FORMATS",
     "LLPG_COLUMNS",
+    "PRODUCT_FORMATS",
     "STATUSES",
     "CsvRecords",
+    "Format",
     "LoadProgress",
     "LoadReport",
     "LoadTarget",
     "Sources",
+    "detect_format",
     "load",
+    "load_update",
     "run_load",
 ]
 
 Sources = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
-"""One file to load, or several (loaded in order as one gazetteer)."""
+"""One file to load, or several (loaded in order as one gazetteer); for the
+delivered products, files, folders of tiles or zips of tiles."""
+
+Format = Literal["addressbase", "llpg", "addressbase-plus", "addressbase-core",
+                 "addressbase-premium", "dtf"]
+"""The formats a load reads: the flat CSV formats, and the products as delivered."""
+
+#: Every format a load reads (``format=None`` tells it from the first line).
+FORMATS: tuple[str, ...] = ("addressbase", "llpg", *PRODUCT_FORMATS)
 
 
 @attrs.frozen(slots=True)
@@ -120,21 +137,48 @@ class LoadTarget(Protocol):
 def reader_for(
     source_csv: Sources,
     *,
-    format: str = "addressbase",
+    format: str | None = None,
     mapping: Mapping[str, str | None] | None = None,
     statuses: Iterable[str | int] | str | int = ("approved",),
     classifications: Iterable[str] | str | None = None,
     on_error: object = "fail",
+    records_path: str | os.PathLike[str] | None = None,
 ) -> RecordReader:
-    """The record reader for a load's arguments (every one checked here).
+    """The record reader for a load's arguments (every one checked here); ``format``
+    None tells the format from the first file's first line.
 
     Raises:
-        ValidationError: a bad ``format``, ``mapping``, ``statuses`` or ``on_error``.
+        ValidationError: a bad ``format``, ``mapping``, ``statuses`` or ``on_error``;
+            a format that cannot be told.
     """
     errors = ErrorLog(on_error)
-    layout = FlatCsv(format, mapping)
-    return RecordReader(layout, source_paths(source_csv), statuses=statuses,
-                        classifications=classifications, errors=errors)
+    paths = source_paths(source_csv)
+    if format is None:
+        format = detect_format(paths)
+    layout: Layout
+    if format in PRODUCT_FORMATS:
+        if mapping:
+            raise ValidationError(f"mapping is for the flat CSV formats, not {format}",
+                                  field="mapping")
+        layout = ProductLayout(format, records_path=records_path)
+    else:
+        layout = FlatCsv(format, mapping)
+    return RecordReader(layout, paths, statuses=statuses, classifications=classifications,
+                        errors=errors)
+
+
+def detect_format(paths: Iterable[str | os.PathLike[str]]) -> str:
+    """The format of a load's files, told from the first line of the first one:
+    one of ``FORMATS``.
+
+    Raises:
+        ValidationError: the file cannot be read, or its first line fits no format
+            (the message says how to name one).
+    """
+    from lgds_components.address.records.products.detect import detect
+    from lgds_components.address.records.products.sources import open_sources
+
+    return detect(open_sources(list(paths))[0])
 
 
 def run_load(
@@ -169,12 +213,13 @@ def load(
     path: str | os.PathLike[str],
     source_csv: Sources,
     *,
-    format: Literal["addressbase", "llpg"] = "addressbase",
+    format: Format | None = None,
     mapping: Mapping[str, str | None] | None = None,
     statuses: Iterable[str | int] = ("approved",),
     classifications: Iterable[str] | None = None,
     on_error: Literal["fail", "skip"] = "fail",
     progress: Callable[[LoadProgress], object] | None = None,
+    records_path: str | os.PathLike[str] | None = None,
 ) -> LoadReport:
     """Load ``source_csv`` into the gazetteer at ``path``, replacing what it held.
 
@@ -189,7 +234,11 @@ def load(
         path: the SQLite file (created if missing).
         source_csv: the CSV (or ``.csv.gz``) to read, or several, loaded in
             order as one gazetteer (errors then name the file as well as the line).
-        format: ``"addressbase"`` or ``"llpg"`` (see the module docs).
+        format: ``"addressbase"`` or ``"llpg"`` (see the module docs), a
+            delivered product (``"addressbase-plus"``, ``"addressbase-core"``,
+            ``"addressbase-premium"``, ``"dtf"``; see
+            :mod:`lgds_components.address.records.products`), or None to tell
+            it from the first line.
         mapping: column names for your file: ``{field: column}``.
         statuses: logical statuses to keep, by name or code; approved only by default.
         classifications: classification code prefixes to keep, such as
@@ -197,6 +246,8 @@ def load(
         on_error: ``"fail"`` raises at the first malformed row; ``"skip"``
             leaves such rows out and lists them in the report.
         progress: called with a :class:`LoadProgress` every few thousand rows.
+        records_path: for AddressBase Premium and DTF, where to keep the
+            records store their change-only updates are applied to.
 
     Raises:
         ValidationError: a malformed row (``line`` and ``field`` say where),
@@ -206,8 +257,60 @@ def load(
     from lgds_components.address.stores.sqlite_load import SqliteLoad
 
     records = reader_for(source_csv, format=format, mapping=mapping, statuses=statuses,
-                         classifications=classifications, on_error=on_error)
-    return run_load(SqliteLoad(Path(path), format), records, progress, Path(path))
+                         classifications=classifications, on_error=on_error,
+                         records_path=records_path)
+    return run_load(SqliteLoad(Path(path), records.layout.name), records, progress, Path(path))
+
+
+def load_update(
+    path: str | os.PathLike[str],
+    changes: Sources,
+    *,
+    records_path: str | os.PathLike[str],
+    format: Format | None = None,
+    progress: Callable[[LoadProgress], object] | None = None,
+) -> LoadReport:
+    """Apply an AddressBase Premium or DTF change-only update to the SQLite gazetteer
+    at ``path``: the update goes into the records store its full supply was loaded
+    with (``records_path``), and the gazetteer is rebuilt from the store and
+    swapped in atomically, with the last load's status and classification
+    filters. All or nothing: if any record is bad, neither the store nor the
+    gazetteer changes.
+
+    (PostgreSQL applies updates in place, UPRN by UPRN:
+    :meth:`PostgresGazetteer.apply_changes
+    <lgds_components.address.postgres.PostgresGazetteer.apply_changes>`.)
+
+    Raises:
+        ValidationError: a bad record (file, line and field say where), no
+            records store, or an update to a product without one (AddressBase
+            Plus or Core: load the updated supply instead).
+        ProviderError: the gazetteer cannot be read or written.
+    """
+    from lgds_components.address.records.products.reader import changes as product_changes
+    from lgds_components.address.stores.sqlite_load import SqliteLoad
+
+    statuses, classifications = _filters(Path(path))
+    with product_changes(source_paths(changes), records_path, format) as update:
+        layout = ProductLayout(update.format, delivery=update.delivery())
+        records = RecordReader(layout, [Path(records_path)], statuses=statuses,
+                               classifications=classifications, errors=ErrorLog("fail"))
+        return run_load(SqliteLoad(Path(path), update.format), records, progress, Path(path))
+
+
+def _filters(path: Path) -> tuple[list[int], list[str] | None]:
+    """The status and classification filters the gazetteer at ``path`` was loaded with."""
+    import sqlite3
+
+    from lgds_components.errors import ConfigurationError
+
+    if not path.is_file():
+        raise ConfigurationError(f"no gazetteer file at {path}; load the full supply first")
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        meta = dict(conn.execute("SELECT key, value FROM gazetteer_meta").fetchall())
+    statuses = [int(code) for code in meta.get("statuses", "1").split(",") if code]
+    found = meta.get("classifications", "*")
+    return statuses, None if found == "*" else found.split(",")
 
 
 class CsvRecords:

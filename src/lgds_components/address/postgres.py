@@ -51,7 +51,14 @@ from typing import Any, Literal
 
 from lgds_components.address.changes import Change, ChangeReport
 from lgds_components.address.gazetteer import GazetteerFront
-from lgds_components.address.loader import LoadProgress, LoadReport, Sources, reader_for, run_load
+from lgds_components.address.loader import (
+    Format,
+    LoadProgress,
+    LoadReport,
+    Sources,
+    reader_for,
+    run_load,
+)
 from lgds_components.address.ranking import DEFAULT_THRESHOLD
 from lgds_components.address.stores import postgres_schema as schema_sql
 from lgds_components.address.stores.postgres import (
@@ -172,7 +179,7 @@ class PostgresGazetteer(GazetteerFront):
         source_csv: Sources,
         *,
         schema: str = DEFAULT_SCHEMA,
-        format: Literal["addressbase", "llpg"] = "addressbase",
+        format: Format | None = None,
         mapping: Mapping[str, str | None] | None = None,
         statuses: Iterable[str | int] = ("approved",),
         classifications: Iterable[str] | None = None,
@@ -180,6 +187,7 @@ class PostgresGazetteer(GazetteerFront):
         progress: Callable[[LoadProgress], object] | None = None,
         maintenance_work_mem: str = "512MB",
         connect_kwargs: Mapping[str, Any] | None = None,
+        records_path: str | os.PathLike[str] | None = None,
     ) -> LoadReport:
         """Load a CSV (or several, in order) into the gazetteer at ``dsn``, atomically
         replacing its contents.
@@ -205,28 +213,37 @@ class PostgresGazetteer(GazetteerFront):
 
         schema = schema_sql.check_schema_name(schema)
         records = reader_for(source_csv, format=format, mapping=mapping, statuses=statuses,
-                             classifications=classifications, on_error=on_error)
-        target = PostgresLoad(dsn, schema, source_format=format,
+                             classifications=classifications, on_error=on_error,
+                             records_path=records_path)
+        target = PostgresLoad(dsn, schema, source_format=records.layout.name,
                               maintenance_work_mem=maintenance_work_mem,
                               connect_kwargs=connect_kwargs)
         return run_load(target, records, progress, records.sources[0])
 
     def apply_changes(
         self,
-        changes: str | os.PathLike[str] | Iterable[Change | tuple[str, Any]],
+        changes: Sources | Iterable[Change | tuple[str, Any]],
         *,
-        format: Literal["addressbase", "llpg"] = "addressbase",
+        format: Format | None = None,
         mapping: Mapping[str, str | None] | None = None,
         change_column: str = "change_type",
+        records_path: str | os.PathLike[str] | None = None,
     ) -> ChangeReport:
         """Apply change-only updates (inserts, updates, deletes by UPRN) in one transaction.
 
         ``changes`` is a change file (see :func:`lgds_components.address.changes.read_changes`
-        for the layout) or an iterable of :class:`~lgds_components.address.changes.Change`
-        values or ``(action, Address or UPRN)`` pairs. Every change is read
-        and checked before anything is written; the whole batch is applied or,
-        at the first error, none of it. Inserted and updated records pass the
-        same status and classification filters as the last load.
+        for the layout), an iterable of :class:`~lgds_components.address.changes.Change`
+        values or ``(action, Address or UPRN)`` pairs, or a delivered product's
+        change-only update (``format="addressbase-plus"``, ``"addressbase-core"``,
+        ``"addressbase-premium"`` or ``"dtf"``, or None to tell it from the
+        first line; files, folders or zips). An AddressBase Premium or DTF
+        update is applied to the records store its full supply was loaded
+        with (``records_path``), and each UPRN it touches is replaced with its
+        records assembled afresh; the store keeps the update only if the
+        gazetteer does. Every change is read and checked before anything is
+        written; the whole batch is applied or, at the first error, none of
+        it. Inserted and updated records pass the same status and
+        classification filters as the last load.
 
         Raises:
             ValidationError: a malformed row, a delete or update of a UPRN the
@@ -235,8 +252,32 @@ class PostgresGazetteer(GazetteerFront):
             ProviderUnavailable: the primary cannot be reached, or a load or
                 another batch of changes is running.
         """
+        from lgds_components.address.loader import PRODUCT_FORMATS, detect_format
+        from lgds_components.address.records.products.layout import change_list
+        from lgds_components.address.records.products.reader import changes as product_changes
         from lgds_components.address.stores.postgres_changes import apply_changes
 
+        paths = _paths(changes)
+        if paths is not None:
+            kind = format or detect_format(paths)
+            if kind in PRODUCT_FORMATS:
+                with product_changes(paths, records_path, kind) as update, \
+                        self._database.writing() as conn:
+                    return apply_changes(conn, self.schema, change_list(update))
+            changes = paths[0] if len(paths) == 1 else changes
+            format = kind  # type: ignore[assignment]
         with self._database.writing() as conn:
-            return apply_changes(conn, self.schema, changes, format=format, mapping=mapping,
+            return apply_changes(conn, self.schema, changes,  # type: ignore[arg-type]
+                                 format=format or "addressbase", mapping=mapping,
                                  change_column=change_column)
+
+
+def _paths(changes: object) -> list[str | os.PathLike[str]] | None:
+    """The files a change argument names, or None when it holds changes built in code."""
+    if isinstance(changes, (str, os.PathLike)):
+        return [changes]
+    if isinstance(changes, (list, tuple)) and changes and all(
+            isinstance(item, os.PathLike) or (isinstance(item, str) and os.path.exists(item))
+            for item in changes):
+        return list(changes)
+    return None

@@ -224,9 +224,12 @@ def record_of(address: Address, identifier: int, line: int = 0, source: str = ""
 
 
 def source_in_errors(sources: Sequence[Path], name: str) -> str | None:
-    """The file an error names: ``name`` when a load reads several files, else None
-    (the one file is plain)."""
-    return name if len(sources) > 1 else None
+    """The file an error names: ``name`` when a load reads several files or ``name``
+    is not the one file given (a tile in a folder or zip), else None (the one
+    file is plain)."""
+    if len(sources) > 1 or not sources:
+        return name
+    return None if name in (str(sources[0]), sources[0].name) else name
 
 
 _FIELD_COUNT = len(ADDRESS_FIELDS)

@@ -75,6 +75,10 @@ class _Plan:
     def add(self, change: Change, keep: bool) -> None:
         line = change.line or 0
         uprn = change.uprn
+        if change.action == "replace":
+            if self._take_existing(uprn, None) + self._take_new(uprn, None):
+                self.counts["updated"] += 1
+            return
         if change.action == "delete":
             if not (self._take_existing(uprn, None) + self._take_new(uprn, None)):
                 raise InvalidFormat(f"no address with UPRN {uprn} to delete", field="uprn",

@@ -297,6 +297,9 @@ class SqliteLoad:
             "source_format": self.source_format,
             "loaded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "rows": str(loaded),
+            "statuses": ",".join(str(code) for code in sorted(records.statuses)),
+            "classifications": ",".join(records.classifications)
+            if records.classifications is not None else "*",
         }
         conn.executemany("INSERT INTO gazetteer_meta_new (key, value) VALUES (?, ?)",
                          meta.items())

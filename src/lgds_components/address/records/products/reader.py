@@ -19,16 +19,21 @@ from pathlib import Path
 
 import attrs
 
-from lgds_components.address.delivered import multi
-from lgds_components.address.delivered.detect import FORMATS, detect
-from lgds_components.address.delivered.flat import Entry, read_core, read_plus
-from lgds_components.address.delivered.layouts import Layout
-from lgds_components.address.delivered.record import Flat, Where
-from lgds_components.address.delivered.sources import Source, open_sources, rows
-from lgds_components.address.delivered.staging import Store
+from lgds_components.address.records.products import multi
+from lgds_components.address.records.products.detect import FORMATS, detect
+from lgds_components.address.records.products.flat import Entry, read_core, read_plus
+from lgds_components.address.records.products.layouts import RecordLayout
+from lgds_components.address.records.products.record import Flat, Where
+from lgds_components.address.records.products.sources import (
+    Progress,
+    Source,
+    open_sources,
+    rows,
+)
+from lgds_components.address.records.products.staging import Store
 from lgds_components.errors import InvalidFormat, MissingValue, ValidationError
 
-__all__ = ["Delivery", "changes", "read", "strict"]
+__all__ = ["ChangeSet", "Delivery", "changes", "read", "strict"]
 
 PathArg = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
 
@@ -51,9 +56,11 @@ def _format(sources: list[Source], format: str | None) -> str:
     return kind
 
 
-def _dtf_product(sources: list[Source], layouts: Mapping[str, Layout] | None) -> multi.Product:
+def _dtf_product(sources: list[Source], layouts: Mapping[str, RecordLayout] | None) -> multi.Product:
     product = multi.DTF_8_1
     for _line, cells in rows(sources[0]):
+        if isinstance(cells, ValidationError):
+            raise cells
         if cells[0].strip() == "10" and len(cells) > 7 and cells[7].strip().startswith("7"):
             product = multi.DTF_7_3
         break
@@ -63,7 +70,7 @@ def _dtf_product(sources: list[Source], layouts: Mapping[str, Layout] | None) ->
 
 
 def _product(format: str, sources: list[Source],
-             layouts: Mapping[str, Layout] | None) -> multi.Product:
+             layouts: Mapping[str, RecordLayout] | None) -> multi.Product:
     if format == "dtf":
         return _dtf_product(sources, layouts)
     product = multi.PREMIUM
@@ -85,9 +92,10 @@ class Delivery:
     format: str
     sources: list[Source]
     records_path: Path | None = None
-    layouts: Mapping[str, Layout] | None = None
-    progress: Callable[[int], None] | None = None
+    layouts: Mapping[str, RecordLayout] | None = None
+    progress: Progress = attrs.field(factory=Progress)
     counts: dict[str, int] = attrs.field(factory=dict)
+    store: Store | None = None
 
     @property
     def bytes_total(self) -> int:
@@ -100,13 +108,14 @@ class Delivery:
         if self.format in ("addressbase-plus", "addressbase-core"):
             reader = read_plus if self.format == "addressbase-plus" else read_core
             for source in self.sources:
-                yield from reader(source)
-                if self.progress is not None:
-                    self.progress(source.size)
+                yield from reader(source, self.progress)
             return
         yield from self._assembled()
 
     def _assembled(self) -> Iterator[Entry | ValidationError]:
+        if self.store is not None:  # already staged (an update being applied)
+            yield from _entries(self.store)
+            return
         product = _product(self.format, self.sources, self.layouts)
         with contextlib.ExitStack() as stack:
             path = self.records_path
@@ -118,16 +127,11 @@ class Delivery:
             stack.callback(store.close)
             yield from multi.stage_full(product, self.sources, store, self.counts, self.progress)
             store.conn.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (self.format,))
-            for uprn, items in store.assemble():
-                records = _records(items)
-                if records:
-                    yield Entry("insert", str(uprn), records, records[0].where)
-                yield from (item for item in items if isinstance(item, ValidationError))
+            yield from _entries(store)
 
 
 def read(paths: PathArg, format: str | None = None, *, records_path: str | os.PathLike[str]
-         | None = None, layouts: Mapping[str, Layout] | None = None,
-         progress: Callable[[int], None] | None = None) -> Delivery:
+         | None = None, layouts: Mapping[str, RecordLayout] | None = None) -> Delivery:
     """Open a full supply: one file, several, a folder or a zip of tiles.
 
     Args:
@@ -137,20 +141,43 @@ def read(paths: PathArg, format: str | None = None, *, records_path: str | os.Pa
             (needed later by :func:`changes`); a temporary file if omitted.
         layouts: record layouts replacing the built-in ones, by record identifier
             (for a DTF export whose field order differs).
-        progress: called with each source's size as it finishes.
 
     Raises:
         ValidationError: a path that cannot be read, a format that cannot be told.
     """
     sources = open_sources(paths)
     kind = _format(sources, format)
-    return Delivery(kind, sources, Path(records_path) if records_path else None, layouts,
-                    progress)
+    return Delivery(kind, sources, Path(records_path) if records_path else None, layouts)
+
+
+@attrs.frozen
+class ChangeSet:
+    """A change-only update being applied (see :func:`changes`).
+
+    Attributes:
+        format: the product.
+        entries: each UPRN the update touches: ``"insert"`` (new), ``"update"``
+            (its records replaced) or ``"delete"`` (no address left).
+        store: for Premium and DTF, the records store with the update applied
+            (not yet committed): a full delivery can be assembled from it.
+    """
+
+    format: str
+    entries: Iterator[Entry]
+    store: Store | None = None
+
+    def delivery(self) -> Delivery:
+        """The whole updated supply, assembled from the records store."""
+        if self.store is None:
+            raise MissingValue(f"an update to {self.format} has no records store to rebuild "
+                               "from", field="records_path")
+        return Delivery(self.format, [], store=self.store)
 
 
 @contextlib.contextmanager
-def changes(paths: PathArg, records_path: str | os.PathLike[str], format: str | None = None,
-            *, layouts: Mapping[str, Layout] | None = None) -> Iterator[Iterator[Entry]]:
+def changes(paths: PathArg, records_path: str | os.PathLike[str] | None,
+            format: str | None = None, *, layouts: Mapping[str, RecordLayout] | None = None,
+            ) -> Iterator[ChangeSet]:
     """Read a change-only update as entries, all or nothing.
 
     For AddressBase Plus and Core each row is an entry (its CHANGE_TYPE or
@@ -165,8 +192,11 @@ def changes(paths: PathArg, records_path: str | os.PathLike[str], format: str | 
     kind = _format(sources, format)
     if kind in ("addressbase-plus", "addressbase-core"):
         reader = read_plus if kind == "addressbase-plus" else read_core
-        yield strict(entry for source in sources for entry in reader(source))
+        yield ChangeSet(kind, strict(entry for source in sources for entry in reader(source)))
         return
+    if records_path is None:
+        raise MissingValue(f"an update to {kind} is applied to the records store its full "
+                           "supply was loaded with: give records_path", field="records_path")
     path = Path(records_path)
     if not path.exists():
         raise MissingValue(f"no staging store at {path}: load the full supply with "
@@ -177,7 +207,7 @@ def changes(paths: PathArg, records_path: str | os.PathLike[str], format: str | 
         product = _product(kind, sources, layouts)
         multi.stage_changes(product, sources, store)
         existed = {uprn for (uprn,) in store.conn.execute("SELECT uprn FROM temp.existed")}
-        yield _change_entries(store, existed)
+        yield ChangeSet(kind, _change_entries(store, existed), store)
         store.conn.execute("COMMIT")
     except BaseException:
         if store.conn.in_transaction:
@@ -185,6 +215,14 @@ def changes(paths: PathArg, records_path: str | os.PathLike[str], format: str | 
         raise
     finally:
         store.close()
+
+
+def _entries(store: Store) -> Iterator[Entry | ValidationError]:
+    for uprn, items in store.assemble():
+        records = _records(items)
+        if records:
+            yield Entry("insert", str(uprn), records, records[0].where)
+        yield from (item for item in items if isinstance(item, ValidationError))
 
 
 def _records(items: list[Flat | ValidationError]) -> tuple[Flat, ...]:

@@ -29,10 +29,10 @@ from collections.abc import Callable, Iterator
 
 import attrs
 
-from lgds_components.address.delivered.layouts import ADDRESSBASE_CORE, ADDRESSBASE_PLUS, Layout
-from lgds_components.address.delivered.paf import delivery_lines
-from lgds_components.address.delivered.record import LANGUAGES, Flat, Where, flat
-from lgds_components.address.delivered.sources import Source, rows
+from lgds_components.address.records.products.layouts import ADDRESSBASE_CORE, ADDRESSBASE_PLUS, RecordLayout
+from lgds_components.address.records.products.paf import delivery_lines
+from lgds_components.address.records.products.record import LANGUAGES, Flat, Where, flat
+from lgds_components.address.records.products.sources import Progress, Source, rows
 from lgds_components.errors import InvalidFormat, ValidationError
 
 __all__ = ["ACTIONS", "Entry", "read_core", "read_plus"]
@@ -58,7 +58,7 @@ class Entry:
     where: Where
 
 
-def _header(cells: list[str], layout: Layout) -> bool:
+def _header(cells: list[str], layout: RecordLayout) -> bool:
     return bool(cells) and cells[0].strip().upper() == layout.fields[0]
 
 
@@ -69,16 +69,19 @@ def _action(cell: str, where: Where, field: str) -> str:
     return action
 
 
-def _cells(source: Source, layout: Layout, sizes: tuple[int, ...],
-           what: str) -> Iterator[tuple[Where, dict[str, str]] | ValidationError]:
-    for line, cells in rows(source):
+def _cells(source: Source, layout: RecordLayout, sizes: tuple[int, ...], what: str,
+           progress: Progress | None) -> Iterator[tuple[Where, dict[str, str]] | ValidationError]:
+    for line, cells in rows(source, progress):
+        if isinstance(cells, ValidationError):
+            yield cells
+            continue
         if line == 1 and _header(cells, layout):
             continue
         where = Where(source.name, line, "", what)
         if len(cells) not in sizes:
             yield InvalidFormat(
-                f"{where}: has {len(cells)} fields; {layout.name} has {sizes[0]} "
-                f"(columns as {layout.source})", field="row", line=line)
+                f"{where.what}: has {len(cells)} fields; {layout.name} has {sizes[0]} "
+                f"(columns as {layout.source})", field="row", line=line, source=source.name)
             continue
         yield where, dict(zip(layout.fields, (cell.strip() for cell in cells), strict=False))
 
@@ -144,10 +147,10 @@ def _plus_records(where: Where, row: dict[str, str]) -> tuple[Flat, ...]:
     return tuple(records)
 
 
-def _entries(source: Source, layout: Layout, sizes: tuple[int, ...], change_field: str,
-             make: Callable[[Where, dict[str, str]], tuple[Flat, ...]]
-             ) -> Iterator[Entry | ValidationError]:
-    for item in _cells(source, layout, sizes, f"{layout.name} row"):
+def _entries(source: Source, layout: RecordLayout, sizes: tuple[int, ...], change_field: str,
+             make: Callable[[Where, dict[str, str]], tuple[Flat, ...]],
+             progress: Progress | None) -> Iterator[Entry | ValidationError]:
+    for item in _cells(source, layout, sizes, f"{layout.name} row", progress):
         if isinstance(item, ValidationError):
             yield item
             continue
@@ -161,10 +164,11 @@ def _entries(source: Source, layout: Layout, sizes: tuple[int, ...], change_fiel
         yield Entry(action, row["UPRN"], records, where)
 
 
-def read_plus(source: Source) -> Iterator[Entry | ValidationError]:
+def read_plus(source: Source, progress: Progress | None = None
+              ) -> Iterator[Entry | ValidationError]:
     """The entries of one AddressBase Plus file (with or without its header row),
     or an error in place of a row that cannot be read."""
-    return _entries(source, ADDRESSBASE_PLUS, (77,), "CHANGE_TYPE", _plus_records)
+    return _entries(source, ADDRESSBASE_PLUS, (77,), "CHANGE_TYPE", _plus_records, progress)
 
 
 _NUMBERED_NAME = re.compile(r"([0-9]{1,5})([A-Z]?)(?:-([0-9]{1,5})([A-Z]?))?")
@@ -203,8 +207,9 @@ def _core_record(where: Where, row: dict[str, str]) -> Flat:
         longitude=row["LONGITUDE"], udprn=row["UDPRN"], delivery_lines=paf)
 
 
-def read_core(source: Source) -> Iterator[Entry | ValidationError]:
+def read_core(source: Source, progress: Progress | None = None
+              ) -> Iterator[Entry | ValidationError]:
     """The entries of one AddressBase Core file (its header row is skipped), or an
     error in place of a row that cannot be read."""
     return _entries(source, ADDRESSBASE_CORE, (27, 28), "CHANGE_CODE",
-                    lambda where, row: (_core_record(where, row),))
+                    lambda where, row: (_core_record(where, row),), progress)

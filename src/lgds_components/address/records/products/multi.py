@@ -23,11 +23,11 @@ from typing import NamedTuple
 
 import attrs
 
-from lgds_components.address.delivered import layouts as layouts_module
-from lgds_components.address.delivered.layouts import Layout
-from lgds_components.address.delivered.record import LANGUAGES, Where
-from lgds_components.address.delivered.sources import Source, rows
-from lgds_components.address.delivered.staging import KEYS, TABLES, Store
+from lgds_components.address.records.products import layouts as layouts_module
+from lgds_components.address.records.products.layouts import RecordLayout
+from lgds_components.address.records.products.record import LANGUAGES, Where
+from lgds_components.address.records.products.sources import Progress, Source, rows
+from lgds_components.address.records.products.staging import KEYS, TABLES, Store
 from lgds_components.errors import InvalidFormat, ValidationError
 
 __all__ = ["PRODUCTS", "Binding", "Product", "Staged", "stage_changes", "stage_full"]
@@ -65,7 +65,7 @@ class Product:
     and the record identifiers recognised and not kept."""
 
     name: str
-    layouts: Mapping[str, Layout]
+    layouts: Mapping[str, RecordLayout]
     bindings: Mapping[str, Binding]
     ignored: frozenset[str]
 
@@ -114,7 +114,7 @@ def _postcode(text: str) -> str:
     return postcode.validate(text)
 
 
-def _checker(layout: Layout, binding: Binding) -> Callable[[list[str], Where], list[str]]:
+def _checker(layout: RecordLayout, binding: Binding) -> Callable[[list[str], Where], list[str]]:
     positions = [layout.index(field) if field else -1 for field in binding.fields]
     names = binding.fields
     columns = TABLES[binding.table]
@@ -172,6 +172,7 @@ class _Reader:
     store: Store
     changes: bool
     counts: dict[str, int] = attrs.field(factory=dict)
+    progress: Progress | None = None
     header: dict[str, str] = attrs.field(factory=dict)
     _checks: dict[str, Callable[[list[str], Where], list[str]]] = attrs.field(factory=dict)
 
@@ -188,8 +189,9 @@ class _Reader:
         layout = self.product.layouts[where.record]
         if len(cells) != len(layout.fields) and len(cells) not in layout.also_accepted:
             raise InvalidFormat(
-                f"{where}: has {len(cells)} fields; the {self.product.name} layout read here has "
-                f"{len(layout.fields)} ({layout.source})", field="row", line=where.line)
+                f"{where.what}: has {len(cells)} fields; the {self.product.name} layout read here has "
+                f"{len(layout.fields)} ({layout.source})", field="row", line=where.line,
+                source=where.source)
 
     def _header(self, cells: list[str], where: Where) -> None:
         self._sized(cells, where)
@@ -197,14 +199,17 @@ class _Reader:
         self.header = dict(zip(layout.fields, (cell.strip() for cell in cells), strict=False))
         file_type = self.header.get("FILE_TYPE", "").upper()
         if file_type == "C" and not self.changes:
-            raise InvalidFormat(f"{where}: FILE_TYPE is C, a change-only update; apply it as "
-                                "changes to a gazetteer loaded from the full supply",
-                                field="FILE_TYPE", line=where.line)
+            raise InvalidFormat(f"{where.what}: FILE_TYPE is C, a change-only update; apply it "
+                                "as changes to a gazetteer loaded from the full supply",
+                                field="FILE_TYPE", line=where.line, source=where.source)
 
     def records(self, source: Source) -> Iterator[Staged | ValidationError]:
         """Each record kept, checked and ready to stage, or an error in place of a
         record that cannot be read (raises for a file that cannot be used at all)."""
-        for line, cells in rows(source):
+        for line, cells in rows(source, self.progress):
+            if isinstance(cells, ValidationError):
+                yield cells
+                continue
             record = cells[0].strip()
             where = self._where(source, line, record)
             self.counts[record] = self.counts.get(record, 0) + 1
@@ -215,8 +220,8 @@ class _Reader:
             if check is None:
                 if record not in self.product.ignored:
                     yield InvalidFormat(
-                        f"{source.name}, line {line}: {record[:20]!r} is not a record "
-                        f"identifier of {self.product.name}", field="RECORD_IDENTIFIER", line=line)
+                        f"{record[:20]!r} is not a record identifier of {self.product.name}",
+                        field="RECORD_IDENTIFIER", line=line, source=source.name)
                 continue
             try:
                 yield self._staged(record, cells, where, check)
@@ -241,11 +246,11 @@ class _Reader:
 
 def stage_full(product: Product, sources: Sequence[Source], store: Store,
                counts: dict[str, int],
-               progress: Callable[[int], None] | None = None) -> Iterator[ValidationError]:
+               progress: Progress | None = None) -> Iterator[ValidationError]:
     """Read a full supply into a fresh store and index it, yielding an error for
     each record that cannot be read (that record is not staged); ``counts`` is
     filled with the records read by record type."""
-    reader = _Reader(product, store, changes=False, counts=counts)
+    reader = _Reader(product, store, changes=False, counts=counts, progress=progress)
     batches: dict[str, list[list[object]]] = {table: [] for table in TABLES}
     for source in sources:
         src = store.source(source.name)
@@ -258,8 +263,6 @@ def stage_full(product: Product, sources: Sequence[Source], store: Store,
             if len(batch) >= 5000:
                 store.insert(item.table, batch)
                 batch.clear()
-        if progress is not None:
-            progress(source.size)
     for table, batch in batches.items():
         store.insert(table, batch)
     duplicates = store.duplicate_blpus()

@@ -19,21 +19,17 @@ numbers, naming the source in every error.
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import os
-import struct
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO
 
 import attrs
 
+from lgds_components.address.records.lines import CsvFile
 from lgds_components.errors import InvalidFormat, MissingValue, ValidationError
 
-__all__ = ["Source", "open_sources", "rows"]
+__all__ = ["Progress", "Source", "open_sources", "rows"]
 
 _DATA = (".csv", ".txt")
 
@@ -44,24 +40,31 @@ class Source:
 
     Attributes:
         name: how errors name it: the file's path as given, or ``tiles.zip!SX9090.csv``.
-        size: its size in bytes once decompressed (for progress).
-        opener: opens it as a binary stream (decompressed).
+        size: its size in bytes as :meth:`open` counts them (on disk for a file or
+            ``.gz``, decompressed for a zip member), for progress.
+        opener: opens it as CSV rows.
     """
 
     name: str
     size: int
-    opener: Callable[[], IO[bytes]] = attrs.field(repr=False)
+    opener: Callable[[], CsvFile] = attrs.field(repr=False)
 
-    def open(self) -> IO[bytes]:
-        """The decompressed bytes of the source."""
+    def open(self) -> CsvFile:
+        """The source's rows (close the result)."""
         return self.opener()
 
 
-def _gzip_size(path: Path) -> int:
-    """The uncompressed size a gzip file records in its trailer (modulo 4 GiB)."""
-    with open(path, "rb") as handle:
-        handle.seek(-4, os.SEEK_END)
-        return int(struct.unpack("<I", handle.read(4))[0])
+@attrs.define
+class Progress:
+    """Bytes read so far across the sources of a delivery."""
+
+    done: int = 0
+    current: CsvFile | None = None
+
+    @property
+    def bytes_read(self) -> int:
+        """Bytes of the finished sources plus those of the one being read."""
+        return self.done + (self.current.bytes_read if self.current is not None else 0)
 
 
 def _zip_sources(path: Path, shown: str) -> list[Source]:
@@ -73,35 +76,22 @@ def _zip_sources(path: Path, shown: str) -> list[Source]:
     except (zipfile.BadZipFile, OSError) as exc:
         raise InvalidFormat(f"{shown} is not a readable zip file: {exc}", field="source") from exc
 
-    def opener(member: str) -> Callable[[], IO[bytes]]:
-        def open_member() -> IO[bytes]:
+    def opener(member: str, name: str) -> Callable[[], CsvFile]:
+        def open_member() -> CsvFile:
             archive = zipfile.ZipFile(path)
-            handle = archive.open(member)
-            original_close = handle.close
-
-            def close() -> None:
-                original_close()
-                archive.close()
-
-            handle.close = close  # type: ignore[method-assign]
-            return handle
+            rows = CsvFile.of(archive.open(member), name)
+            rows._stack.callback(archive.close)  # noqa: SLF001  (closed with the rows)
+            return rows
         return open_member
 
-    return [Source(f"{shown}!{info.filename}", info.file_size, opener(info.filename))
-            for info in members]
+    return [Source(f"{shown}!{info.filename}", info.file_size,
+                   opener(info.filename, f"{shown}!{info.filename}")) for info in members]
 
 
 def _file_sources(path: Path, shown: str) -> list[Source]:
-    lower = path.name.lower()
-    if lower.endswith(".zip"):
+    if path.name.lower().endswith(".zip"):
         return _zip_sources(path, shown)
-    if lower.endswith(".gz"):
-        return [Source(shown, _gzip_size(path), lambda: _gunzipped(path))]
-    return [Source(shown, path.stat().st_size, lambda: open(path, "rb"))]
-
-
-def _gunzipped(path: Path) -> IO[bytes]:
-    return gzip.open(path, "rb")  # type: ignore[return-value]
+    return [Source(shown, path.stat().st_size, lambda: CsvFile(path))]
 
 
 def _wanted(path: Path) -> bool:
@@ -141,33 +131,32 @@ def open_sources(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]
     return found
 
 
-def rows(source: Source) -> Iterator[tuple[int, list[str]]]:
-    """The CSV rows of ``source`` with the line each starts on; blank lines are skipped.
+def rows(source: Source, progress: Progress | None = None
+         ) -> Iterator[tuple[int, list[str] | ValidationError]]:
+    """The CSV rows of ``source`` with the line each starts on (blank lines left
+    out), or ``(line, error)`` for a row that cannot be read (the error names
+    the source); reading carries on after it.
 
     Raises:
-        InvalidFormat: a line that is not UTF-8 or not CSV (a NUL byte, an
-            unclosed quote), naming the source and line.
+        InvalidFormat: a line that is not UTF-8 (the rest of the file cannot be read).
     """
-    with source.open() as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-        reader = csv.reader(text)
-        line = 1
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise InvalidFormat(f"{source.name}, line {reader.line_num}: not CSV ({exc})",
-                                    field="row", line=reader.line_num) from exc
-            except UnicodeDecodeError as exc:
-                raise InvalidFormat(
-                    f"{source.name}, after line {reader.line_num}: not UTF-8 text; "
-                    "the products are delivered as UTF-8", field="row",
-                    line=reader.line_num + 1) from exc
-            if cells and any(cells):
-                if "\x00" in "".join(cells):
-                    raise InvalidFormat(f"{source.name}, line {line}: not CSV (a NUL character)",
-                                        field="row", line=line)
-                yield line, cells
-            line = reader.line_num + 1
+    with source.open() as csv_file:
+        if progress is not None:
+            progress.current = csv_file
+        try:
+            for line, cells in csv_file.rows():
+                if isinstance(cells, ValidationError):
+                    yield line, cells.located(line=line, source=source.name)
+                elif cells and any(cells):
+                    if "\x00" in "".join(cells):
+                        yield line, InvalidFormat("the row holds a NUL character, which CSV "
+                                                  "text cannot", field="row", line=line,
+                                                  source=source.name)
+                    else:
+                        yield line, cells
+        except ValidationError as error:
+            raise error.located(source=source.name) from error
+        finally:
+            if progress is not None:
+                progress.done += csv_file.bytes_read
+                progress.current = None

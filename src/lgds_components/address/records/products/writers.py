@@ -27,14 +27,14 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from lgds_components.address.delivered.layouts import (
+from lgds_components.address.records.products.layouts import (
     ADDRESSBASE_CORE,
     ADDRESSBASE_PLUS,
     DTF_8_1,
     PREMIUM,
-    Layout,
+    RecordLayout,
 )
-from lgds_components.address.delivered.paf import delivery_lines
+from lgds_components.address.records.products.paf import delivery_lines
 from lgds_components.address.sample import generate
 from lgds_components.errors import InvalidFormat
 
@@ -46,7 +46,7 @@ _PREFIX = {"addressbase-plus": "plus", "addressbase-core": "core",
            "addressbase-premium": "premium", "dtf": "llpg"}
 
 
-def _line(layout: Layout, values: dict[str, object]) -> list[object]:
+def _line(layout: RecordLayout, values: dict[str, object]) -> list[object]:
     return [values.get(field, "") for field in layout.fields]
 
 

@@ -14,9 +14,9 @@ cannot tell which gazetteer product notes.csv is from its firs
 
 from __future__ import annotations
 
-from lgds_components.address.delivered import layouts
-from lgds_components.address.delivered.sources import Source, rows
-from lgds_components.errors import InvalidFormat, MissingValue
+from lgds_components.address.records.products import layouts
+from lgds_components.address.records.products.sources import Source, rows
+from lgds_components.errors import InvalidFormat, MissingValue, ValidationError
 
 __all__ = ["FORMATS", "detect", "detect_line"]
 
@@ -26,16 +26,15 @@ FORMATS = ("addressbase-plus", "addressbase-core", "addressbase-premium", "dtf")
 _HINT = "name it with --format addressbase-plus, addressbase-core, addressbase-premium or dtf"
 
 
-def _from_header_row(names: set[str]) -> str | None:
+def _from_header_row(names: set[str]) -> str:
     if "RM_ORGANISATION_NAME" in names or "ALT_LANGUAGE_PAO_TEXT" in names:
         return "addressbase-plus"
     if "SINGLE_LINE_ADDRESS" in names or "CLASSIFICATION_CODE" in names:
         return "addressbase-core"
-    if {"ADDRESSBASE_POSTAL", "POSTCODE_LOCATOR", "THOROUGHFARE"} & names:
-        return "addressbase"
-    if {"STREET_DESCRIPTOR", "STREET", "LOGICAL_STATUS"} & names:
+    if {"STREET_DESCRIPTOR", "STREET", "TOWN", "BLPU_CLASS"} & names and not {
+            "STREET_DESCRIPTION", "THOROUGHFARE", "POSTCODE_LOCATOR"} & names:
         return "llpg"
-    return None
+    return "addressbase"  # the flat CSV (its missing columns are named as it is read)
 
 
 def _from_record(cells: list[str]) -> str | None:
@@ -59,8 +58,9 @@ def _from_record(cells: list[str]) -> str | None:
 def detect_line(cells: list[str], name: str) -> str:
     """The format of a file whose first row is ``cells`` (``name`` is for the message).
 
-    Besides :data:`FORMATS` it recognises the flat CSV formats ``addressbase``
-    and ``llpg`` by their header rows.
+    Besides :data:`FORMATS` it recognises the flat CSV formats by their header
+    rows: ``llpg`` (``STREET_DESCRIPTOR``, ``STREET``, ``TOWN`` or ``BLPU_CLASS``
+    and no AddressBase street column) and otherwise ``addressbase``.
 
     Raises:
         InvalidFormat: the line fits no product, saying so and how to name one.
@@ -89,5 +89,7 @@ def detect(source: Source) -> str:
         InvalidFormat: the first row fits no product.
     """
     for _line, cells in rows(source):
+        if isinstance(cells, ValidationError):
+            raise cells
         return detect_line(cells, source.name)
     raise MissingValue(f"{source.name} is empty", field="source", line=1)

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lgds_components.address.delivered import FORMATS, changes, read
-from lgds_components.address.delivered.detect import detect_line
-from lgds_components.address.delivered.layouts import DTF_8_1, PREMIUM
-from lgds_components.address.delivered.reader import strict
+from lgds_components.address.records.products import FORMATS, changes, read
+from lgds_components.address.records.products.detect import detect_line
+from lgds_components.address.records.products.layouts import DTF_8_1, PREMIUM
+from lgds_components.address.records.products.reader import strict
 from lgds_components.errors import InvalidFormat, MissingValue, ValidationError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "delivered"
@@ -155,8 +155,8 @@ def test_wrong_field_count_names_file_line_and_record(tmp_path: Path) -> None:
     with pytest.raises(InvalidFormat) as caught:
         list(strict(read(folder).entries()))
     message = str(caught.value)
-    assert "TQ2993_premium.csv, line 3, Street Descriptor record (15): has 14 fields" in message
-    assert caught.value.line == 3
+    assert "TQ2993_premium.csv line 3, row: Street Descriptor record (15): has 14 fields" in message
+    assert (caught.value.line, Path(caught.value.source or "").name) == (3, "TQ2993_premium.csv")
 
 
 def test_bad_number_names_the_record_it_stands_in(tmp_path: Path) -> None:
@@ -167,8 +167,8 @@ def test_bad_number_names_the_record_it_stands_in(tmp_path: Path) -> None:
 
 def test_bad_postcode_names_the_blpu(tmp_path: Path) -> None:
     folder = _premium_copy(tmp_path, lambda text: text.replace('"EX4 1AA",0', '"EX4 1QQ9",0', 1))
-    with pytest.raises(InvalidFormat, match=r"line 9, BLPU record \(21\): POSTCODE_LOCATOR "
-                                            r"'EX4 1QQ9' is not a postcode"):
+    with pytest.raises(InvalidFormat, match=r"line 9, POSTCODE_LOCATOR: BLPU record \(21\): "
+                                            r"POSTCODE_LOCATOR 'EX4 1QQ9' is not a postcode"):
         list(strict(read(folder).entries()))
 
 
@@ -205,7 +205,7 @@ def test_not_utf8_and_nul(tmp_path: Path) -> None:
     with pytest.raises(InvalidFormat, match="not UTF-8"):
         list(strict(read(tmp_path / "latin.csv", "addressbase-plus").entries()))
     (tmp_path / "nul.csv").write_bytes(b"100000000001,\x00\n")
-    with pytest.raises(InvalidFormat, match=r"nul\.csv, line 1: not CSV"):
+    with pytest.raises(InvalidFormat, match=r"nul\.csv line 1, row: the row holds a NUL"):
         list(strict(read(tmp_path / "nul.csv", "addressbase-plus").entries()))
 
 
@@ -223,14 +223,14 @@ def _values(entries) -> set[tuple[str, ...]]:  # type: ignore[no-untyped-def]
 def test_premium_supply_then_its_cou_equals_the_updated_supply(tmp_path: Path) -> None:
     store = tmp_path / "records.sqlite"
     list(strict(read(FIXTURES / "premium", records_path=store).entries()))
-    with changes(FIXTURES / "premium_cou", store) as entries:
-        actions = {entry.uprn: entry.action for entry in entries}
+    with changes(FIXTURES / "premium_cou", store) as update:
+        actions = {entry.uprn: entry.action for entry in update.entries}
     assert actions["100000000060"] == "delete" and actions["100000000080"] == "insert"
     assert actions["100000000070"] == "update"  # its street's locality changed
     fresh = tmp_path / "fresh.sqlite"
     updated = _values(read(FIXTURES / "premium_updated").entries())
     list(strict(read(FIXTURES / "premium_updated", records_path=fresh).entries()))
-    from lgds_components.address.delivered.staging import Store
+    from lgds_components.address.records.products.staging import Store
     applied = Store(store, fresh=False)
     try:
         assert {record.values for _, group in applied.assemble() for record in group} == updated
@@ -243,16 +243,16 @@ def test_a_failed_update_changes_nothing(tmp_path: Path) -> None:
     list(strict(read(FIXTURES / "premium", records_path=store).entries()))
     count = "SELECT count(*), sum(length(pao_text)) FROM lpi"
     before = sqlite3.connect(store).execute(count).fetchone()
-    with pytest.raises(RuntimeError), changes(FIXTURES / "premium_cou", store) as entries:
-        next(iter(entries))
+    with pytest.raises(RuntimeError), changes(FIXTURES / "premium_cou", store) as update:
+        next(update.entries)
         raise RuntimeError("the gazetteer refused the batch")
     after = sqlite3.connect(store).execute(count).fetchone()
     assert before == after
 
 
 def test_plus_change_only_update_rows() -> None:
-    with changes(FIXTURES / "plus_cou", records_path="unused") as entries:
-        actions = {entry.uprn: entry.action for entry in entries}
+    with changes(FIXTURES / "plus_cou", records_path=None) as update:
+        actions = {entry.uprn: entry.action for entry in update.entries}
     assert actions["100000000080"] == "insert"
     assert actions["100000000060"] == "delete"
     assert actions["100000000001"] == "update"
@@ -298,7 +298,7 @@ def test_arbitrary_lines_raise_only_validation_errors(tmp_path: Path, lines: lis
 
 @pytest.mark.parametrize("format", FORMATS)
 def test_generator_writes_each_layout_and_it_reads_back(tmp_path: Path, format: str) -> None:
-    from lgds_components.address.delivered.writers import write
+    from lgds_components.address.records.products.writers import write
     from lgds_components.address.sample import generate
 
     generated = list(generate(4000, seed=1))

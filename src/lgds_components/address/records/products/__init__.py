@@ -5,7 +5,7 @@ Data Transfer Format come as they are: headerless or multi-record CSV, many
 tile files, zipped. This package reads them into flat address records, one
 per LPI, for the gazetteer's record reader:
 
->>> from lgds_components.address.delivered import FORMATS
+>>> from lgds_components.address.records.products import FORMATS
 >>> FORMATS
 ('addressbase-plus', 'addressbase-core', 'addressbase-premium', 'dtf')
 
@@ -21,11 +21,11 @@ per LPI, for the gazetteer's record reader:
 
 from __future__ import annotations
 
-from lgds_components.address.delivered.detect import FORMATS, detect
-from lgds_components.address.delivered.flat import Entry
-from lgds_components.address.delivered.layouts import Layout
-from lgds_components.address.delivered.reader import Delivery, changes, read
-from lgds_components.address.delivered.record import FIELDS, Flat, Where
+from lgds_components.address.records.products.detect import FORMATS, detect
+from lgds_components.address.records.products.flat import Entry
+from lgds_components.address.records.products.layouts import RecordLayout
+from lgds_components.address.records.products.reader import Delivery, changes, read
+from lgds_components.address.records.products.record import FIELDS, Flat, Where
 
-__all__ = ["FIELDS", "FORMATS", "Delivery", "Entry", "Flat", "Layout", "Where", "changes",
+__all__ = ["FIELDS", "FORMATS", "Delivery", "Entry", "Flat", "RecordLayout", "Where", "changes",
            "detect", "read"]

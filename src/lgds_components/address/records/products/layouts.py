@@ -24,7 +24,7 @@ What could **not** be confirmed from public sources is listed in
 LLPG records 21, 24, 31, 32) is not public in a form this project could read,
 so those layouts are reconstructed (see each layout's ``source``) and every
 unconfirmed field is named. A council whose export differs passes its own
-layout (:func:`lgds_components.address.delivered.read` ``layouts=``).
+layout (:func:`lgds_components.address.records.products.read` ``layouts=``).
 
 >>> len(ADDRESSBASE_PLUS.fields), ADDRESSBASE_PLUS.fields[:3]
 (77, ('UPRN', 'UDPRN', 'CHANGE_TYPE'))
@@ -45,7 +45,7 @@ __all__ = [
     "DTF_8_1",
     "PREMIUM",
     "UNCONFIRMED",
-    "Layout",
+    "RecordLayout",
 ]
 
 OS_COMMIT = "ea8b3d51c1dd47feae77eac97d6f11610ace3c9a"
@@ -58,7 +58,7 @@ _LAMBETH = "lambeth-council/DtfParser@94fb0e22df1d"
 
 
 @attrs.frozen(slots=True)
-class Layout:
+class RecordLayout:
     """One record layout: its name, its fields in file order, and its source.
 
     Attributes:
@@ -89,7 +89,7 @@ def _fields(text: str) -> tuple[str, ...]:
 #: ``PostgreSQL_AddressBase_Plus_CreateTable.sql`` (the Oracle control file
 #: ``Oracle_AddressBase_Plus_Control.ctl`` lists the same order, with ``LEVEL``
 #: and a few long names shortened for Oracle).
-ADDRESSBASE_PLUS = Layout("AddressBase Plus", _fields("""
+ADDRESSBASE_PLUS = RecordLayout("AddressBase Plus", _fields("""
     UPRN UDPRN CHANGE_TYPE STATE STATE_DATE CLASS PARENT_UPRN X_COORDINATE Y_COORDINATE
     LATITUDE LONGITUDE RPC LOCAL_CUSTODIAN_CODE COUNTRY LA_START_DATE LAST_UPDATE_DATE
     ENTRY_DATE RM_ORGANISATION_NAME LA_ORGANISATION DEPARTMENT_NAME LEGAL_NAME
@@ -112,7 +112,7 @@ ADDRESSBASE_PLUS = Layout("AddressBase Plus", _fields("""
 #: AddressBase Core: 27 columns; each tile file starts with a header row naming them
 #: (``COPY ... CSV HEADER`` in ``PostgreSQL_AddressBase_Core_TiledCSV.sql``; the tile
 #: processor ``index.js`` skips each file's header line and appends a ``TILENAME``).
-ADDRESSBASE_CORE = Layout("AddressBase Core", _fields("""
+ADDRESSBASE_CORE = RecordLayout("AddressBase Core", _fields("""
     UPRN PARENT_UPRN UDPRN USRN TOID CLASSIFICATION_CODE EASTING NORTHING LATITUDE LONGITUDE
     RPC LAST_UPDATE_DATE SINGLE_LINE_ADDRESS PO_BOX ORGANISATION SUB_BUILDING BUILDING_NAME
     BUILDING_NUMBER STREET_NAME LOCALITY TOWN_NAME POST_TOWN ISLAND POSTCODE
@@ -126,76 +126,76 @@ ADDRESSBASE_CORE = Layout("AddressBase Core", _fields("""
 #: start and end latitude/longitude; the PostgreSQL script
 #: (``PostgreSQL_AddressBase_Premium_CreateTable.sql``) lists 20, without them, so
 #: both counts are accepted (only ``USRN`` is read from it).
-PREMIUM: Mapping[str, Layout] = {
-    "10": Layout("Header", _fields("""RECORD_IDENTIFIER CUSTODIAN_NAME LOCAL_CUSTODIAN_NAME
+PREMIUM: Mapping[str, RecordLayout] = {
+    "10": RecordLayout("Header", _fields("""RECORD_IDENTIFIER CUSTODIAN_NAME LOCAL_CUSTODIAN_NAME
         PROCESS_DATE VOLUME_NUMBER ENTRY_DATE TIME_STAMP VERSION FILE_TYPE"""), _SPLITTER),
-    "11": Layout("Street", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER USRN RECORD_TYPE
+    "11": RecordLayout("Street", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER USRN RECORD_TYPE
         SWA_ORG_REF_NAMING STATE STATE_DATE STREET_SURFACE STREET_CLASSIFICATION VERSION
         STREET_START_DATE STREET_END_DATE LAST_UPDATE_DATE RECORD_ENTRY_DATE STREET_START_X
         STREET_START_Y STREET_START_LAT STREET_START_LONG STREET_END_X STREET_END_Y
         STREET_END_LAT STREET_END_LONG STREET_TOLERANCE"""), _SPLITTER, also_accepted=(20,)),
-    "15": Layout("Street Descriptor", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER USRN
+    "15": RecordLayout("Street Descriptor", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER USRN
         STREET_DESCRIPTION LOCALITY_NAME TOWN_NAME ADMINSTRATIVE_AREA LANGUAGE START_DATE
         END_DATE LAST_UPDATE_DATE ENTRY_DATE"""), _SPLITTER),
-    "21": Layout("BLPU", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER UPRN LOGICAL_STATUS
+    "21": RecordLayout("BLPU", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER UPRN LOGICAL_STATUS
         BLPU_STATE BLPU_STATE_DATE PARENT_UPRN X_COORDINATE Y_COORDINATE LATITUDE LONGITUDE
         RPC LOCAL_CUSTODIAN_CODE COUNTRY START_DATE END_DATE LAST_UPDATE_DATE ENTRY_DATE
         ADDRESSBASE_POSTAL POSTCODE_LOCATOR MULTI_OCC_COUNT"""), _SPLITTER),
-    "23": Layout("Application Cross Reference", _fields("""RECORD_IDENTIFIER CHANGE_TYPE
+    "23": RecordLayout("Application Cross Reference", _fields("""RECORD_IDENTIFIER CHANGE_TYPE
         PRO_ORDER UPRN XREF_KEY CROSS_REFERENCE VERSION SOURCE START_DATE END_DATE
         LAST_UPDATE_DATE ENTRY_DATE"""), _SPLITTER),
-    "24": Layout("LPI", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER UPRN LPI_KEY LANGUAGE
+    "24": RecordLayout("LPI", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER UPRN LPI_KEY LANGUAGE
         LOGICAL_STATUS START_DATE END_DATE LAST_UPDATE_DATE ENTRY_DATE SAO_START_NUMBER
         SAO_START_SUFFIX SAO_END_NUMBER SAO_END_SUFFIX SAO_TEXT PAO_START_NUMBER
         PAO_START_SUFFIX PAO_END_NUMBER PAO_END_SUFFIX PAO_TEXT USRN USRN_MATCH_INDICATOR
         AREA_NAME LEVEL OFFICIAL_FLAG"""), _SPLITTER),
-    "28": Layout("Delivery Point Address", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER
+    "28": RecordLayout("Delivery Point Address", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER
         UPRN UDPRN ORGANISATION_NAME DEPARTMENT_NAME SUB_BUILDING_NAME BUILDING_NAME
         BUILDING_NUMBER DEPENDENT_THOROUGHFARE THOROUGHFARE DOUBLE_DEPENDENT_LOCALITY
         DEPENDENT_LOCALITY POST_TOWN POSTCODE POSTCODE_TYPE DELIVERY_POINT_SUFFIX
         WELSH_DEPENDENT_THOROUGHFARE WELSH_THOROUGHFARE WELSH_DOUBLE_DEPENDENT_LOCALITY
         WELSH_DEPENDENT_LOCALITY WELSH_POST_TOWN PO_BOX_NUMBER PROCESS_DATE START_DATE
         END_DATE LAST_UPDATE_DATE ENTRY_DATE"""), _SPLITTER),
-    "29": Layout("Metadata", _fields("""RECORD_IDENTIFIER GAZ_NAME GAZ_SCOPE TER_OF_USE
+    "29": RecordLayout("Metadata", _fields("""RECORD_IDENTIFIER GAZ_NAME GAZ_SCOPE TER_OF_USE
         LINKED_DATA GAZ_OWNER NGAZ_FREQ CUSTODIAN_NAME CUSTODIAN_UPRN LOCAL_CUSTODIAN_CODE
         CO_ORD_SYSTEM CO_ORD_UNIT META_DATE CLASS_SCHEME GAZ_DATE LANGUAGE CHARACTER_SET"""),
         _SPLITTER),
-    "30": Layout("Successor", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER UPRN SUCC_KEY
+    "30": RecordLayout("Successor", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER UPRN SUCC_KEY
         START_DATE END_DATE LAST_UPDATE_DATE ENTRY_DATE SUCCESSOR"""), _SPLITTER),
-    "31": Layout("Organisation", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER UPRN ORG_KEY
+    "31": RecordLayout("Organisation", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER UPRN ORG_KEY
         ORGANISATION LEGAL_NAME START_DATE END_DATE LAST_UPDATE_DATE ENTRY_DATE"""), _SPLITTER),
-    "32": Layout("Classification", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER UPRN
+    "32": RecordLayout("Classification", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER UPRN
         CLASS_KEY CLASSIFICATION_CODE CLASS_SCHEME SCHEME_VERSION START_DATE END_DATE
         LAST_UPDATE_DATE ENTRY_DATE"""), _SPLITTER),
-    "99": Layout("Trailer", _fields("""RECORD_IDENTIFIER NEXT_VOLUME_NUMBER RECORD_COUNT
+    "99": RecordLayout("Trailer", _fields("""RECORD_IDENTIFIER NEXT_VOLUME_NUMBER RECORD_COUNT
         ENTRY_DATE TIME_STAMP"""), _SPLITTER),
 }
 
-_DTF_HEADER = Layout("Header", _fields("""RECORD_IDENTIFIER CUSTODIAN_NAME LOCAL_CUSTODIAN_CODE
+_DTF_HEADER = RecordLayout("Header", _fields("""RECORD_IDENTIFIER CUSTODIAN_NAME LOCAL_CUSTODIAN_CODE
     PROCESS_DATE VOLUME_NUMBER ENTRY_DATE TIME_STAMP VERSION FILE_TYPE"""),
     f"{_NSG}, Header Record (type 10); field names as AddressBase Premium's header "
     f"({_ORACLE_PREMIUM})")
-_DTF_STREET_DESCRIPTOR = Layout("Street Descriptor", _fields("""RECORD_IDENTIFIER CHANGE_TYPE
+_DTF_STREET_DESCRIPTOR = RecordLayout("Street Descriptor", _fields("""RECORD_IDENTIFIER CHANGE_TYPE
     PRO_ORDER USRN STREET_DESCRIPTOR LOCALITY_NAME TOWN_NAME ADMINISTRATIVE_AREA LANGUAGE"""),
     f"{_NSG}, Street Descriptor Record (type 15); the same order in {_LAMBETH}:"
     "ParseDtf/StreetDescriptor.cs")
-_DTF_TRAILER = Layout("Trailer", _fields(
+_DTF_TRAILER = RecordLayout("Trailer", _fields(
     "RECORD_IDENTIFIER NEXT_VOLUME_NUMBER RECORD_COUNT ENTRY_DATE TIME_STAMP"),
     f"{_NSG}, Trailer Record (type 99)")
 
 #: The council's LLPG in GeoPlace's Data Transfer Format 8.1. Records not listed
 #: here (11 street, 12, 13, 14, 16, 17 street data, 22 provenance, 23 cross
 #: reference, 29 metadata, 30 successor) are recognised and not read.
-DTF_8_1: Mapping[str, Layout] = {
+DTF_8_1: Mapping[str, RecordLayout] = {
     "10": _DTF_HEADER,
     "15": _DTF_STREET_DESCRIPTOR,
-    "21": Layout("BLPU", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER UPRN LOGICAL_STATUS
+    "21": RecordLayout("BLPU", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER UPRN LOGICAL_STATUS
         BLPU_STATE BLPU_STATE_DATE PARENT_UPRN X_COORDINATE Y_COORDINATE RPC
         LOCAL_CUSTODIAN_CODE START_DATE END_DATE LAST_UPDATE_DATE ENTRY_DATE"""),
         "reconstructed (unconfirmed): AddressBase Premium's BLPU (record 21, "
         f"{_SPLITTER}) without the fields Ordnance Survey adds (LATITUDE, LONGITUDE, "
         "COUNTRY, ADDRESSBASE_POSTAL, POSTCODE_LOCATOR, MULTI_OCC_COUNT)"),
-    "24": Layout("LPI", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER UPRN LPI_KEY LANGUAGE
+    "24": RecordLayout("LPI", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER UPRN LPI_KEY LANGUAGE
         LOGICAL_STATUS START_DATE END_DATE LAST_UPDATE_DATE ENTRY_DATE SAO_START_NUMBER
         SAO_START_SUFFIX SAO_END_NUMBER SAO_END_SUFFIX SAO_TEXT PAO_START_NUMBER
         PAO_START_SUFFIX PAO_END_NUMBER PAO_END_SUFFIX PAO_TEXT USRN USRN_MATCH_INDICATOR
@@ -204,9 +204,9 @@ DTF_8_1: Mapping[str, Layout] = {
         f"{_SPLITTER}) with the postal fields of the DTF 7.3 LPI "
         f"({_LAMBETH}:ParseDtf/Lpi.cs: POSTAL_ADDRESS, POSTCODE, POST_TOWN) placed, as "
         "there, between LEVEL and OFFICIAL_FLAG"),
-    "31": Layout("Organisation", PREMIUM["31"].fields,
+    "31": RecordLayout("Organisation", PREMIUM["31"].fields,
                  f"reconstructed (unconfirmed): AddressBase Premium's record 31 ({_SPLITTER})"),
-    "32": Layout("Classification", PREMIUM["32"].fields,
+    "32": RecordLayout("Classification", PREMIUM["32"].fields,
                  f"reconstructed (unconfirmed): AddressBase Premium's record 32 ({_SPLITTER})"),
     "99": _DTF_TRAILER,
 }
@@ -214,15 +214,15 @@ DTF_8_1: Mapping[str, Layout] = {
 #: The LLPG in DTF 7.3, read when the header's VERSION starts with ``7``:
 #: BLPU and LPI as ``lambeth-council/DtfParser`` reads them (the classification
 #: and organisation are fields of the BLPU in 7.3, not records of their own).
-DTF_7_3: Mapping[str, Layout] = {
+DTF_7_3: Mapping[str, RecordLayout] = {
     "10": _DTF_HEADER,
     "15": _DTF_STREET_DESCRIPTOR,
-    "21": Layout("BLPU", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER UPRN LOGICAL_STATUS
+    "21": RecordLayout("BLPU", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER UPRN LOGICAL_STATUS
         BLPU_STATE BLPU_STATE_DATE BLPU_CLASS PARENT_UPRN X_COORDINATE Y_COORDINATE RPC
         LOCAL_CUSTODIAN_CODE START_DATE END_DATE LAST_UPDATE_DATE ENTRY_DATE ORGANISATION
         WARD_CODE PARISH_CODE CUSTODIAN_ONE CUSTODIAN_TWO CAN_KEY"""),
         f"{_LAMBETH}:ParseDtf/Blpu.cs"),
-    "24": Layout("LPI", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER UPRN LPI_KEY LANGUAGE
+    "24": RecordLayout("LPI", _fields("""RECORD_IDENTIFIER CHANGE_TYPE PRO_ORDER UPRN LPI_KEY LANGUAGE
         LOGICAL_STATUS START_DATE END_DATE ENTRY_DATE LAST_UPDATE_DATE SAO_START_NUMBER
         SAO_START_SUFFIX SAO_END_NUMBER SAO_END_SUFFIX SAO_TEXT PAO_START_NUMBER
         PAO_START_SUFFIX PAO_END_NUMBER PAO_END_SUFFIX PAO_TEXT USRN LEVEL POSTAL_ADDRESS

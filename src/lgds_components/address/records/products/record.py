@@ -11,10 +11,10 @@ a record came from, for errors.
 >>> str(where)
 'tile_1.csv, line 12, LPI record (24)'
 >>> error = where.error("SAO_START_NUMBER", "must be a whole number")
->>> error.message
-'tile_1.csv, line 12, LPI record (24): SAO_START_NUMBER must be a whole number'
->>> error.field, error.line
-('SAO_START_NUMBER', 12)
+>>> str(error)
+'tile_1.csv line 12, SAO_START_NUMBER: LPI record (24): SAO_START_NUMBER must be a whole number'
+>>> error.source, error.line, error.field
+('tile_1.csv', 12, 'SAO_START_NUMBER')
 """
 
 from __future__ import annotations
@@ -59,13 +59,18 @@ class Where:
     name: str = ""
 
     def __str__(self) -> str:
-        what = f"{self.name} record ({self.record})" if self.record else self.name
-        return ", ".join(part for part in (self.source, f"line {self.line}", what) if part)
+        return ", ".join(part for part in (self.source, f"line {self.line}", self.what) if part)
+
+    @property
+    def what(self) -> str:
+        """The record type: ``"LPI record (24)"``, or the product's row."""
+        return f"{self.name} record ({self.record})" if self.record else self.name
 
     def error(self, field: str, message: str,
               cls: type[ValidationError] = InvalidFormat) -> ValidationError:
         """A validation error naming the source, line, record type and field."""
-        return cls(f"{self}: {field} {message}", field=field, line=self.line)
+        return cls(f"{self.what}: {field} {message}", field=field, line=self.line,
+                   source=self.source)
 
 
 @attrs.frozen(slots=True)

@@ -23,8 +23,8 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from lgds_components.address.delivered.paf import delivery_lines
-from lgds_components.address.delivered.record import LANGUAGES, Flat, Where
+from lgds_components.address.records.products.paf import delivery_lines
+from lgds_components.address.records.products.record import LANGUAGES, Flat, Where
 from lgds_components.errors import ValidationError
 
 __all__ = ["KEYS", "TABLES", "Store"]
