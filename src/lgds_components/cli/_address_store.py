@@ -22,6 +22,7 @@ import click
 from lgds_components.cli.app import EXIT_INVALID, EXIT_OK
 
 __all__ = [
+    "FORMAT_CHOICES",
     "changes",
     "load_store",
     "migrate",
@@ -70,8 +71,23 @@ def open_store(
     return Gazetteer.open(gazetteer_path, readonly=True)
 
 
+def _sizes(sources: tuple[Path, ...]) -> int:
+    """The bytes a load of ``sources`` will read (files, folders, zips of tiles)."""
+    from lgds_components.address.records.products.sources import open_sources
+    from lgds_components.errors import ValidationError
+
+    try:
+        return sum(source.size for source in open_sources(list(sources)))
+    except ValidationError:
+        return 0  # the load itself says what is wrong
+
+
+def _label(sources: tuple[Path, ...]) -> str:
+    return sources[0].name + (f" and {len(sources) - 1} more" if len(sources) > 1 else "")
+
+
 def load_store(
-    source: Path,
+    source: Path | tuple[Path, ...],
     gazetteer_path: Path | None,
     postgres_dsn: str | None,
     schema: str = _DEFAULT_SCHEMA,
@@ -88,8 +104,9 @@ def load_store(
     _check_one(gazetteer_path, postgres_dsn)
     if gazetteer_path is None and postgres_dsn is None:
         raise click.UsageError("give --gazetteer PATH or --postgres DSN to load into")
-    with click.progressbar(length=max(source.stat().st_size, 1),
-                           label=f"loading {source.name}", file=sys.stderr) as bar:
+    sources = source if isinstance(source, tuple) else (source,)
+    with click.progressbar(length=max(_sizes(sources), 1),
+                           label=f"loading {_label(sources)}", file=sys.stderr) as bar:
         position = [0]
         phase = ["reading"]
 
@@ -105,11 +122,11 @@ def load_store(
         if postgres_dsn is not None:
             from lgds_components.address.postgres import PostgresGazetteer
 
-            return PostgresGazetteer.load(postgres_dsn, source, schema=schema,
+            return PostgresGazetteer.load(postgres_dsn, list(sources), schema=schema,
                                           progress=progress, **options)
         from lgds_components.address import Gazetteer
 
-        return Gazetteer.load(gazetteer_path, source, progress=progress,  # type: ignore[arg-type]
+        return Gazetteer.load(gazetteer_path, list(sources), progress=progress,  # type: ignore[arg-type]
                               **options)
 
 
@@ -129,29 +146,59 @@ def _require(postgres_dsn: str | None) -> str:
     return postgres_dsn
 
 
-@click.command()
-@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@postgres_options
-@click.option("--format", "source_format", type=click.Choice(["addressbase", "llpg"]),
-              default="addressbase", show_default=True, help="The CSV's layout.")
-@click.option("--map", "mappings", multiple=True, metavar="FIELD=COLUMN",
-              help="Read FIELD from COLUMN (repeatable).")
-@click.option("--change-column", default="change_type", show_default=True,
-              help="The column saying I (insert), U (update) or D (delete).")
-def changes(source: Path, postgres_dsn: str | None, pg_schema: str, source_format: str,
-            mappings: tuple[str, ...], change_column: str) -> int:
-    """Apply a change-only update file (inserts, updates, deletes by UPRN) in one transaction.
+#: The ``--format`` choices of ``load`` and ``changes`` (omitted: told from the first line).
+FORMAT_CHOICES = ("addressbase", "llpg", "addressbase-plus", "addressbase-core",
+                  "addressbase-premium", "dtf")
 
-    All of SOURCE is applied, or, at the first bad row, none of it.
+
+@click.command()
+@click.argument("sources", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--gazetteer", "-g", "gazetteer_path",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The gazetteer file to update (AddressBase Premium or DTF updates; "
+                   "or give --postgres).")
+@postgres_options
+@click.option("--format", "source_format", type=click.Choice(FORMAT_CHOICES), default=None,
+              help="The update's layout; told from the first line if omitted.")
+@click.option("--records", "records_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The records store the full supply was loaded with (AddressBase "
+                   "Premium and DTF updates).")
+@click.option("--map", "mappings", multiple=True, metavar="FIELD=COLUMN",
+              help="Read FIELD from COLUMN (repeatable; flat CSV change files).")
+@click.option("--change-column", default="change_type", show_default=True,
+              help="The column saying I (insert), U (update) or D (delete) (flat CSV).")
+def changes(sources: tuple[Path, ...], gazetteer_path: Path | None, postgres_dsn: str | None,
+            pg_schema: str, source_format: str | None, records_path: Path | None,
+            mappings: tuple[str, ...], change_column: str) -> int:
+    """Apply a change-only update (SOURCES: files, folders or zips) in one transaction.
+
+    All of it is applied, or, at the first bad row or record, none of it. A
+    PostgreSQL gazetteer takes every format; a gazetteer file takes AddressBase
+    Premium and DTF updates (it is rebuilt from the records store).
 
         lgds address changes cou-2026-11.csv --postgres "$DATABASE_URL"
+        lgds address changes abp-cou/ --postgres "$DATABASE_URL" --records abp.records
+        lgds address changes abp-cou/ -g council.sqlite --records abp.records
     """
+    _check_one(gazetteer_path, postgres_dsn)
+    if gazetteer_path is not None:
+        from lgds_components.address import Gazetteer
+
+        if records_path is None:
+            raise click.UsageError("give --records: the store the full supply was loaded with")
+        loaded = Gazetteer.load_update(gazetteer_path, list(sources), records_path=records_path,
+                                       format=source_format)  # type: ignore[arg-type]
+        click.echo(f"rebuilt {gazetteer_path} with the update: {loaded.rows_loaded:,} records "
+                   f"in {loaded.seconds:.1f} s", err=True)
+        return EXIT_OK
     from lgds_components.address.postgres import PostgresGazetteer
 
     with PostgresGazetteer.connect(_require(postgres_dsn), pool_size=1,
                                    schema=pg_schema) as gazetteer:
-        report = gazetteer.apply_changes(source, format=source_format,  # type: ignore[arg-type]
-                                         mapping=_mapping(mappings), change_column=change_column)
+        report = gazetteer.apply_changes(
+            list(sources), format=source_format,  # type: ignore[arg-type]
+            mapping=_mapping(mappings), change_column=change_column, records_path=records_path)
     click.echo(
         f"applied {report.rows_read:,} changes in {report.seconds:.1f} s: "
         f"{report.inserted:,} inserted, {report.updated:,} updated, {report.deleted:,} deleted"

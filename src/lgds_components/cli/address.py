@@ -20,6 +20,7 @@ import click
 
 from lgds_components.address.ranking import DEFAULT_THRESHOLD
 from lgds_components.cli._address_store import (
+    FORMAT_CHOICES,
     changes,
     load_store,
     migrate,
@@ -60,13 +61,18 @@ def address() -> None:
 
 
 @address.command()
-@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("sources", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
 @click.option("--gazetteer", "-g", "gazetteer_path",
               type=click.Path(dir_okay=False, path_type=Path),
               help="The gazetteer file to build or replace (or give --postgres).")
 @postgres_options
-@click.option("--format", "source_format", type=click.Choice(["addressbase", "llpg"]),
-              default="addressbase", show_default=True, help="The CSV's layout.")
+@click.option("--format", "source_format", type=click.Choice(FORMAT_CHOICES), default=None,
+              help="The layout: a flat CSV (addressbase, llpg) or a product as delivered; "
+                   "told from the first line if omitted.")
+@click.option("--records", "records_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="AddressBase Premium and DTF: keep the records store here, for the "
+                   "change-only updates (lgds address changes --records).")
 @click.option("--map", "mappings", multiple=True, metavar="FIELD=COLUMN",
               help="Read FIELD from COLUMN (repeatable), e.g. --map street=STREET_NAME.")
 @click.option("--status", "statuses", multiple=True, default=("approved",), show_default=True,
@@ -76,15 +82,21 @@ def address() -> None:
               help="Keep only classification codes starting PREFIX (repeatable), e.g. R.")
 @click.option("--skip-errors", is_flag=True,
               help="Leave malformed rows out and list them, instead of stopping at the first.")
-def load(source: Path, gazetteer_path: Path | None, postgres_dsn: str | None, pg_schema: str,
-         source_format: str, mappings: tuple[str, ...], statuses: tuple[str, ...],
-         classes: tuple[str, ...], skip_errors: bool) -> int:
-    """Load SOURCE (CSV or .csv.gz) into a gazetteer, replacing its contents atomically.
+def load(sources: tuple[Path, ...], gazetteer_path: Path | None, postgres_dsn: str | None,
+         pg_schema: str, source_format: str | None, records_path: Path | None,
+         mappings: tuple[str, ...], statuses: tuple[str, ...], classes: tuple[str, ...],
+         skip_errors: bool) -> int:
+    """Load SOURCES into a gazetteer, replacing its contents atomically.
+
+    SOURCES are CSV, .csv.gz or zip files or folders of them: a flat gazetteer
+    CSV, or AddressBase Plus, Core or Premium tiles or a DTF LLPG as delivered.
 
     A failed load leaves the previous contents in place. Exits 1 if rows were
     skipped (--skip-errors).
 
         lgds address load llpg.csv -g council.sqlite --format llpg --map street=STREET_NAME
+        lgds address load abplus/ -g council.sqlite
+        lgds address load abprem.zip -g council.sqlite --records abprem.records
         lgds address load addressbase.csv.gz --postgres "$DATABASE_URL"
     """
     mapping: dict[str, str | None] = {}
@@ -94,7 +106,8 @@ def load(source: Path, gazetteer_path: Path | None, postgres_dsn: str | None, pg
             raise click.BadParameter(f"{item!r} is not FIELD=COLUMN", param_hint="--map")
         mapping[field.strip()] = column.strip() or None
     report = load_store(
-        source, gazetteer_path, postgres_dsn, pg_schema, format=source_format,
+        sources, gazetteer_path, postgres_dsn, pg_schema, format=source_format,
+        records_path=records_path,
         mapping=mapping or None, statuses=statuses, classifications=classes or None,
         on_error="skip" if skip_errors else "fail",
     )

@@ -23,7 +23,8 @@ __all__ = ["FORMATS", "detect", "detect_line"]
 #: The delivered formats, by the name ``format=`` and ``--format`` take.
 FORMATS = ("addressbase-plus", "addressbase-core", "addressbase-premium", "dtf")
 
-_HINT = "name it with --format addressbase-plus, addressbase-core, addressbase-premium or dtf"
+_HINT = ("name it with --format addressbase-plus, addressbase-core, addressbase-premium or dtf "
+         "(or addressbase or llpg for a flat CSV with a header row)")
 
 
 def _from_header_row(names: set[str]) -> str:

@@ -29,7 +29,11 @@ from collections.abc import Callable, Iterator
 
 import attrs
 
-from lgds_components.address.records.products.layouts import ADDRESSBASE_CORE, ADDRESSBASE_PLUS, RecordLayout
+from lgds_components.address.records.products.layouts import (
+    ADDRESSBASE_CORE,
+    ADDRESSBASE_PLUS,
+    RecordLayout,
+)
 from lgds_components.address.records.products.paf import delivery_lines
 from lgds_components.address.records.products.record import LANGUAGES, Flat, Where, flat
 from lgds_components.address.records.products.sources import Progress, Source, rows

@@ -189,8 +189,8 @@ class _Reader:
         layout = self.product.layouts[where.record]
         if len(cells) != len(layout.fields) and len(cells) not in layout.also_accepted:
             raise InvalidFormat(
-                f"{where.what}: has {len(cells)} fields; the {self.product.name} layout read here has "
-                f"{len(layout.fields)} ({layout.source})", field="row", line=where.line,
+                f"{where.what}: has {len(cells)} fields; the {self.product.name} layout read "
+                f"here has {len(layout.fields)} ({layout.source})", field="row", line=where.line,
                 source=where.source)
 
     def _header(self, cells: list[str], where: Where) -> None:

@@ -14,7 +14,7 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import attrs
@@ -56,7 +56,8 @@ def _format(sources: list[Source], format: str | None) -> str:
     return kind
 
 
-def _dtf_product(sources: list[Source], layouts: Mapping[str, RecordLayout] | None) -> multi.Product:
+def _dtf_product(sources: list[Source],
+                 layouts: Mapping[str, RecordLayout] | None) -> multi.Product:
     product = multi.DTF_8_1
     for _line, cells in rows(sources[0]):
         if isinstance(cells, ValidationError):

@@ -80,7 +80,7 @@ def _zip_sources(path: Path, shown: str) -> list[Source]:
         def open_member() -> CsvFile:
             archive = zipfile.ZipFile(path)
             rows = CsvFile.of(archive.open(member), name)
-            rows._stack.callback(archive.close)  # noqa: SLF001  (closed with the rows)
+            rows._stack.callback(archive.close)
             return rows
         return open_member
 
