@@ -214,3 +214,45 @@ def test_postgres_update_equals_a_fresh_load(database: str, tmp_path: Path, prod
                                        records_path=records)
         assert report.updated >= 7
         assert answers(updated) == answers(fresh)
+
+
+# -- the command line -------------------------------------------------------------------------
+
+
+def invoke(*args: str) -> Any:
+    from click.testing import CliRunner
+
+    from lgds_components.cli.address import address
+
+    return CliRunner().invoke(address, list(args), standalone_mode=False, catch_exceptions=True)
+
+
+def test_cli_loads_a_folder_of_tiles_and_applies_the_update(tmp_path: Path) -> None:
+    target, store = tmp_path / "g.sqlite", tmp_path / "abp.records"
+    loaded = invoke("load", str(FIXTURES / "premium"), "-g", str(target), "--records", str(store),
+                    "--status", "approved", "--status", "historical")
+    assert loaded.return_value == 0, loaded.output
+    assert invoke("changes", str(FIXTURES / "premium_cou"), "-g", str(target),
+                  "--records", str(store)).return_value == 0
+    found = invoke("uprn", "100000000001", "-g", str(target))
+    assert found.output.splitlines()[0] == "MILLERS REST"
+    welsh = invoke("postcode", "LL55 1AB", "-g", str(target), "--welsh")
+    assert "3 HEOL Y FELIN" in welsh.output
+
+
+def test_cli_says_when_the_format_cannot_be_told(tmp_path: Path) -> None:
+    (tmp_path / "notes.csv").write_text("hello,world\n")
+    result = invoke("load", str(tmp_path / "notes.csv"), "-g", str(tmp_path / "g.sqlite"))
+    assert isinstance(result.exception, InvalidFormat)
+    assert "--format addressbase-plus" in str(result.exception)
+
+
+@pytest.mark.parametrize("product", ["addressbase-plus", "addressbase-core",
+                                     "addressbase-premium", "dtf"])
+def test_cli_sample_writes_each_layout_and_loads_it(tmp_path: Path, product: str) -> None:
+    tiles = tmp_path / "tiles"
+    written = invoke("sample", "-n", "500", "--format", product, "--tile-size", "700",
+                     "-o", str(tiles))
+    assert written.return_value == 0, written.output
+    assert invoke("load", str(tiles), "-g", str(tmp_path / "g.sqlite")).return_value == 0
+    assert len(Gazetteer.open(tmp_path / "g.sqlite")) > 0

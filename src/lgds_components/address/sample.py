@@ -41,7 +41,7 @@ from lgds_components.address.model import format_numbers
 from lgds_components.files import atomic_write
 from lgds_components.identifiers import postcode as postcodes
 
-__all__ = ["generate", "write_csv"]
+__all__ = ["generate", "write_csv", "write_product"]
 
 Record = dict[str, str]
 
@@ -450,3 +450,22 @@ def write_csv(target: str | os.PathLike[str] | IO[str], count: int, seed: int = 
         writer.writerow(record.values())
         written += 1
     return written
+
+
+def write_product(format: str, folder: str | os.PathLike[str], count: int, seed: int = 0,
+                  *, tile_size: int | None = None) -> list[Path]:
+    """Write ``count`` generated records as a product delivers them: AddressBase
+    Plus, Core or Premium, or a DTF 8.1 LLPG (``format``), in ``folder``, split
+    into files of ``tile_size`` lines; return the files written.
+
+    >>> import tempfile
+    >>> files = write_product("addressbase-plus", tempfile.mkdtemp(), 100, seed=1)
+    >>> len(files), len(files[0].read_text().splitlines()) <= 100
+    (1, True)
+
+    Raises:
+        ValidationError: an unknown format.
+    """
+    from lgds_components.address.records.products.writers import write
+
+    return write(format, folder, count, seed, tile_size=tile_size)

@@ -32,6 +32,9 @@ from lgds_components.cli._output import AtomicOutput, cannot_write
 from lgds_components.cli.app import EXIT_INVALID, EXIT_OK
 from lgds_components.errors import ValidationError
 
+#: The products ``lgds address sample --format`` writes.
+PRODUCTS = ("addressbase-plus", "addressbase-core", "addressbase-premium", "dtf")
+
 __all__ = ["MATCH_COLUMNS", "REVIEW_CANDIDATES", "address", "demo_step"]
 
 _GAZETTEER = click.option(
@@ -345,17 +348,31 @@ def _rows(reader: csv.DictReader[str], path: Path, bar: Any, size: int) -> Itera
               show_default=True, help="How many records.")
 @click.option("--seed", "-s", type=int, default=0, show_default=True,
               help="The same seed gives the same records.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write here (.gz compresses; default: standard output).")
-def sample(count: int, seed: int, output: Path | None) -> int:
-    """Write COUNT synthetic AddressBase-style gazetteer records as CSV.
+@click.option("--output", "-o", type=click.Path(path_type=Path),
+              help="Write here (.gz compresses; default: standard output); with "
+                   "--format, the folder to write the tiles to.")
+@click.option("--format", "product", type=click.Choice(PRODUCTS), default=None,
+              help="Write the records as this product delivers them, in tiles (-o FOLDER).")
+@click.option("--tile-size", type=click.IntRange(1, None), default=None,
+              help="With --format: lines per tile file (default: one file).")
+def sample(count: int, seed: int, output: Path | None, product: str | None,
+           tile_size: int | None) -> int:
+    """Write COUNT synthetic gazetteer records: AddressBase-style CSV, or a product's layout.
 
-    Every address is invented. Load the file with `lgds address load`.
+    Every address is invented. Load the result with `lgds address load`.
 
         lgds address sample --count 100000 --seed 7 -o addresses.csv
+        lgds address sample -n 100000 --format addressbase-premium --tile-size 250000 -o tiles/
     """
-    from lgds_components.address.sample import write_csv
+    from lgds_components.address.sample import write_csv, write_product
 
+    if product is not None:
+        if output is None:
+            raise click.UsageError("give -o FOLDER to write the tiles to")
+        files = write_product(product, output, count, seed, tile_size=tile_size)
+        click.echo(f"wrote {count:,} records as {product} in {len(files):,} files to {output}",
+                   err=True)
+        return EXIT_OK
     if output is None:
         write_csv(sys.stdout, count, seed)
     else:
