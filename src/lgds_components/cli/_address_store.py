@@ -126,7 +126,7 @@ def load_store(
                                           progress=progress, **options)
         from lgds_components.address import Gazetteer
 
-        return Gazetteer.load(gazetteer_path, list(sources), progress=progress,  # type: ignore[arg-type]
+        return Gazetteer.load(gazetteer_path, list(sources), progress=progress,
                               **options)
 
 
@@ -188,7 +188,7 @@ def changes(sources: tuple[Path, ...], gazetteer_path: Path | None, postgres_dsn
         if records_path is None:
             raise click.UsageError("give --records: the store the full supply was loaded with")
         loaded = Gazetteer.load_update(gazetteer_path, list(sources), records_path=records_path,
-                                       format=source_format)  # type: ignore[arg-type]
+                                       format=source_format)
         click.echo(f"rebuilt {gazetteer_path} with the update: {loaded.rows_loaded:,} records "
                    f"in {loaded.seconds:.1f} s", err=True)
         return EXIT_OK
