@@ -56,6 +56,7 @@ from lgds_components.address.loader import (
 from lgds_components.address.match import Decision, Match
 from lgds_components.address.model import Address
 from lgds_components.address.records.contract import ADDRESS_FIELDS
+from lgds_components.address.records.products.layouts import RecordLayout
 from lgds_components.address.stores.base import SEARCH, SORT_KEY, Row, Session, Store, address_of
 from lgds_components.errors import ConfigurationError, NotFound, ValidationError
 
@@ -382,18 +383,20 @@ class Gazetteer(GazetteerFront):
         on_error: Literal["fail", "skip"] = "fail",
         progress: Callable[[LoadProgress], object] | None = None,
         records_path: str | os.PathLike[str] | None = None,
+        layouts: Mapping[str, RecordLayout] | None = None,
     ) -> LoadReport:
-        """Load a CSV (or several, in order) into the gazetteer at ``path``, atomically
-        replacing its contents.
+        """Load a gazetteer into the file at ``path``, atomically replacing its contents:
+        a flat CSV (or several, in order), or AddressBase Plus, Core or Premium or a
+        DTF LLPG as delivered (files, folders, zips of tiles).
 
         See :func:`lgds_components.address.loader.load` for the arguments and
-        the CSV formats. Returns a :class:`~lgds_components.address.loader.LoadReport`;
+        the formats. Returns a :class:`~lgds_components.address.loader.LoadReport`;
         open the result with :meth:`open`.
         """
         return load(
             path, source_csv, format=format, mapping=mapping, statuses=statuses,
             classifications=classifications, on_error=on_error, progress=progress,
-            records_path=records_path,
+            records_path=records_path, layouts=layouts,
         )
 
     @classmethod

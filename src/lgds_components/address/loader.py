@@ -41,6 +41,7 @@ from lgds_components.address.records.flat_csv import (
 )
 from lgds_components.address.records.products.detect import FORMATS as PRODUCT_FORMATS
 from lgds_components.address.records.products.layout import ProductLayout
+from lgds_components.address.records.products.layouts import RecordLayout
 from lgds_components.address.records.reader import STATUSES, RecordReader, source_paths
 from lgds_components.errors import ValidationError
 from lgds_components.load_errors import ErrorLog
@@ -143,6 +144,7 @@ def reader_for(
     classifications: Iterable[str] | str | None = None,
     on_error: object = "fail",
     records_path: str | os.PathLike[str] | None = None,
+    layouts: Mapping[str, RecordLayout] | None = None,
 ) -> RecordReader:
     """The record reader for a load's arguments (every one checked here); ``format``
     None tells the format from the first file's first line.
@@ -160,7 +162,7 @@ def reader_for(
         if mapping:
             raise ValidationError(f"mapping is for the flat CSV formats, not {format}",
                                   field="mapping")
-        layout = ProductLayout(format, records_path=records_path)
+        layout = ProductLayout(format, records_path=records_path, layouts=layouts)
     else:
         layout = FlatCsv(format, mapping)
     return RecordReader(layout, paths, statuses=statuses, classifications=classifications,
@@ -220,6 +222,7 @@ def load(
     on_error: Literal["fail", "skip"] = "fail",
     progress: Callable[[LoadProgress], object] | None = None,
     records_path: str | os.PathLike[str] | None = None,
+    layouts: Mapping[str, RecordLayout] | None = None,
 ) -> LoadReport:
     """Load ``source_csv`` into the gazetteer at ``path``, replacing what it held.
 
@@ -248,6 +251,10 @@ def load(
         progress: called with a :class:`LoadProgress` every few thousand rows.
         records_path: for AddressBase Premium and DTF, where to keep the
             records store their change-only updates are applied to.
+        layouts: for the multi-record products, record layouts replacing the
+            built-in ones by record identifier (a DTF export whose field order
+            differs: see
+            :data:`~lgds_components.address.records.products.layouts.UNCONFIRMED`).
 
     Raises:
         ValidationError: a malformed row (``line`` and ``field`` say where),
@@ -258,7 +265,7 @@ def load(
 
     records = reader_for(source_csv, format=format, mapping=mapping, statuses=statuses,
                          classifications=classifications, on_error=on_error,
-                         records_path=records_path)
+                         records_path=records_path, layouts=layouts)
     return run_load(SqliteLoad(Path(path), records.layout.name), records, progress, Path(path))
 
 

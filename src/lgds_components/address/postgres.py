@@ -60,6 +60,7 @@ from lgds_components.address.loader import (
     run_load,
 )
 from lgds_components.address.ranking import DEFAULT_THRESHOLD
+from lgds_components.address.records.products.layouts import RecordLayout
 from lgds_components.address.stores import postgres_schema as schema_sql
 from lgds_components.address.stores.postgres import (
     DEFAULT_POOL_SIZE,
@@ -188,6 +189,7 @@ class PostgresGazetteer(GazetteerFront):
         maintenance_work_mem: str = "512MB",
         connect_kwargs: Mapping[str, Any] | None = None,
         records_path: str | os.PathLike[str] | None = None,
+        layouts: Mapping[str, RecordLayout] | None = None,
     ) -> LoadReport:
         """Load a CSV (or several, in order) into the gazetteer at ``dsn``, atomically
         replacing its contents.
@@ -214,7 +216,7 @@ class PostgresGazetteer(GazetteerFront):
         schema = schema_sql.check_schema_name(schema)
         records = reader_for(source_csv, format=format, mapping=mapping, statuses=statuses,
                              classifications=classifications, on_error=on_error,
-                             records_path=records_path)
+                             records_path=records_path, layouts=layouts)
         target = PostgresLoad(dsn, schema, source_format=records.layout.name,
                               maintenance_work_mem=maintenance_work_mem,
                               connect_kwargs=connect_kwargs)
