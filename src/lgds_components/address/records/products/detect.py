@@ -89,8 +89,11 @@ def detect(source: Source) -> str:
         MissingValue: the source is empty.
         InvalidFormat: the first row fits no product.
     """
-    for _line, cells in rows(source):
+    for line, cells in rows(source):
         if isinstance(cells, ValidationError):
+            if line == 1:  # as a flat CSV's header is refused
+                raise InvalidFormat(cells.message.replace("CSV row", "CSV header"),
+                                    field="header", line=1, source=cells.source)
             raise cells
         return detect_line(cells, source.name)
     raise MissingValue(f"{source.name} is empty", field="source", line=1)
