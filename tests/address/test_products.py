@@ -230,8 +230,8 @@ def test_premium_supply_then_its_cou_equals_the_updated_supply(tmp_path: Path) -
     fresh = tmp_path / "fresh.sqlite"
     updated = _values(read(FIXTURES / "premium_updated").entries())
     list(strict(read(FIXTURES / "premium_updated", records_path=fresh).entries()))
-    from lgds_components.address.records.products.staging import Store
-    applied = Store(store, fresh=False)
+    from lgds_components.address.records.products.staging import RecordsStore
+    applied = RecordsStore(store, fresh=False)
     try:
         assert {record.values for _, group in applied.assemble() for record in group} == updated
     finally:

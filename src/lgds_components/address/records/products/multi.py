@@ -2,7 +2,7 @@
 
 Every line starts with a record identifier. Each record the gazetteer needs is
 checked where it stands (so an error names its file, line and record type) and
-written to the on-disk :class:`~.staging.Store`; the rest (streets, cross
+written to the on-disk :class:`~.staging.RecordsStore`; the rest (streets, cross
 references, successors, metadata, provenance) are recognised and not kept.
 Header (10) and trailer (99) records are read for the file's version and type.
 
@@ -27,7 +27,7 @@ from lgds_components.address.records.products import layouts as layouts_module
 from lgds_components.address.records.products.layouts import RecordLayout
 from lgds_components.address.records.products.record import LANGUAGES, Where
 from lgds_components.address.records.products.sources import Progress, Source, rows
-from lgds_components.address.records.products.staging import KEYS, TABLES, Store
+from lgds_components.address.records.products.staging import KEYS, TABLES, RecordsStore
 from lgds_components.errors import InvalidFormat, ValidationError
 
 __all__ = ["PRODUCTS", "Binding", "Product", "Staged", "stage_changes", "stage_full"]
@@ -169,7 +169,7 @@ class _Reader:
     """Reads one product's files into a store: routing, checks, batching."""
 
     product: Product
-    store: Store
+    store: RecordsStore
     changes: bool
     counts: dict[str, int] = attrs.field(factory=dict)
     progress: Progress | None = None
@@ -244,7 +244,7 @@ class _Reader:
                       check(cells, where), int(order))
 
 
-def stage_full(product: Product, sources: Sequence[Source], store: Store,
+def stage_full(product: Product, sources: Sequence[Source], store: RecordsStore,
                counts: dict[str, int],
                progress: Progress | None = None) -> Iterator[ValidationError]:
     """Read a full supply into a fresh store and index it, yielding an error for
@@ -278,7 +278,7 @@ def _key_where(table: str) -> str:
     return " AND ".join(f"{column} = ?" for column in KEYS[table])
 
 
-def _touched_by(store: Store, table: str, values: list[str]) -> list[int]:
+def _touched_by(store: RecordsStore, table: str, values: list[str]) -> list[int]:
     """The UPRNs whose addresses a change to this record can alter (before and after)."""
     columns = TABLES[table]
     row = dict(zip(columns, values, strict=True))
@@ -291,7 +291,8 @@ def _touched_by(store: Store, table: str, values: list[str]) -> list[int]:
     return [*before, int(row["uprn"])]
 
 
-def stage_changes(product: Product, sources: Sequence[Source], store: Store) -> dict[str, int]:
+def stage_changes(product: Product, sources: Sequence[Source],
+                  store: RecordsStore) -> dict[str, int]:
     """Apply a change-only update's records to the store inside the open
     transaction, listing every UPRN they touch in the temporary table ``touched``
     and those that had addresses before in ``existed``; return counts by record type.

@@ -30,7 +30,7 @@ from lgds_components.address.records.products.sources import (
     open_sources,
     rows,
 )
-from lgds_components.address.records.products.staging import Store
+from lgds_components.address.records.products.staging import RecordsStore
 from lgds_components.errors import InvalidFormat, MissingValue, ValidationError
 
 __all__ = ["ChangeSet", "Delivery", "changes", "read", "strict"]
@@ -96,7 +96,7 @@ class Delivery:
     layouts: Mapping[str, RecordLayout] | None = None
     progress: Progress = attrs.field(factory=Progress)
     counts: dict[str, int] = attrs.field(factory=dict)
-    store: Store | None = None
+    store: RecordsStore | None = None
 
     @property
     def bytes_total(self) -> int:
@@ -124,7 +124,7 @@ class Delivery:
                 folder = tempfile.mkdtemp(prefix="lgds-staging-")
                 stack.callback(shutil.rmtree, folder, ignore_errors=True)
                 path = Path(folder) / "records.sqlite"
-            store = Store(path, fresh=True)
+            store = RecordsStore(path, fresh=True)
             stack.callback(store.close)
             yield from multi.stage_full(product, self.sources, store, self.counts, self.progress)
             store.conn.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (self.format,))
@@ -165,7 +165,7 @@ class ChangeSet:
 
     format: str
     entries: Iterator[Entry]
-    store: Store | None = None
+    store: RecordsStore | None = None
 
     def delivery(self) -> Delivery:
         """The whole updated supply, assembled from the records store."""
@@ -202,7 +202,7 @@ def changes(paths: PathArg, records_path: str | os.PathLike[str] | None,
     if not path.exists():
         raise MissingValue(f"no staging store at {path}: load the full supply with "
                            "records_path first", field="records_path")
-    store = Store(path, fresh=False)
+    store = RecordsStore(path, fresh=False)
     try:
         store.conn.execute("BEGIN IMMEDIATE")
         product = _product(kind, sources, layouts)
@@ -218,7 +218,7 @@ def changes(paths: PathArg, records_path: str | os.PathLike[str] | None,
         store.close()
 
 
-def _entries(store: Store) -> Iterator[Entry | ValidationError]:
+def _entries(store: RecordsStore) -> Iterator[Entry | ValidationError]:
     for uprn, items in store.assemble():
         records = _records(items)
         if records:
@@ -238,7 +238,7 @@ def strict(entries: Iterable[Entry | ValidationError]) -> Iterator[Entry]:
         yield entry
 
 
-def _change_entries(store: Store, existed: set[int]) -> Iterator[Entry]:
+def _change_entries(store: RecordsStore, existed: set[int]) -> Iterator[Entry]:
     kept: set[int] = set()
     for uprn, items in store.assemble("temp.touched"):
         for item in items:

@@ -27,7 +27,7 @@ from lgds_components.address.records.products.paf import delivery_lines
 from lgds_components.address.records.products.record import LANGUAGES, Flat, Where
 from lgds_components.errors import ValidationError
 
-__all__ = ["KEYS", "TABLES", "Store"]
+__all__ = ["KEYS", "TABLES", "RecordsStore"]
 
 #: Columns of each staging table (``src`` and ``line`` are added to every one).
 TABLES: dict[str, tuple[str, ...]] = {
@@ -97,7 +97,7 @@ _KEPT_STATUSES = frozenset({"1", "3", "6", "8"})
 _POSTAL = {"Y": "Y", "A": "Y", "L": "L", "N": "N", "P": "N", "D": "D", "C": "C", "": ""}
 
 
-class Store:
+class RecordsStore:
     """A staging store in a SQLite file (created if missing)."""
 
     def __init__(self, path: str | Path, *, fresh: bool) -> None:

@@ -1,0 +1,136 @@
+"""Loading AddressBase Premium as delivered: time and peak memory at scale.
+
+``LGDS_BENCH_PRODUCT_ADDRESSES`` address records (default 200,000; seed 1)
+from :mod:`lgds_components.address.sample` are written as AddressBase Premium
+tiles (``sample.write_product``, 1,000,000 lines a tile: BLPU, LPI, delivery
+point, organisation, classification, street and street descriptor records)
+and as the flat AddressBase-style CSV of the same records. Each measure runs
+in its own subprocess; the note gives its peak RSS (``ru_maxrss``).
+
+* **premium load**: ``Gazetteer.load`` of the tiles: every record checked
+  where it stands and staged in the records store on disk, assembled UPRN by
+  UPRN, then checked, indexed and swapped in as any load.
+* **flat load**: ``Gazetteer.load`` of the flat CSV of the same addresses.
+* **floor**: the searchable floor of the address benchmarks, on the flat CSV:
+  the rows stored with ``executemany``, a postcode index and an FTS5 table of
+  each row's text, in one transaction.
+
+Aims (issues 12 and 14): within 2x the floor, peak RSS under 500 MB.
+The generated files are cached in ``benchmarks/.cache/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from harness import Case, Result
+
+__all__ = ["cases", "results"]
+
+SIZE = int(os.environ.get("LGDS_BENCH_PRODUCT_ADDRESSES", "200000"))
+SEED = 1
+TILE = 1_000_000
+CACHE = Path(__file__).resolve().parent / ".cache"
+
+_PREMIUM_LOAD = """
+import json, resource, sys, time
+from lgds_components.address import Gazetteer
+started = time.perf_counter()
+report = Gazetteer.load(sys.argv[1], sys.argv[2], format=sys.argv[3] or None,
+                        records_path=sys.argv[4] or None)
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({"seconds": seconds, "peak": peak, "rows": report.rows_loaded}))
+"""
+
+# rows stored, a postcode index, an FTS5 table of each row's text: one transaction
+_SEARCHABLE = """
+import csv, json, resource, sqlite3, sys, time
+started = time.perf_counter()
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("PRAGMA journal_mode=WAL")
+with open(sys.argv[2], newline="", encoding="utf-8") as rows:
+    reading = csv.reader(rows)
+    names = next(reading)
+    db.execute("BEGIN")
+    db.execute(f"CREATE TABLE rows ({', '.join(names)})")
+    db.executemany(f"INSERT INTO rows VALUES ({', '.join('?' for _ in names)})", reading)
+    db.execute("CREATE INDEX rows_by_postcode ON rows (postcode_locator)")
+    db.execute("CREATE VIRTUAL TABLE rows_words USING fts5 (body)")
+    body = " || ' ' || ".join(("organisation_name", "sao_text", "sao_start_number", "pao_text",
+                               "pao_start_number", "street_description", "locality",
+                               "town_name", "postcode_locator"))
+    db.execute(f"INSERT INTO rows_words (rowid, body) SELECT rowid, {body} FROM rows")
+    db.execute("COMMIT")
+db.close()
+print(json.dumps({"seconds": time.perf_counter() - started,
+                  "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+"""
+
+
+def _inputs() -> tuple[Path, Path]:
+    """The Premium tiles and the flat CSV of the same records (cached)."""
+    from lgds_components.address.sample import write_csv, write_product
+
+    CACHE.mkdir(exist_ok=True)
+    tiles = CACHE / f"premium-{SIZE}-seed{SEED}"
+    flat = CACHE / f"premium-{SIZE}-seed{SEED}-flat.csv"
+    if not tiles.exists():
+        print(f"writing {SIZE:,} addresses as AddressBase Premium ...", file=sys.stderr,
+              flush=True)
+        partial = tiles.with_name(tiles.name + ".partial")
+        write_product("addressbase-premium", partial, SIZE, SEED, tile_size=TILE)
+        partial.replace(tiles)
+    if not flat.exists():
+        partial_csv = flat.with_suffix(".partial")
+        write_csv(partial_csv, SIZE, SEED)
+        partial_csv.replace(flat)
+    return tiles, flat
+
+
+def _run(script: str, *args: str) -> dict[str, float]:
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True,
+                          text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _bytes(path: Path) -> int:
+    return sum(item.stat().st_size for item in path.iterdir()) if path.is_dir() else \
+        path.stat().st_size
+
+
+def cases() -> list[Case]:
+    return []
+
+
+def results(wanted: str = "") -> list[Result]:
+    name = f"premium load ({SIZE:,} addresses)"
+    if wanted not in name and wanted not in "address products":
+        return []
+    tiles, flat = _inputs()
+    with tempfile.TemporaryDirectory(dir=CACHE) as folder:
+        work = Path(folder)
+        floor = _run(_SEARCHABLE, str(work / "floor.sqlite"), str(flat))
+        flat_load = _run(_PREMIUM_LOAD, str(work / "flat.sqlite"), str(flat), "addressbase", "")
+        premium = _run(_PREMIUM_LOAD, str(work / "premium.sqlite"), str(tiles),
+                       "addressbase-premium", str(work / "records.sqlite"))
+        store = _bytes(work / "records.sqlite")
+    mb = 2 ** 20
+    return [
+        Result(name, int(premium["rows"]), premium["seconds"], premium["seconds"],
+               floor["seconds"], "searchable floor on the flat CSV",
+               f"peak RSS {premium['peak'] / mb:.0f} MB (floor {floor['peak'] / mb:.0f} MB); "
+               f"tiles {_bytes(tiles) / mb:.0f} MB, records store {store / mb:.0f} MB; "
+               "aim <= 2x, < 500 MB"),
+        Result(f"flat load of the same addresses ({SIZE:,})", int(flat_load["rows"]),
+               flat_load["seconds"], flat_load["seconds"], floor["seconds"],
+               "searchable floor on the flat CSV",
+               f"peak RSS {flat_load['peak'] / mb:.0f} MB"),
+    ]
