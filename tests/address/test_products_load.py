@@ -4,8 +4,6 @@ a real PostgreSQL server). The fixtures are hand-made; every address is invented
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -171,21 +169,6 @@ def test_a_bad_update_leaves_gazetteer_and_store_alone(tmp_path: Path) -> None:
 
 
 # -- PostgreSQL -------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def database(postgres_dsn: str) -> Iterator[str]:
-    import psycopg
-    from psycopg.conninfo import make_conninfo
-
-    name = f"lgds_products_{secrets.token_hex(4)}"
-    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_conninfo(postgres_dsn, dbname=name)
-    finally:
-        with psycopg.connect(postgres_dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.mark.parametrize("product", ["premium", "dtf"])

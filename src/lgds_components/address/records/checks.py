@@ -26,6 +26,7 @@ UnitValues(classification='RD04', logical_status=1, language='cy', postal=False,
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any, Final, NamedTuple
 
@@ -204,8 +205,9 @@ def check_identifier(value: str, module: Any, field: str,
         raise exc.located(field=_name(columns, field)) from exc
 
 
-def check_coordinate(value: str, field: str, columns: Mapping[str, str]) -> float | None:
-    """An easting or northing in metres, or None when empty."""
+def _bounded(value: str, field: str, columns: Mapping[str, str], low: float, high: float,
+             what: str, unit: str) -> float | None:
+    """A number from ``low`` to ``high`` (``what`` names it in the message), or None."""
     text = check_text(value, field, columns)
     if not text:
         return None
@@ -213,10 +215,16 @@ def check_coordinate(value: str, field: str, columns: Mapping[str, str]) -> floa
     try:
         number = float(text)
     except ValueError as exc:
-        raise InvalidFormat(f"{name} must be a number", field=name) from exc
-    if not -1e7 < number < 1e7:
-        raise InvalidFormat(f"{name} must be a grid coordinate in metres", field=name)
+        raise InvalidFormat(f"{name} must be a number{unit}", field=name) from exc
+    if not low <= number <= high:
+        raise InvalidFormat(f"{name} must be {what}", field=name)
     return number
+
+
+def check_coordinate(value: str, field: str, columns: Mapping[str, str]) -> float | None:
+    """An easting or northing in metres, or None when empty."""
+    return _bounded(value, field, columns, math.nextafter(-1e7, 0), math.nextafter(1e7, 0),
+                    "a grid coordinate in metres", "")
 
 
 #: The longest delivery-point form read (its lines joined): Royal Mail's fields
@@ -237,17 +245,8 @@ NO_DELIVERY: Final = DeliveryValues(None, None, None, "")
 
 
 def _degrees(value: str, field: str, limit: float, columns: Mapping[str, str]) -> float | None:
-    text = check_text(value, field, columns)
-    if not text:
-        return None
-    name = _name(columns, field)
-    try:
-        number = float(text)
-    except ValueError as exc:
-        raise InvalidFormat(f"{name} must be a number of degrees", field=name) from exc
-    if not -limit <= number <= limit:
-        raise InvalidFormat(f"{name} must be from -{limit:g} to {limit:g} degrees", field=name)
-    return number
+    return _bounded(value, field, columns, -limit, limit,
+                    f"from -{limit:g} to {limit:g} degrees", " of degrees")
 
 
 def check_delivery(raw: tuple[str, str, str, str], columns: Mapping[str, str]) -> DeliveryValues:
