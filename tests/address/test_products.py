@@ -320,3 +320,45 @@ def test_generator_writes_each_layout_and_it_reads_back(tmp_path: Path, format: 
         assert {item for item in got if item[1] == "en"} == {
             item for item in current if item[1] == "en"}
         assert any(item[1] == "cy" for item in got) == (format == "addressbase-plus")
+
+
+_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_TEXT, max_size=90))
+def test_detect_line_raises_only_validation_errors(cells: list[str]) -> None:
+    try:
+        assert detect_line(cells, "x.csv") in (*FORMATS, "addressbase", "llpg")
+    except ValidationError:
+        pass
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_TEXT, min_size=77, max_size=77), st.sampled_from(["plus", "core"]))
+def test_arbitrary_flat_rows_raise_only_validation_errors(tmp_path: Path, cells: list[str],
+                                                          product: str) -> None:
+    import csv
+    import io
+
+    text = io.StringIO()
+    csv.writer(text).writerow(cells if product == "plus" else cells[:27])
+    (tmp_path / "row.csv").write_text(text.getvalue(), encoding="utf-8")
+    try:
+        list(strict(read(tmp_path / "row.csv", f"addressbase-{product}").entries()))
+    except ValidationError:
+        pass
+
+
+@settings(max_examples=100, deadline=None)
+@given(_TEXT, _TEXT, _TEXT, _TEXT)
+def test_delivery_values_raise_only_validation_errors(latitude: str, longitude: str,
+                                                      udprn: str, lines: str) -> None:
+    from lgds_components.address.records.checks import check_delivery
+
+    try:
+        values = check_delivery((latitude, longitude, udprn, lines), {})
+    except ValidationError:
+        return
+    assert values.latitude is None or -90 <= values.latitude <= 90
