@@ -16,7 +16,10 @@ per LPI, for the gazetteer's record reader:
 - :mod:`.multi` and :mod:`.staging`: Premium and DTF records, staged on disk
   and assembled;
 - :mod:`.reader`: :func:`read` (a full supply) and :func:`changes` (a
-  change-only update, all or nothing).
+  change-only update, all or nothing);
+- :mod:`.layout`: all of it as the record reader's layout;
+- :mod:`.paf`: Royal Mail's form printed as lines; :mod:`.writers`: the sample
+  generator in each layout.
 """
 
 from __future__ import annotations

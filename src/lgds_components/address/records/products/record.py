@@ -2,8 +2,7 @@
 
 A :class:`Flat` is one address record (one LPI, in one language) with every
 value still text, in the order of :data:`FIELDS`: the
-:class:`~lgds_components.address.model.Address` fields, then what the
-products carry beyond them. The record reader checks and converts them as it
+:class:`~lgds_components.address.model.Address` fields. The record reader checks and converts them as it
 checks any row, so every layout gets the same rules. :class:`Where` says where
 a record came from, for errors.
 
@@ -23,20 +22,14 @@ from collections.abc import Mapping
 
 import attrs
 
+from lgds_components.address.records.contract import ADDRESS_FIELDS
 from lgds_components.errors import InvalidFormat, ValidationError
 
 __all__ = ["FIELDS", "LANGUAGES", "Flat", "Where", "flat"]
 
-#: The fields of a flat record, in order.
-FIELDS: tuple[str, ...] = (
-    "uprn", "parent_uprn", "usrn", "organisation",
-    "sao_start_number", "sao_start_suffix", "sao_end_number", "sao_end_suffix", "sao_text",
-    "pao_start_number", "pao_start_suffix", "pao_end_number", "pao_end_suffix", "pao_text",
-    "street", "locality", "town", "postcode", "easting", "northing",
-    "classification", "logical_status", "language", "postal",
-    # beyond the Address fields of the flat CSV formats
-    "latitude", "longitude", "udprn", "delivery_lines",
-)
+#: The fields of a flat record, in order: the :class:`~lgds_components.address.model.Address`
+#: fields (``delivery_lines`` its lines joined with ``"\\n"``).
+FIELDS: tuple[str, ...] = ADDRESS_FIELDS
 
 #: The products' language codes and the ISO 639-1 codes they are stored as.
 LANGUAGES: Mapping[str, str] = {"ENG": "en", "CYM": "cy", "GAE": "gd", "": "en"}
