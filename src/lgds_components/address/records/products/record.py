@@ -3,8 +3,8 @@
 A :class:`Flat` is one address record (one LPI, in one language) with every
 value still text, in the order of :data:`FIELDS`: the
 :class:`~lgds_components.address.model.Address` fields. The record reader
-checks and converts them as it checks any row, so every layout gets the same rules. :class:`Where` says where
-a record came from, for errors.
+checks and converts them as it checks any row, so every layout gets the same
+rules. :class:`Where` says where a record came from, for errors.
 
 >>> where = Where("tile_1.csv", 12, "24", "LPI")
 >>> str(where)
