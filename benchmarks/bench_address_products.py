@@ -37,20 +37,32 @@ SEED = 1
 TILE = 1_000_000
 CACHE = Path(__file__).resolve().parent / ".cache"
 
-_PREMIUM_LOAD = """
-import json, resource, sys, time
+# this process's own peak resident set (VmHWM: ru_maxrss would carry the parent's
+# peak across the exec)
+_PEAK = """
+def peak_rss():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+"""
+
+_PREMIUM_LOAD = _PEAK + """
+import json, sys, time
 from lgds_components.address import Gazetteer
 started = time.perf_counter()
 report = Gazetteer.load(sys.argv[1], sys.argv[2], format=sys.argv[3] or None,
                         records_path=sys.argv[4] or None)
 seconds = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+peak = peak_rss()
 print(json.dumps({"seconds": seconds, "peak": peak, "rows": report.rows_loaded}))
 """
 
 # rows stored, a postcode index, an FTS5 table of each row's text: one transaction
-_SEARCHABLE = """
-import csv, json, resource, sqlite3, sys, time
+_SEARCHABLE = _PEAK + """
+import csv, json, sqlite3, sys, time
 started = time.perf_counter()
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
 db.execute("PRAGMA journal_mode=WAL")
@@ -68,8 +80,7 @@ with open(sys.argv[2], newline="", encoding="utf-8") as rows:
     db.execute(f"INSERT INTO rows_words (rowid, body) SELECT rowid, {body} FROM rows")
     db.execute("COMMIT")
 db.close()
-print(json.dumps({"seconds": time.perf_counter() - started,
-                  "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+print(json.dumps({"seconds": time.perf_counter() - started, "peak": peak_rss()}))
 """
 
 

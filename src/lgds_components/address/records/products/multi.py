@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import operator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 import attrs
@@ -114,53 +115,81 @@ def _postcode(text: str) -> str:
     return postcode.validate(text)
 
 
-def _checker(layout: RecordLayout, binding: Binding) -> Callable[[list[str], Where], list[str]]:
-    positions = [layout.index(field) if field else -1 for field in binding.fields]
-    names = binding.fields
-    columns = TABLES[binding.table]
-    integer = [i for i, column in enumerate(columns) if column in _INTEGER and names[i]]
-    decimal = [i for i, column in enumerate(columns) if column in _DECIMAL and names[i]]
-    language = columns.index("language") if "language" in columns else -1
-    postcode = columns.index("postcode") if "postcode" in columns and names[
-        columns.index("postcode")] else -1
+class _Plan:
+    """How the records of one type are read: the cells kept, in staging-column
+    order, and the checks each must pass (compiled once per load)."""
 
-    def check(cells: list[str], where: Where) -> list[str]:
-        values = [cells[p].strip() if p >= 0 else "" for p in positions]
-        for i in integer:
+    def __init__(self, record: str, layout: RecordLayout, binding: Binding) -> None:
+        self.record = record
+        self.name = layout.name
+        self.table = binding.table
+        self.sizes = frozenset((len(layout.fields), *layout.also_accepted))
+        self.size = len(layout.fields)
+        self.source = layout.source
+        self.names = binding.fields
+        pad = max(self.sizes)  # the blank cell appended to each row, for absent fields
+        self.take = operator.itemgetter(*(layout.index(field) if field else pad
+                                          for field in binding.fields))
+        columns = TABLES[binding.table]
+        self.integer = [i for i, column in enumerate(columns) if column in _INTEGER and
+                        binding.fields[i]]
+        self.decimal = [i for i, column in enumerate(columns) if column in _DECIMAL and
+                        binding.fields[i]]
+        self.language = columns.index("language") if "language" in columns else -1
+        self.postcode = columns.index("postcode") if "postcode" in columns and \
+            binding.fields[columns.index("postcode")] else -1
+        self.uprn = columns.index("uprn") if binding.table != "street" else -1
+
+    def values(self, cells: list[str]) -> list[str]:
+        """The cells kept, checked (raises ``_Fault`` naming the field at fault)."""
+        cells.append("")
+        values: list[str] = list(self.take(cells))
+        for i in self.integer:
             value = values[i]
             if value and not (value.isdigit() and value.isascii() and len(value) <= 12):
-                raise where.error(names[i], f"must be a whole number, not {value[:20]!r}")
-        for i in decimal:
-            value = values[i]
-            if value:
+                value = values[i] = value.strip()
+                if value and not (value.isdigit() and value.isascii() and len(value) <= 12):
+                    raise _Fault(self.names[i], f"must be a whole number, not {value[:20]!r}")
+        for i in self.decimal:
+            if values[i]:
                 try:
-                    float(value)
+                    float(values[i])
                 except ValueError:
-                    raise where.error(names[i], f"must be a number, not {value[:20]!r}") from None
-        if language >= 0 and values[language].upper() not in LANGUAGES:
-            raise where.error(names[language],
-                              f"must be ENG, CYM or GAE, not {values[language][:20]!r}")
-        if language >= 0:
-            values[language] = values[language].upper()
-        if postcode >= 0 and values[postcode]:
+                    raise _Fault(self.names[i],
+                                 f"must be a number, not {values[i][:20]!r}") from None
+        at = self.language
+        if at >= 0:
+            code = values[at] = values[at].strip().upper()
+            if code not in LANGUAGES:
+                raise _Fault(self.names[at], f"must be ENG, CYM or GAE, not {code[:20]!r}")
+        at = self.postcode
+        if at >= 0 and values[at]:
             try:
-                values[postcode] = _postcode(values[postcode])
+                values[at] = _postcode(values[at])
             except ValidationError as error:
-                raise where.error(names[postcode], f"{values[postcode][:20]!r} is not a "
-                                  f"postcode: {error.message}") from None
-        if binding.table != "street" and not values[columns.index("uprn")]:
-            raise where.error("UPRN", "is missing")
+                raise _Fault(self.names[at], f"{values[at][:20]!r} is not a postcode: "
+                             f"{error.message}") from None
+        if self.uprn >= 0 and not values[self.uprn]:
+            raise _Fault("UPRN", "is missing")
         return values
-    return check
+
+
+class _Fault(Exception):
+    """A record's field at fault (made into a ValidationError where the record is known)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
 
 
 class Staged(NamedTuple):
-    """One record read and checked, ready for its staging table."""
+    """One record read and checked, ready for its staging table (``values`` end with
+    the source id and line)."""
 
     table: str
     action: str
-    where: Where
-    values: list[str]
+    values: list[object]
     order: int
 
 
@@ -174,12 +203,11 @@ class _Reader:
     counts: dict[str, int] = attrs.field(factory=dict)
     progress: Progress | None = None
     header: dict[str, str] = attrs.field(factory=dict)
-    _checks: dict[str, Callable[[list[str], Where], list[str]]] = attrs.field(factory=dict)
+    _plans: dict[str, _Plan] = attrs.field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
         for record, binding in self.product.bindings.items():
-            layout = self.product.layouts[record]
-            self._checks[record] = _checker(layout, binding)
+            self._plans[record] = _Plan(record, self.product.layouts[record], binding)
 
     def _where(self, source: Source, line: int, record: str) -> Where:
         layout = self.product.layouts.get(record)
@@ -203,33 +231,47 @@ class _Reader:
                                 "as changes to a gazetteer loaded from the full supply",
                                 field="FILE_TYPE", line=where.line, source=where.source)
 
-    def records(self, source: Source) -> Iterator[Staged | ValidationError]:
-        """Each record kept, checked and ready to stage, or an error in place of a
-        record that cannot be read (raises for a file that cannot be used at all)."""
+    def records(self, source: Source, src: int) -> Iterator[Staged | ValidationError]:
+        """Each record kept, checked and ready to stage (``src`` is the source's id
+        in the store), or an error in place of a record that cannot be read (raises
+        for a file that cannot be used at all)."""
+        plans, counts, full = self._plans, self.counts, not self.changes
         for line, cells in rows(source, self.progress):
             if isinstance(cells, ValidationError):
-                yield cells
+                yield cells  # a row the CSV reader could not read
                 continue
-            record = cells[0].strip()
-            where = self._where(source, line, record)
-            self.counts[record] = self.counts.get(record, 0) + 1
-            if record == "10":
-                self._header(cells, where)
-                continue
-            check = self._checks.get(record)
-            if check is None:
-                if record not in self.product.ignored:
+            record = cells[0]
+            plan = plans.get(record)
+            if plan is None:
+                record = record.strip()
+                plan = plans.get(record)
+            counts[record] = counts.get(record, 0) + 1
+            if plan is None:
+                if record == "10":
+                    self._header(cells, self._where(source, line, "10"))
+                elif record not in self.product.ignored:
                     yield InvalidFormat(
                         f"{record[:20]!r} is not a record identifier of {self.product.name}",
                         field="RECORD_IDENTIFIER", line=line, source=source.name)
                 continue
             try:
-                yield self._staged(record, cells, where, check)
+                if full and cells[1] == "I" and len(cells) in plan.sizes:
+                    action, order = "insert", 0
+                else:
+                    action, order = self._checked(cells, self._where(source, line, record))
+                values: list[object] = list(plan.values(cells))
+            except _Fault as fault:
+                yield self._where(source, line, record).error(fault.field, fault.message)
+                continue
             except ValidationError as error:
                 yield error
+                continue
+            values.append(src)
+            values.append(line)
+            yield Staged(plan.table, action, values, order)
 
-    def _staged(self, record: str, cells: list[str], where: Where,
-                check: Callable[[list[str], Where], list[str]]) -> Staged:
+    def _checked(self, cells: list[str], where: Where) -> tuple[str, int]:
+        """The action and PRO_ORDER of a record (its size checked)."""
         self._sized(cells, where)
         action = _CHANGE.get(cells[1].strip().upper())
         if action is None:
@@ -240,8 +282,7 @@ class _Reader:
         order = cells[2].strip()
         if not order.isdigit():
             raise where.error("PRO_ORDER", f"must be a whole number, not {order[:20]!r}")
-        return Staged(self.product.bindings[record].table, action, where,
-                      check(cells, where), int(order))
+        return action, int(order)
 
 
 def stage_full(product: Product, sources: Sequence[Source], store: RecordsStore,
@@ -253,13 +294,12 @@ def stage_full(product: Product, sources: Sequence[Source], store: RecordsStore,
     reader = _Reader(product, store, changes=False, counts=counts, progress=progress)
     batches: dict[str, list[list[object]]] = {table: [] for table in TABLES}
     for source in sources:
-        src = store.source(source.name)
-        for item in reader.records(source):
+        for item in reader.records(source, store.source(source.name)):
             if isinstance(item, ValidationError):
                 yield item
                 continue
             batch = batches[item.table]
-            batch.append([*item.values, src, item.where.line])
+            batch.append(item.values)
             if len(batch) >= 5000:
                 store.insert(item.table, batch)
                 batch.clear()
@@ -307,14 +347,14 @@ def stage_changes(product: Product, sources: Sequence[Source],
     reader = _Reader(product, store, changes=True)
     seq = 0
     for source in sources:
-        src = store.source(source.name)
         batch = []
-        for item in reader.records(source):
+        for item in reader.records(source, store.source(source.name)):
             if isinstance(item, ValidationError):
                 raise item  # a change-only update is applied whole or not at all
             seq += 1
-            batch.append((item.order, seq, item.table, item.action, json.dumps(item.values),
-                          src, item.where.line))
+            *values, src, line = item.values
+            batch.append((item.order, seq, item.table, item.action, json.dumps(values),
+                          src, line))
         conn.executemany("INSERT INTO incoming VALUES (?, ?, ?, ?, ?, ?, ?)", batch)
     for table, vals in list(conn.execute("SELECT tab, vals FROM incoming")):
         conn.executemany("INSERT OR IGNORE INTO touched VALUES (?)",

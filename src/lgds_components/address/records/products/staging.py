@@ -54,21 +54,23 @@ KEYS: dict[str, tuple[str, ...]] = {
 }
 
 _INDEXES = (
-    "CREATE INDEX IF NOT EXISTS lpi_order ON lpi(uprn, logical_status, language, key)",
+    "CREATE INDEX IF NOT EXISTS lpi_uprn ON lpi(uprn)",
     "CREATE INDEX IF NOT EXISTS lpi_key ON lpi(key)",
     "CREATE INDEX IF NOT EXISTS lpi_usrn ON lpi(usrn)",
     "CREATE INDEX IF NOT EXISTS blpu_uprn ON blpu(uprn)",
     "CREATE INDEX IF NOT EXISTS street_usrn ON street(usrn, language)",
     "CREATE INDEX IF NOT EXISTS dpa_uprn ON dpa(uprn, key)",
     "CREATE INDEX IF NOT EXISTS dpa_key ON dpa(key)",
-    "CREATE INDEX IF NOT EXISTS org_uprn ON org(uprn, key)",
+    "CREATE INDEX IF NOT EXISTS org_uprn ON org(uprn, end_date, key)",
     "CREATE INDEX IF NOT EXISTS org_key ON org(key)",
-    "CREATE INDEX IF NOT EXISTS cls_uprn ON cls(uprn, key)",
+    "CREATE INDEX IF NOT EXISTS cls_uprn ON cls(uprn, end_date, key)",
     "CREATE INDEX IF NOT EXISTS cls_key ON cls(key)",
 )
 
 _U = "char(31)"  # joins the fields of a sub-select into one value
 _DPA = TABLES["dpa"][2:]
+_STREET = f"st.street || {_U} || st.locality || {_U} || st.town FROM street st WHERE st.usrn = l.usrn"
+_CURRENT = "end_date = '' ORDER BY key DESC LIMIT 1"
 _ASSEMBLE = f"""
 SELECT l.uprn, l.key, l.language, l.logical_status,
        l.sao_start_number, l.sao_start_suffix, l.sao_end_number, l.sao_end_suffix, l.sao_text,
@@ -76,21 +78,20 @@ SELECT l.uprn, l.key, l.language, l.logical_status,
        l.usrn, l.postal, l.postcode, s.name, l.line,
        b.uprn, b.parent_uprn, b.x, b.y, b.lat, b.lon, b.postal, b.postcode,
        b.classification, b.organisation,
-       (SELECT substr(best, instr(best, char(30)) + 1) FROM
-         (SELECT min((st.language <> l.language) || (st.language <> 'ENG') || st.language
-                     || char(30) || st.street || {_U} || st.locality || {_U} || st.town) AS best
-            FROM street st WHERE st.usrn = l.usrn)),
-       (SELECT o.organisation FROM org o WHERE o.uprn = l.uprn
-         ORDER BY o.end_date = '' DESC, o.key DESC LIMIT 1),
-       (SELECT c.code FROM cls c WHERE c.uprn = l.uprn
-         ORDER BY c.end_date = '' DESC, c.scheme LIKE 'AddressBase%' DESC, c.key DESC LIMIT 1),
+       coalesce((SELECT {_STREET} AND st.language = l.language),
+                (SELECT {_STREET} AND st.language = 'ENG'),
+                (SELECT {_STREET})),
+       (SELECT organisation FROM org WHERE uprn = l.uprn AND {_CURRENT}),
+       coalesce((SELECT code FROM cls WHERE uprn = l.uprn AND scheme LIKE 'AddressBase%'
+                 AND {_CURRENT}),
+                (SELECT code FROM cls WHERE uprn = l.uprn AND {_CURRENT})),
        (SELECT d.key || {_U} || {f" || {_U} || ".join(f"d.{name}" for name in _DPA)}
           FROM dpa d WHERE d.uprn = l.uprn ORDER BY d.key LIMIT 1)
   FROM lpi l
   JOIN sources s ON s.id = l.src
   LEFT JOIN blpu b ON b.uprn = l.uprn
  {{where}}
- ORDER BY l.uprn, l.logical_status, l.language <> 'ENG', l.language, l.key
+ ORDER BY l.uprn
 """
 #: LPI logical statuses a gazetteer holds (candidate 5 and rejected 7, 9 are left out).
 _KEPT_STATUSES = frozenset({"1", "3", "6", "8"})
@@ -164,17 +165,26 @@ class RecordsStore:
         temporary table ``uprns_table`` when given)."""
         where = f"WHERE l.uprn IN (SELECT uprn FROM {uprns_table})" if uprns_table else ""
         current: int | None = None
-        group: list[Flat | ValidationError] = []
+        group: list[tuple[object, ...]] = []
         for row in self.conn.execute(_ASSEMBLE.format(where=where)):
             if row[0] != current:
                 if group and current is not None:
-                    yield current, group
+                    yield current, _records(group)
                 current, group = row[0], []
-            record = _flat(row)
-            if record is not None:
-                group.append(record)
+            group.append(row)
         if group and current is not None:
-            yield current, group
+            yield current, _records(group)
+
+
+def _order(row: tuple[object, ...]) -> tuple[object, ...]:
+    """A UPRN's LPIs in order: approved first, English before the others, then by key."""
+    return (row[3], row[2] != "ENG", row[2], row[1])
+
+
+def _records(rows: list[tuple[object, ...]]) -> list[Flat | ValidationError]:
+    if len(rows) > 1:
+        rows.sort(key=_order)
+    return [record for record in map(_flat, rows) if record is not None]
 
 
 def _dpa_lines(packed: str | None, welsh: bool) -> tuple[str, str]:
