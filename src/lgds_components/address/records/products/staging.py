@@ -19,9 +19,12 @@ Tables (all values raw text, as delivered; ``uprn`` an integer for order):
 
 from __future__ import annotations
 
+import itertools
+import operator
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from lgds_components.address.records.products.paf import delivery_lines
 from lgds_components.address.records.products.record import LANGUAGES, Flat, Where
@@ -67,32 +70,23 @@ _INDEXES = (
     "CREATE INDEX IF NOT EXISTS cls_key ON cls(key)",
 )
 
-_U = "char(31)"  # joins the fields of a sub-select into one value
 _DPA = TABLES["dpa"][2:]
-_STREET = f"st.street || {_U} || st.locality || {_U} || st.town FROM street st WHERE st.usrn = l.usrn"
-_CURRENT = "end_date = '' ORDER BY key DESC LIMIT 1"
-_ASSEMBLE = f"""
-SELECT l.uprn, l.key, l.language, l.logical_status,
-       l.sao_start_number, l.sao_start_suffix, l.sao_end_number, l.sao_end_suffix, l.sao_text,
-       l.pao_start_number, l.pao_start_suffix, l.pao_end_number, l.pao_end_suffix, l.pao_text,
-       l.usrn, l.postal, l.postcode, s.name, l.line,
-       b.uprn, b.parent_uprn, b.x, b.y, b.lat, b.lon, b.postal, b.postcode,
-       b.classification, b.organisation,
-       coalesce((SELECT {_STREET} AND st.language = l.language),
-                (SELECT {_STREET} AND st.language = 'ENG'),
-                (SELECT {_STREET})),
-       (SELECT organisation FROM org WHERE uprn = l.uprn AND {_CURRENT}),
-       coalesce((SELECT code FROM cls WHERE uprn = l.uprn AND scheme LIKE 'AddressBase%'
-                 AND {_CURRENT}),
-                (SELECT code FROM cls WHERE uprn = l.uprn AND {_CURRENT})),
-       (SELECT d.key || {_U} || {f" || {_U} || ".join(f"d.{name}" for name in _DPA)}
-          FROM dpa d WHERE d.uprn = l.uprn ORDER BY d.key LIMIT 1)
-  FROM lpi l
-  JOIN sources s ON s.id = l.src
-  LEFT JOIN blpu b ON b.uprn = l.uprn
- {{where}}
- ORDER BY l.uprn
-"""
+_LPI_COLUMNS = ", ".join(("uprn", "key", "language", "logical_status", *TABLES["lpi"][4:14],
+                          "usrn", "postal", "postcode", "src", "line"))
+_BLPU_COLUMNS = "uprn, parent_uprn, x, y, lat, lon, postal, postcode, classification, organisation"
+# each UPRN's first row is the one used: current (no end date) and latest key first;
+# the AddressBase scheme's classification before another scheme's
+_SCANS = {
+    "lpi": f"SELECT {_LPI_COLUMNS} FROM lpi {{where}} ORDER BY uprn",
+    "blpu": f"SELECT {_BLPU_COLUMNS} FROM blpu {{where}} ORDER BY uprn",
+    "org": "SELECT uprn, organisation FROM org WHERE end_date = '' {and_where} "
+           "ORDER BY uprn, key DESC",
+    "cls": "SELECT uprn, code FROM cls WHERE end_date = '' {and_where} "
+           "ORDER BY uprn, scheme NOT LIKE 'AddressBase%', key DESC",
+    "dpa": f"SELECT uprn, key, {', '.join(_DPA)} FROM dpa {{where}} ORDER BY uprn, key",
+}
+_STREET_CACHE = 100_000
+
 #: LPI logical statuses a gazetteer holds (candidate 5 and rejected 7, 9 are left out).
 _KEPT_STATUSES = frozenset({"1", "3", "6", "8"})
 _POSTAL = {"Y": "Y", "A": "Y", "L": "L", "N": "N", "P": "N", "D": "D", "C": "C", "": ""}
@@ -162,72 +156,110 @@ class RecordsStore:
                  ) -> Iterator[tuple[int, list[Flat | ValidationError]]]:
         """Each UPRN's flat records (or an error in place of an LPI whose BLPU or
         street descriptor is missing), in UPRN order (only the UPRNs listed in the
-        temporary table ``uprns_table`` when given)."""
-        where = f"WHERE l.uprn IN (SELECT uprn FROM {uprns_table})" if uprns_table else ""
-        current: int | None = None
-        group: list[tuple[object, ...]] = []
-        for row in self.conn.execute(_ASSEMBLE.format(where=where)):
-            if row[0] != current:
-                if group and current is not None:
-                    yield current, _records(group)
-                current, group = row[0], []
-            group.append(row)
-        if group and current is not None:
-            yield current, _records(group)
+        temporary table ``uprns_table`` when given).
+
+        One ordered scan of each table, merged UPRN by UPRN (no query per record);
+        street descriptors are looked up by USRN through a bounded cache."""
+        only = f"uprn IN (SELECT uprn FROM {uprns_table})" if uprns_table else ""
+        scans = {table: self.conn.cursor().execute(sql.format(
+            where=f"WHERE {only}" if only else "", and_where=f"AND {only}" if only else ""))
+            for table, sql in _SCANS.items()}
+        blpus, orgs, classes, dpas = (_Follower(scans[table])
+                                      for table in ("blpu", "org", "cls", "dpa"))
+        names = dict(self.conn.execute("SELECT id, name FROM sources"))
+        streets = _Streets(self.conn)
+        for uprn, rows in itertools.groupby(scans["lpi"], key=operator.itemgetter(0)):
+            found = (blpus.get(uprn), orgs.get(uprn), classes.get(uprn), dpas.get(uprn))
+            group = sorted(rows, key=_order)
+            yield uprn, [record for record in (
+                _flat(row, *found, streets, names) for row in group) if record is not None]
 
 
-def _order(row: tuple[object, ...]) -> tuple[object, ...]:
+class _Follower:
+    """A scan ordered by UPRN, read alongside the LPI scan: each UPRN's first row."""
+
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self._rows = iter(cursor)
+        self._row: tuple[Any, ...] | None = next(self._rows, None)
+
+    def get(self, uprn: int) -> tuple[Any, ...] | None:
+        row = self._row
+        while row is not None and row[0] < uprn:
+            row = next(self._rows, None)
+        if row is not None and row[0] == uprn:
+            found = row
+            while row is not None and row[0] == uprn:
+                row = next(self._rows, None)
+            self._row = row
+            return found
+        self._row = row
+        return None
+
+
+class _Streets:
+    """Street descriptors by USRN and language, looked up once each (bounded cache)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._cache: dict[str, dict[str, tuple[str, str, str]]] = {}
+
+    def get(self, usrn: str, language: str) -> tuple[str, str, str] | None:
+        """The descriptor in ``language``, else English, else any; None if there is none."""
+        found = self._cache.get(usrn)
+        if found is None:
+            if len(self._cache) >= _STREET_CACHE:
+                self._cache.clear()
+            found = self._cache[usrn] = {
+                row[0]: row[1:] for row in self._conn.execute(
+                    "SELECT language, street, locality, town FROM street WHERE usrn = ? "
+                    "ORDER BY rowid DESC", (usrn,))}
+        return found.get(language) or found.get("ENG") or next(iter(found.values()), None)
+
+
+def _order(row: tuple[Any, ...]) -> tuple[Any, ...]:
     """A UPRN's LPIs in order: approved first, English before the others, then by key."""
     return (row[3], row[2] != "ENG", row[2], row[1])
 
 
-def _records(rows: list[tuple[object, ...]]) -> list[Flat | ValidationError]:
-    if len(rows) > 1:
-        rows.sort(key=_order)
-    return [record for record in map(_flat, rows) if record is not None]
-
-
-def _dpa_lines(packed: str | None, welsh: bool) -> tuple[str, str]:
-    if packed is None:
+def _dpa_lines(dpa: tuple[Any, ...] | None, welsh: bool) -> tuple[str, str]:
+    if dpa is None:
         return "", ""
-    key, *values = packed.split("\x1f")
-    dpa = dict(zip(_DPA, values, strict=True))
+    fields = dict(zip(_DPA, dpa[2:], strict=True))
 
     def pick(name: str) -> str:
-        return (welsh and dpa[f"welsh_{name}"]) or dpa[name]
+        return str((welsh and fields[f"welsh_{name}"]) or fields[name])
     lines = delivery_lines(
-        organisation_name=dpa["organisation_name"], department_name=dpa["department_name"],
-        po_box_number=dpa["po_box_number"], sub_building_name=dpa["sub_building_name"],
-        building_name=dpa["building_name"], building_number=dpa["building_number"],
+        organisation_name=fields["organisation_name"], department_name=fields["department_name"],
+        po_box_number=fields["po_box_number"], sub_building_name=fields["sub_building_name"],
+        building_name=fields["building_name"], building_number=fields["building_number"],
         dependent_thoroughfare=pick("dependent_thoroughfare"), thoroughfare=pick("thoroughfare"),
         double_dependent_locality=pick("double_dependent_locality"),
         dependent_locality=pick("dependent_locality"), post_town=pick("post_town"),
-        postcode=dpa["postcode"])
-    return key, "\n".join(lines)
+        postcode=fields["postcode"])
+    return str(dpa[1]), "\n".join(lines)
 
 
-def _flat(row: tuple[object, ...]) -> Flat | ValidationError | None:
+def _flat(row: tuple[Any, ...], blpu: tuple[Any, ...] | None, org: tuple[Any, ...] | None,
+          cls: tuple[Any, ...] | None, dpa: tuple[Any, ...] | None, streets: _Streets,
+          names: dict[int, str]) -> Flat | ValidationError | None:
     (uprn, _key, language, status, s1, s2, s3, s4, s5, p1, p2, p3, p4, p5, usrn, lpi_postal,
-     lpi_postcode, source, line, blpu, parent, x, y, lat, lon, blpu_postal, blpu_postcode,
-     blpu_class, blpu_org, street, organisation, classification, dpa) = row
-    where = Where(str(source), int(line), "24", "LPI")  # type: ignore[call-overload]
+     lpi_postcode, src, line) = row
     if status not in _KEPT_STATUSES:
         return None
+    where = Where(names.get(src, "?"), line, "24", "LPI")
     if blpu is None:
         return where.error("UPRN", f"{uprn} has no BLPU record (21) in the supply")
+    street = streets.get(usrn, language)
     if street is None:
         return where.error("USRN", f"{usrn} has no street descriptor record (15) in the supply")
-    street_name, locality, town = str(street).split("\x1f")
-    iso = LANGUAGES[str(language)]
+    _, parent, x, y, lat, lon, blpu_postal, blpu_postcode, blpu_class, blpu_org = blpu
+    iso = LANGUAGES[language]
     # the delivery point is the UPRN's current postal form: not given to historical LPIs
-    udprn, paf = _dpa_lines(None if status == "8" else dpa,  # type: ignore[arg-type]
-                            welsh=iso == "cy")
-    postal = _POSTAL.get(str(lpi_postal or blpu_postal or ""), "")
-    values = (
-        str(uprn), str(parent or ""), str(usrn), str(organisation or blpu_org or ""),
-        s1, s2, s3, s4, s5, p1, p2, p3, p4, p5,
-        street_name, locality, town, str(lpi_postcode or blpu_postcode or ""),
-        x, y, str(classification or blpu_class or ""), status, iso, postal or "Y",
-        lat or "", lon or "", udprn, paf,
-    )
-    return Flat(where, values)  # type: ignore[arg-type]
+    udprn, paf = _dpa_lines(None if status == "8" else dpa, welsh=iso == "cy")
+    postal = _POSTAL.get(lpi_postal or blpu_postal or "", "")
+    return Flat(where, (
+        str(uprn), parent or "", usrn, (org[1] if org else "") or blpu_org or "",
+        s1, s2, s3, s4, s5, p1, p2, p3, p4, p5, *street,
+        lpi_postcode or blpu_postcode or "", x, y, (cls[1] if cls else "") or blpu_class or "",
+        status, iso, postal or "Y", lat or "", lon or "", udprn, paf,
+    ))
