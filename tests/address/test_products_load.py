@@ -141,6 +141,13 @@ def test_unknown_format_and_missing_records_store(tmp_path: Path) -> None:
                               records_path=tmp_path / "nowhere.sqlite")
 
 
+def test_plus_updates_to_a_file_say_what_to_do(tmp_path: Path) -> None:
+    Gazetteer.load(tmp_path / "g.sqlite", FIXTURES / "plus")
+    with pytest.raises(ValidationError, match="loading the updated supply"):
+        Gazetteer.load_update(tmp_path / "g.sqlite", FIXTURES / "plus_cou",
+                              records_path=tmp_path / "unused")
+
+
 def test_premium_update_equals_a_fresh_load_sqlite(tmp_path: Path) -> None:
     store = tmp_path / "premium.records"
     Gazetteer.load(tmp_path / "a.sqlite", FIXTURES / "premium", statuses=EVERY_STATUS,

@@ -299,6 +299,10 @@ def load_update(
 
     statuses, classifications = _filters(Path(path))
     with product_changes(source_paths(changes), records_path, format) as update:
+        if update.store is None:
+            raise ValidationError(
+                f"a gazetteer file takes {update.format} updates by loading the updated "
+                "supply (a PostgreSQL gazetteer applies them in place)", field="format")
         layout = ProductLayout(update.format, delivery=update.delivery())
         records = RecordReader(layout, [Path(records_path)], statuses=statuses,
                                classifications=classifications, errors=ErrorLog("fail"))
