@@ -19,6 +19,15 @@ Sources (cited by repository, path and commit):
   ``ParseDtf/Lpi.cs``, ``ParseDtf/StreetDescriptor.cs`` (a council's public
   reader of its LLPG's DTF 7.3 export).
 
+- **LLPG code lists** = ``Flookfinders/iManage-Cloud-App`` (an LLPG editor's
+  public source) at commit ``814c604224c031691882e0e4b579326553f7f617``:
+  ``src/data/PostallyAddressable.js`` (POSTAL_ADDRESS ``Y``, ``N``, ``A``,
+  ``L``, ``P``), ``src/data/LPILogicalStatus.js`` (LPI statuses 1, 3, 5, 6,
+  7, 8, 9), and ``src/utils/Type24ValidationChecks.jsx`` at
+  ``0f02b7c31f449724e2ba319a30169b19763df9ea`` (LPI language ``ENG``,
+  ``CYM``, ``GAE``; an LPI carries a postal flag, postcode and post town);
+  its validation files name the LLPG record types 21, 22, 23, 24, 30, 31, 32.
+
 What could **not** be confirmed from public sources is listed in
 :data:`UNCONFIRMED`: GeoPlace's DTF 8.1 specification for *addresses* (the
 LLPG records 21, 24, 31, 32) is not public in a form this project could read,
