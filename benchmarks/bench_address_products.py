@@ -22,17 +22,16 @@ The generated files are cached in ``benchmarks/.cache/``.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from harness import Case, Result
+from harness import Case, Result, size
 
 __all__ = ["cases", "results"]
 
-SIZE = int(os.environ.get("LGDS_BENCH_PRODUCT_ADDRESSES", "200000"))
+SIZE = size("LGDS_BENCH_PRODUCT_ADDRESSES", 200_000, smoke=2_000)
 SEED = 1
 TILE = 1_000_000
 CACHE = Path(__file__).resolve().parent / ".cache"
