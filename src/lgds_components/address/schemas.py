@@ -80,8 +80,16 @@ class AddressSchema(BaseModel):
     logical_status: int = Field(
         APPROVED, description="1 approved, 3 alternative, 6 provisional, 8 historical."
     )
-    language: str = Field("en", description="``en``, or ``cy`` for a Welsh-language record.")
+    language: str = Field("en", description="``en``, or ``cy`` (Welsh) or ``gd`` (Gaelic) for "
+                                            "an alternate-language record.")
     postal: bool = Field(True, description="Whether Royal Mail delivers to it.")
+    latitude: float | None = Field(None, description="WGS84 degrees, where the product gives it.")
+    longitude: float | None = Field(None, description="WGS84 degrees, where the product gives it.")
+    udprn: int | None = Field(None, description="Royal Mail's Unique Delivery Point Reference "
+                                                "Number.")
+    delivery_lines: tuple[str, ...] = Field(
+        (), description="Royal Mail's (PAF) form of the address as lines, where the product "
+                        "carries it (AddressBase).")
 
     def to_address(self) -> Address:
         """The attrs :class:`~lgds_components.address.Address` this describes."""
