@@ -15,11 +15,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from lgds_components.cli.app import EXIT_INVALID, EXIT_OK
+
+if TYPE_CHECKING:
+    from lgds_components.address.loader import Format
 
 __all__ = [
     "FORMAT_CHOICES",
@@ -126,7 +129,7 @@ def load_store(
                                           progress=progress, **options)
         from lgds_components.address import Gazetteer
 
-        return Gazetteer.load(gazetteer_path, list(sources), progress=progress,
+        return Gazetteer.load(cast(Path, gazetteer_path), list(sources), progress=progress,
                               **options)
 
 
@@ -188,7 +191,7 @@ def changes(sources: tuple[Path, ...], gazetteer_path: Path | None, postgres_dsn
         if records_path is None:
             raise click.UsageError("give --records: the store the full supply was loaded with")
         loaded = Gazetteer.load_update(gazetteer_path, list(sources), records_path=records_path,
-                                       format=source_format)
+                                       format=cast("Format | None", source_format))
         click.echo(f"rebuilt {gazetteer_path} with the update: {loaded.rows_loaded:,} records "
                    f"in {loaded.seconds:.1f} s", err=True)
         return EXIT_OK
