@@ -96,10 +96,10 @@ class RecordsStore:
     """A staging store in a SQLite file (created if missing)."""
 
     def __init__(self, path: str | Path, *, fresh: bool) -> None:
-        self.path = Path(path)
+        self.path: Path = Path(path)
         if fresh and self.path.exists():
             self.path.unlink()
-        self.conn = sqlite3.connect(self.path, isolation_level=None)
+        self.conn: sqlite3.Connection = sqlite3.connect(self.path, isolation_level=None)
         self.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB, whatever the size
         self.conn.execute("PRAGMA temp_store = FILE")
         if fresh:
@@ -112,7 +112,7 @@ class RecordsStore:
             self.conn.execute("CREATE TABLE sources (id INTEGER PRIMARY KEY, name TEXT)")
             self.conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
             self.conn.execute("BEGIN")
-        self._inserts = {
+        self._inserts: dict[str, str] = {
             table: f"INSERT INTO {table} VALUES ({', '.join('?' * (len(columns) + 2))})"
             for table, columns in TABLES.items()
         }
