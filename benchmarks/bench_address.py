@@ -61,53 +61,32 @@ peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps({"seconds": seconds, "peak": peak, "rows": report.rows_loaded}))
 """
 
+# The floors: the same rows with the bare database and the csv module, in one
+# transaction. "raw": executemany into one plain table. "searchable" (the honest
+# floor for a searchable gazetteer): that, plus a postcode index and each row's
+# address text in an FTS5 full-text index.
 _FLOOR = """
 import csv, json, os, resource, sqlite3, sys, time
-target = sys.argv[1]
+target, source, kind = sys.argv[1:4]
 for suffix in ("", "-wal", "-shm"):
     if os.path.exists(target + suffix):
         os.unlink(target + suffix)
 started = time.perf_counter()
 conn = sqlite3.connect(target, isolation_level=None)
 conn.execute("PRAGMA journal_mode=WAL")
-with open(sys.argv[2], newline="", encoding="utf-8") as handle:
+with open(source, newline="", encoding="utf-8") as handle:
     reader = csv.reader(handle)
     header = next(reader)
     conn.execute("CREATE TABLE raw (%s)" % ", ".join(header))
     conn.execute("BEGIN")
     conn.executemany("INSERT INTO raw VALUES (%s)" % ", ".join("?" * len(header)), reader)
-    conn.execute("COMMIT")
-conn.close()
-seconds = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"seconds": seconds, "peak": peak}))
-"""
-
-
-# The honest floor for a searchable gazetteer: the same rows stored, indexed for
-# postcode lookup, and each row's address text in a full-text index, in one
-# transaction, with the bare database and the csv module.
-_SEARCHABLE_FLOOR = """
-import csv, json, os, resource, sqlite3, sys, time
-target = sys.argv[1]
-for suffix in ("", "-wal", "-shm"):
-    if os.path.exists(target + suffix):
-        os.unlink(target + suffix)
-started = time.perf_counter()
-conn = sqlite3.connect(target, isolation_level=None)
-conn.execute("PRAGMA journal_mode=WAL")
-with open(sys.argv[2], newline="", encoding="utf-8") as handle:
-    reader = csv.reader(handle)
-    header = next(reader)
-    conn.execute("CREATE TABLE raw (%s)" % ", ".join(header))
-    conn.execute("BEGIN")
-    conn.executemany("INSERT INTO raw VALUES (%s)" % ", ".join("?" * len(header)), reader)
-    conn.execute("CREATE INDEX raw_postcode ON raw (postcode_locator)")
-    conn.execute("CREATE VIRTUAL TABLE raw_text USING fts5 (body)")
-    text = " || ' ' || ".join(("organisation_name", "sao_text", "sao_start_number",
-                               "pao_text", "pao_start_number", "street_description",
-                               "locality", "town_name", "postcode_locator"))
-    conn.execute(f"INSERT INTO raw_text (rowid, body) SELECT rowid, {text} FROM raw")
+    if kind == "searchable":
+        conn.execute("CREATE INDEX raw_postcode ON raw (postcode_locator)")
+        conn.execute("CREATE VIRTUAL TABLE raw_text USING fts5 (body)")
+        text = " || ' ' || ".join(("organisation_name", "sao_text", "sao_start_number",
+                                   "pao_text", "pao_start_number", "street_description",
+                                   "locality", "town_name", "postcode_locator"))
+        conn.execute(f"INSERT INTO raw_text (rowid, body) SELECT rowid, {text} FROM raw")
     conn.execute("COMMIT")
 conn.close()
 seconds = time.perf_counter() - started
@@ -155,10 +134,10 @@ def _loaded() -> tuple[Path, dict[str, Any], dict[str, Any]]:
     print("loading the raw executemany floor ...", file=sys.stderr, flush=True)
     floor_target = CACHE / f"floor-{os.getpid()}.sqlite"
     atexit.register(_remove, floor_target)
-    floor = _run(_FLOOR, str(floor_target), str(source))
+    floor = _run(_FLOOR, str(floor_target), str(source), "raw")
     print("loading the searchable floor (executemany, postcode index, FTS5) ...",
           file=sys.stderr, flush=True)
-    floor["searchable"] = _run(_SEARCHABLE_FLOOR, str(floor_target), str(source))
+    floor["searchable"] = _run(_FLOOR, str(floor_target), str(source), "searchable")
     return target, measured, floor
 
 

@@ -163,3 +163,11 @@ def every_address(gazetteer: Gazetteer) -> list[Address]:
     finally:
         conn.close()
     return [Address(**dict(zip(names, row, strict=True))) for row in rows]
+
+
+def first_and_renamed(folder: Path) -> tuple[Path, Path]:
+    """The small street's CSV, and the same with High Street renamed Market Street."""
+    first = write(folder / "first.csv", ROWS)
+    renamed = [dict(row, street_description="Market Street") if row["postcode"] == "EX4 1AA"
+               else row for row in ROWS]
+    return first, write(folder / "second.csv", renamed)

@@ -402,3 +402,26 @@ def test_stored_sort_keys_search_text_and_index_words_match_the_model(tmp_path: 
         assert search == search_text(address)
         assert postcode_key == address.postcode.replace(" ", "")
         assert words.get(identifier, set()) == set(index_words(address).split())
+
+
+def test_an_unknown_option_is_a_type_error_as_for_any_function(tmp_path: Path,
+                                                               small_csv: Path) -> None:
+    with pytest.raises(TypeError, match="unexpected keyword argument 'on_eror'"):
+        Gazetteer.load(tmp_path / "g.sqlite", small_csv, on_eror="skip")  # type: ignore[call-arg]
+    assert not (tmp_path / "g.sqlite").exists()
+
+
+def test_several_files_load_as_one_and_errors_name_the_file(tmp_path: Path) -> None:
+    north = write(tmp_path / "north.csv", [street_row(1, pao_start_number=1),
+                                           street_row(2, pao_start_number=2)])
+    south = write(tmp_path / "south.csv", [street_row(3, pao_start_number=3, postcode="EX4 1AB"),
+                                           street_row(1, pao_start_number=9)])
+    with pytest.raises(InvalidFormat, match="duplicate") as raised:
+        Gazetteer.load(tmp_path / "g.sqlite", [north, south])
+    assert (raised.value.source, raised.value.line) == ("south.csv", 3)
+    assert str(raised.value).startswith("south.csv line 3, uprn: ")
+    report = Gazetteer.load(tmp_path / "g.sqlite", [north, south], on_error="skip")
+    assert (report.rows_read, report.rows_loaded) == (4, 3)
+    with Gazetteer.open(tmp_path / "g.sqlite") as gazetteer:
+        assert [a.uprn for a in gazetteer.by_postcode("EX4 1AB")] == [3]
+        assert gazetteer.info()["source"] == "north.csv, south.csv"

@@ -39,7 +39,7 @@ from lgds_components.errors import (
 from lgds_components.testing import address_conformance as conformance
 from lgds_components.testing.address import conformance_addresses
 from lgds_components.testing.address_conformance import AddressLookupConformance
-from tests.address.conftest import ROWS, street_row, write
+from tests.address.conftest import ROWS, first_and_renamed, street_row, write
 
 # -- fixtures ---------------------------------------------------------------------------
 
@@ -398,10 +398,7 @@ def street_names(gazetteer: PostgresGazetteer) -> set[str]:
 def test_readers_see_the_old_gazetteer_until_the_new_one_is_complete(
     database: str, tmp_path: Path
 ) -> None:
-    first = write(tmp_path / "first.csv", ROWS)
-    renamed = [dict(row, street_description="Market Street") if row["postcode"] == "EX4 1AA"
-               else row for row in ROWS]
-    second = write(tmp_path / "second.csv", renamed)
+    first, second = first_and_renamed(tmp_path)
     PostgresGazetteer.load(database, first, schema="swap")
     with PostgresGazetteer.connect(database, schema="swap", pool_size=1) as reader:
         assert street_names(reader) == {"High Street"}
@@ -722,3 +719,21 @@ def test_temporary_server_takes_plain_settings(postgres_dsn: str) -> None:
         pytest.skip(f"{DSN_VARIABLE} names an existing server; settings apply to new ones")
     with temporary_server(settings={"work_mem": "8MB"}) as dsn:
         assert sql(dsn, "SHOW work_mem") == [("8MB",)]
+
+
+def test_several_files_load_as_one_as_sqlite_loads_them(database: str, tmp_path: Path) -> None:
+    north = write(tmp_path / "north.csv", [street_row(1, pao_start_number=1),
+                                           street_row(2, pao_start_number=2)])
+    south = write(tmp_path / "south.csv", [street_row(3, pao_start_number=3, postcode="EX4 1AB"),
+                                           street_row(1, pao_start_number=9)])
+    with pytest.raises(InvalidFormat, match="duplicate") as raised:
+        PostgresGazetteer.load(database, [north, south], schema="tiles")
+    assert (raised.value.source, raised.value.line) == ("south.csv", 3)
+    report = PostgresGazetteer.load(database, [north, south], schema="tiles", on_error="skip")
+    lite = Gazetteer.load(tmp_path / "g.sqlite", [north, south], on_error="skip")
+    assert (report.rows_read, report.rows_loaded) == (lite.rows_read, lite.rows_loaded) == (4, 3)
+    assert [(e.source, e.line) for e in report.errors] == [(e.source, e.line)
+                                                           for e in lite.errors]
+    with PostgresGazetteer.connect(database, schema="tiles", pool_size=1) as gazetteer:
+        assert gazetteer.info()["source"] == "north.csv, south.csv"
+        assert [a.uprn for a in gazetteer.by_postcode("EX4 1AB")] == [3]

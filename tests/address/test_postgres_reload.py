@@ -18,7 +18,7 @@ from pathlib import Path
 import attrs
 
 from lgds_components.address.postgres import PostgresGazetteer
-from tests.address.conftest import ROWS, write
+from tests.address.conftest import ROWS, first_and_renamed
 
 READERS = 4
 LOADS = 12
@@ -45,10 +45,7 @@ def _read_until(stop: threading.Event, gazetteer: PostgresGazetteer, errors: lis
 def test_readers_never_fail_and_loads_are_never_killed_during_reloads(
     database: str, tmp_path: Path
 ) -> None:
-    first = write(tmp_path / "first.csv", ROWS)
-    renamed = [dict(row, street_description="Market Street") if row["postcode"] == "EX4 1AA"
-               else row for row in ROWS]
-    second = write(tmp_path / "second.csv", renamed)
+    first, second = first_and_renamed(tmp_path)
     PostgresGazetteer.load(database, first, schema="reload")
     stop = threading.Event()
     errors: list[BaseException] = []
