@@ -168,14 +168,15 @@ class FilePlan:
             *(self.at[key] for key in self.unread_keys), self.pad, self.pad)
         self.uprn_at: int = self.at["uprn"]
         self.layout = layout
-        self._variants: dict[int, tuple[Callable[[list[str]], tuple[str, ...]],
-                                        dict[str, str]]] = {}
+        # bits of _ALTERNATIVES taken -> (getter, column names)
+        self.variants: dict[int, tuple[Callable[[list[str]], tuple[str, ...]],
+                                       dict[str, str]]] = {}
 
     def variant(self, taken: int) -> tuple[Callable[[list[str]], tuple[str, ...]],
                                            dict[str, str]]:
         """The getter and column names for rows whose first columns in ``taken`` (bits
         of :data:`_ALTERNATIVES`) are blank, so their second columns are read."""
-        found = self._variants.get(taken)
+        found = self.variants.get(taken)
         if found is None:
             fields = dict(self.layout.fields)
             names = dict(self.layout.names)
@@ -184,7 +185,7 @@ class FilePlan:
                     fields[field] = names[field] = column
             getter = operator.itemgetter(*(self.at.get(fields[name], self.pad)
                                            for name in ADDRESS_FIELDS))
-            found = self._variants[taken] = (getter, names)
+            found = self.variants[taken] = (getter, names)
         return found
 
 
@@ -306,14 +307,16 @@ class FlatCsv:
 
     def _addressbase(self, plan: FilePlan, cells: list[str], number: int) -> RawRecord:
         values = plan.primary(cells)
-        if _blank(values[14]) and _blank(values[13]) and _blank(values[9]):
+        street, pao_text, pao_number = values[14], values[13], values[9]
+        if (not street or street.isspace()) and (not pao_text or pao_text.isspace()) \
+                and (not pao_number or pao_number.isspace()):
             return self._from_dpa(plan, cells, number)
         # organisation, locality, town, postcode: where blank, read the second column
         taken = (_blank(values[3]) | _blank(values[15]) << 1 | _blank(values[16]) << 2
                  | _blank(values[17]) << 3)
         names = self.names
         if taken:
-            getter, names = plan.variant(taken)
+            getter, names = plan.variants.get(taken) or plan.variant(taken)
             values = getter(cells)
         return tuple.__new__(RawRecord, (
             *values, number, plan.source, names))

@@ -215,9 +215,11 @@ class RecordReader:
         self._organisations: dict[str, OrganisationParts] = {}
         self._paos: dict[tuple[str, ...], PaoParts] = {}
         self._usrns: dict[str, int] = {}
-        from lgds_components.identifiers import uprn as uprns
+        from lgds_components.identifiers import uprn, usrn
 
-        self._maximum: int = uprns.MAXIMUM
+        self._uprn_rules: Any = uprn
+        self._usrn_rules: Any = usrn
+        self._maximum: int = uprn.MAXIMUM
         self._raw: Iterator[RawRecord | ValidationError] | None = None
         self._first: list[RawRecord | ValidationError] = []
         self._started = False
@@ -316,20 +318,23 @@ class RecordReader:
         identifier: int, uprn: int, numbers: tuple[Any, ...], unit: UnitParts,
         place: PlaceParts, organisation: OrganisationParts, pao: PaoParts, raw: RawRecord,
     ) -> Record:
-        """Join the groups' parts into one Record."""
-        sort_key = (f"{place.sort}\x00{pao.sort}\x00{unit.sort}\x00{organisation.sort}"
-                    f"\x00{uprn:012d}")
-        search = f"{unit.search}|{pao.search}|{place.search}|{organisation.search}"
-        words = " ".join(dict.fromkeys(
-            unit.words + pao.words + place.words + organisation.words + unit.numbers
-            + pao.numbers + place.postcode_words))
-        values = unit.values
+        """Join the groups' parts into one Record (unpacked rather than read by name: this
+        runs once a record)."""
+        values, _, preferred, unit_sort, unit_search, unit_words, unit_numbers = unit
+        place_values, place_sort, place_search, place_words, postcode_key, postcode_words = place
+        name, organisation_sort, organisation_search, organisation_words = organisation
+        pao_values, pao_sort, pao_search, pao_words, pao_numbers, _ = pao
+        classification, status, language, postal, sao = values
         parent, usrn, easting, northing, delivery = numbers
         return tuple.__new__(Record, (
-            identifier, uprn, parent, usrn, organisation.name, *values.sao, *pao.values,
-            *place.values, easting, northing, values.classification, values.logical_status,
-            values.language, values.postal, *delivery, place.postcode_key, sort_key, search,
-            unit.preferred, words, raw.line, raw.source,
+            identifier, uprn, parent, usrn, name, *sao, *pao_values, *place_values, easting,
+            northing, classification, status, language, postal, *delivery, postcode_key,
+            f"{place_sort}\x00{pao_sort}\x00{unit_sort}\x00{organisation_sort}\x00{uprn:012d}",
+            f"{unit_search}|{pao_search}|{place_search}|{organisation_search}",
+            preferred,
+            " ".join(dict.fromkeys(unit_words + pao_words + place_words + organisation_words
+                                   + unit_numbers + pao_numbers + postcode_words)),
+            raw.line, raw.source,
         ))
 
     # -- the groups, checked and derived once each ------------------------------------------
@@ -384,11 +389,8 @@ class RecordReader:
 
     # -- the values new in every record ------------------------------------------------------
 
-    @staticmethod
-    def _uprn(raw: RawRecord) -> int:
-        from lgds_components.identifiers import uprn as uprns
-
-        uprn = checks.check_identifier(raw.uprn, uprns, "uprn", raw.columns)
+    def _uprn(self, raw: RawRecord) -> int:
+        uprn = checks.check_identifier(raw.uprn, self._uprn_rules, "uprn", raw.columns)
         if uprn is None:
             raise MissingValue("uprn is missing", field="uprn")
         return uprn
@@ -396,27 +398,24 @@ class RecordReader:
     def _numbers(self, raw: RawRecord, maximum: int) -> tuple[Any, ...]:
         """Parent UPRN, USRN, easting, northing, and what the products carry beside
         them (latitude, longitude, UDPRN, delivery-point lines)."""
-        from lgds_components.identifiers import uprn as uprns
-        from lgds_components.identifiers import usrn as usrns
-
         columns = raw.columns
-        cell = raw.parent_uprn
+        cell = raw[1]  # parent_uprn
         if not cell:
             parent = None
         elif cell.isdigit() and cell.isascii() and len(cell) <= 12 \
                 and 0 < (parent := int(cell)) <= maximum:
             pass
         else:
-            parent = checks.check_identifier(cell, uprns, "parent_uprn", columns)
-        cell = raw.usrn
+            parent = checks.check_identifier(cell, self._uprn_rules, "parent_uprn", columns)
+        cell = raw[2]  # usrn
         usrn = self._usrns.get(cell) if cell else None
         if cell and usrn is None:
-            usrn = checks.check_identifier(cell, usrns, "usrn", columns)
+            usrn = checks.check_identifier(cell, self._usrn_rules, "usrn", columns)
             if usrn is not None:
                 self._remember(self._usrns, cell, usrn)
         delivery = _DELIVERY(raw)
-        return (parent, usrn, _coordinate(raw.easting, "easting", columns),
-                _coordinate(raw.northing, "northing", columns),
+        return (parent, usrn, _coordinate(raw[18], "easting", columns),
+                _coordinate(raw[19], "northing", columns),
                 checks.check_delivery(delivery, columns) if any(delivery) else checks.NO_DELIVERY)
 
 
