@@ -132,9 +132,10 @@ import psycopg
 started = time.perf_counter()
 with open(sys.argv[2], newline="", encoding="utf-8") as handle:
     header = next(csv.reader(handle))
-text = " || ' ' || ".join(("organisation_name", "sao_text", "sao_start_number", "pao_text",
-                           "pao_start_number", "street_description", "locality",
-                           "town_name", "postcode_locator"))
+# (coalesce: COPY reads an empty CSV field as NULL, which || would spread to the row)
+text = " || ' ' || ".join(f"coalesce({name}, '')" for name in (
+    "organisation_name", "sao_text", "sao_start_number", "pao_text", "pao_start_number",
+    "street_description", "locality", "town_name", "postcode_locator"))
 with psycopg.connect(sys.argv[1], autocommit=True) as conn:
     with conn.transaction():
         conn.execute("SET LOCAL maintenance_work_mem = '1GB'")

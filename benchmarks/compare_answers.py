@@ -7,14 +7,16 @@ was: run ``dump`` with the old code and with the new, on the same CSV, then
 Usage (from the repository root, with the package installed)::
 
     python benchmarks/compare_answers.py dump CSV OUT.json [--postgres DSN] [--uprns N]
+        [--on-error skip]
     python benchmarks/compare_answers.py diff BEFORE.json AFTER.json
 
 ``dump`` loads CSV into a fresh SQLite file (or, with ``--postgres``, into
 schema ``compare`` at DSN) with this checkout's code, then asks it:
 
 - ``by_postcode`` for every postcode (default and ``postal_only=True``; with
-  ``language="cy"`` for 2,000 of them at most), ``by_uprn`` for every UPRN
-  (or ``--uprns N`` of them, picked evenly) in English and Welsh, ``children`` of every parent UPRN,
+  ``language="cy"`` for 500 of them at most), ``by_uprn`` for every UPRN
+  (or ``--uprns N`` of them, picked evenly) in English and Welsh, ``children`` of
+  every parent UPRN (500 at most),
   ``sample_addresses`` for three seeds, ``len`` and ``info`` (less the load
   time);
 - ``search`` for 2,000 type-ahead prefixes of sampled addresses (plain and
@@ -47,7 +49,8 @@ from typing import Any
 SEARCHES = 2000
 MATCHES = 2000
 KEPT = 50  # answers kept in the dump per section, to show a difference
-WELSH_POSTCODES = 2000
+WELSH_POSTCODES = 500
+PARENTS = 500
 
 
 def _address(address: Any) -> list[Any]:
@@ -118,7 +121,8 @@ def _sqlite_rows(path: Path, sections: Sections) -> None:
             "street, locality, town, postcode, easting, northing, classification, "
             "logical_status, language, postal, postcode_key, sort_key, search, preferred "
             "FROM address ORDER BY id",
-            "rows: index words": "SELECT doc, term FROM temp.v ORDER BY doc, term",
+            "rows: index words": "SELECT doc, group_concat(term, ' ') FROM "
+            "(SELECT doc, term FROM temp.v ORDER BY doc, term) GROUP BY doc ORDER BY doc",
             "rows: address_term": "SELECT term, docs FROM address_term ORDER BY term",
             "rows: address_term_delete": "SELECT deletion, term FROM address_term_delete "
             "ORDER BY deletion, term",
@@ -173,7 +177,7 @@ def _questions(gazetteer: Any, sections: Sections, facts: tuple[list[str], list[
          lambda code: [_address(a) for a in gazetteer.by_postcode(code)])
     _ask(sections, "by_postcode postal_only", postcodes,
          lambda code: [_address(a) for a in gazetteer.by_postcode(code, postal_only=True)])
-    # (Welsh forms: every postcode of a small file; of a large one 2,000, picked evenly, as
+    # (Welsh forms: every postcode of a small file; of a large one 500, picked evenly, as
     # the SQLite store answers them with a scan of the table)
     _ask(sections, "by_postcode cy", _every(postcodes, WELSH_POSTCODES),
          lambda code: [_address(a) for a in gazetteer.by_postcode(code, language="cy")])
@@ -181,7 +185,9 @@ def _questions(gazetteer: Any, sections: Sections, facts: tuple[list[str], list[
     _ask(sections, "by_uprn", chosen, lambda uprn: _address(gazetteer.by_uprn(uprn)))
     _ask(sections, "by_uprn cy", chosen,
          lambda uprn: _address(gazetteer.by_uprn(uprn, language="cy")))
-    _ask(sections, "children", _every(parents, uprn_count),
+    # (children: of a large file 500 parents, as the SQLite store before 2026-12 answered
+    # them with a scan of the table)
+    _ask(sections, "children", _every(parents, min(uprn_count or PARENTS, PARENTS)),
          lambda uprn: [_address(a) for a in gazetteer.children(uprn)])
     _ask(sections, "sample_addresses", [(500, 0), (500, 1), (50, 7)],
          lambda args: [_address(a) for a in gazetteer.sample_addresses(*args)])
@@ -207,7 +213,13 @@ def _questions(gazetteer: Any, sections: Sections, facts: tuple[list[str], list[
          lambda text: _matches([m] if (m := gazetteer.match(text)) else []))
 
 
-def dump(source: Path, out: Path, postgres: str | None, uprn_count: int | None) -> None:
+def _report(report: Any) -> list[Any]:
+    return [report.rows_read, report.rows_loaded, report.rows_filtered, report.error_count,
+            [[error.line, error.field, error.message] for error in report.errors]]
+
+
+def dump(source: Path, out: Path, postgres: str | None, uprn_count: int | None,
+         on_error: str = "fail") -> None:
     import lgds_components
     from lgds_components.address import Gazetteer
 
@@ -216,20 +228,19 @@ def dump(source: Path, out: Path, postgres: str | None, uprn_count: int | None) 
     with tempfile.TemporaryDirectory(dir=Path(out).resolve().parent) as folder:
         target = Path(folder) / "compare.sqlite"
         started = time.perf_counter()
-        report = Gazetteer.load(target, source)
+        report = Gazetteer.load(target, source, on_error=on_error)  # type: ignore[arg-type]
         print(f"  SQLite load {time.perf_counter() - started:.1f} s, "
               f"{report.rows_loaded:,} rows", file=sys.stderr)
         facts = _sqlite_facts(target)
-        sections.add("load report", "sqlite", [report.rows_read, report.rows_loaded,
-                                               report.rows_filtered, report.error_count])
+        sections.add("load report", "sqlite", _report(report))
         if postgres:
             from lgds_components.address.postgres import PostgresGazetteer
 
             started = time.perf_counter()
-            report = PostgresGazetteer.load(postgres, source, schema="compare")
+            report = PostgresGazetteer.load(postgres, source, schema="compare",
+                                            on_error=on_error)  # type: ignore[arg-type]
             print(f"  PostgreSQL load {time.perf_counter() - started:.1f} s", file=sys.stderr)
-            sections.add("load report", "postgres", [report.rows_read, report.rows_loaded,
-                                                     report.rows_filtered, report.error_count])
+            sections.add("load report", "postgres", _report(report))
             _postgres_rows(postgres, "compare", sections)
             with PostgresGazetteer.connect(postgres, schema="compare", pool_size=1) as gazetteer:
                 _questions(gazetteer, sections, facts, uprn_count)
@@ -276,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     dumping.add_argument("csv", type=Path)
     dumping.add_argument("out", type=Path)
     dumping.add_argument("--postgres", metavar="DSN", help="ask PostgreSQL instead of SQLite")
+    dumping.add_argument("--on-error", choices=("fail", "skip"), default="fail",
+                         help="the loads' on_error (skip: the refused rows are in the dump)")
     dumping.add_argument("--uprns", type=int, default=None,
                          help="ask by_uprn and children for this many UPRNs (default: all)")
     comparing = commands.add_parser("diff", help="compare two dumps")
@@ -283,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     comparing.add_argument("after", type=Path)
     args = parser.parse_args(argv)
     if args.command == "dump":
-        dump(args.csv, args.out, args.postgres, args.uprns)
+        dump(args.csv, args.out, args.postgres, args.uprns, args.on_error)
         return 0
     return diff(args.before, args.after)
 

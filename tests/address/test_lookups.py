@@ -224,3 +224,27 @@ def test_open_read_only_and_info(small: Gazetteer) -> None:
         assert readonly.threshold == 0.9
         assert readonly.by_uprn(1003) == small.by_uprn(1003)
         assert readonly.info()["rows"] == small.info()["rows"]
+
+
+@pytest.mark.parametrize(("statement", "parameters"), [
+    ("BY_POSTCODE", ("EX41AA",)),
+    ("APPROVED_AT_POSTCODE", ("EX41AA", "EX41AA")),
+    ("BY_UPRN", (1020, "en")),
+    ("CHILDREN", (1001,)),
+])
+def test_sqlite_lookups_use_an_index_not_a_scan(small: Gazetteer, statement: str,
+                                                 parameters: tuple[object, ...]) -> None:
+    """children() and the Welsh by_postcode() read the whole table before their indexes."""
+    import sqlite3
+
+    from lgds_components.address.stores import sqlite_schema
+
+    text = getattr(sqlite_schema, statement)
+    for sql in text if isinstance(text, tuple) else (text,):
+        conn = sqlite3.connect(small.path)
+        try:
+            plan = " | ".join(row[-1] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}",
+                                                               parameters))
+        finally:
+            conn.close()
+        assert "SEARCH address USING" in plan and "SCAN" not in plan, plan

@@ -22,6 +22,8 @@ from lgds_components.address.records.contract import record_of
 from lgds_components.address.stores import postgres_schema as schema_sql
 from lgds_components.address.stores.postgres_load import (
     address_row,
+    deletion_rows,
+    prefix_tokens,
     secondary_records,
     take_lock,
 )
@@ -204,11 +206,14 @@ def _insert(conn: Any, s: str,
             f"COPY {s}.address ({columns}) FROM STDIN"
         ) as copy:
             for offset, (line, address) in enumerate(new_rows, start=1):
-                row = address_row(record_of(address, top + offset, line or 0))
+                record = record_of(address, top + offset, line or 0)
+                words = record.words.split()
+                prefixes = prefix_tokens(words)
+                row = address_row(record, words, prefixes)
                 if not line:
                     row = (*row[:-1], None)
-                added.update(row[1].split())
-                added_prefixes.update(row[2].split())
+                added.update(words)
+                added_prefixes.update(prefixes)
                 copy.write_row(row)
     return added, added_prefixes
 
@@ -256,16 +261,10 @@ def _update_vocabulary(conn: Any, s: str, added: Counter[str], removed: Counter[
         (terms,))]
     if gone:
         conn.execute(f"DELETE FROM {s}.address_term_delete WHERE term = ANY(%s)", (gone,))
-    fresh = [term for term in terms if term not in known and changed[term] > 0
-             and len(term) >= 4 and term.isascii() and term.isalpha()]
+    fresh = [term for term in terms if term not in known and changed[term] > 0]
     if fresh:
-        rows = []
-        for term in fresh:
-            rows.append((term, term))
-            rows.extend((deletion, term) for deletion in
-                        sorted({term[:i] + term[i + 1:] for i in range(len(term))}))
         with conn.cursor() as cursor, cursor.copy(
             f"COPY {s}.address_term_delete (deletion, term) FROM STDIN"
         ) as copy:
-            for row in rows:
+            for row in deletion_rows(fresh):
                 copy.write_row(row)

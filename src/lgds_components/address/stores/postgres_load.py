@@ -1,13 +1,21 @@
-"""Loading the PostgreSQL store: records copied into new tables, indexed, swapped in (internal).
+"""Loading the PostgreSQL store: records copied into new tables, indexed as they go, swapped in.
 
-A load runs in one transaction on its own connection: the records stream
-from the shared record reader into ``address_new`` with ``COPY ... FREEZE``;
-then the indexes are built, duplicates checked, the preferred records, the
-vocabulary and its typo deletions worked out in SQL; then the six live
-tables are locked (in :data:`~lgds_components.address.stores.postgres_schema.LOCK_ORDER`,
-so readers wait rather than deadlock), dropped, and the new ones renamed,
-and the transaction commits. Readers see the old gazetteer until that commit
-and the new one after it; a failure at any point rolls everything back.
+A load runs in one transaction on its own connection. The new tables are made
+with their lookup and search indexes already on them, and the records stream
+from the shared record reader into ``address_new`` with a binary ``COPY ...
+FREEZE``: PostgreSQL indexes each row while the loader reads and checks the
+next, so the two processes share the work (the words index gathers rows in
+its pending list and merges them in batches). Meanwhile the loader counts
+each word and prefix token (the vocabulary and its typo deletions are copied
+in after), refuses a second approved record for a UPRN and language, and
+notes which records are not their UPRN's preferred one, all as the records
+stream in UPRN order (:mod:`~lgds_components.address.records.preferred`); a
+file out of UPRN order is checked in SQL instead, after the rows are in.
+Then the six live tables are locked (in
+:data:`~lgds_components.address.stores.postgres_schema.LOCK_ORDER`, so
+readers wait rather than deadlock), dropped, and the new ones renamed, and
+the transaction commits. Readers see the old gazetteer until that commit and
+the new one after it; a failure at any point rolls everything back.
 
 Rows are written in id order into a table created in the same transaction,
 so the table's physical order is id order. Search relies on that (see
@@ -18,54 +26,65 @@ larger id).
 
 from __future__ import annotations
 
+import array
 import bisect
 import functools
 import itertools
+import re
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Final
 
 from lgds_components.address.ranking import PREFIX_INDEXED
 from lgds_components.address.records.contract import ADDRESS_FIELDS, Record, source_in_errors
+from lgds_components.address.records.preferred import DUPLICATE, UprnRuns, duplicate, preference
 from lgds_components.address.records.reader import RecordReader
 from lgds_components.address.stores import postgres_schema as schema_sql
 from lgds_components.address.stores.postgres import connect, database_errors, safe_dsn
 from lgds_components.errors import InvalidFormat, ProviderUnavailable
 
-__all__ = ["PostgresLoad", "address_row", "prefix_tokens", "secondary_records", "take_lock"]
+__all__ = [
+    "PostgresLoad",
+    "address_row",
+    "deletion_rows",
+    "prefix_tokens",
+    "secondary_records",
+    "take_lock",
+]
 
 _PROVIDER = "postgres"
 _FIELDS: Final = len(ADDRESS_FIELDS)
 _REPORT_EVERY = 5000
-_DUPLICATE = "duplicate approved record for this UPRN and language"
 _PREFERENCE: Final = "logical_status <> 1, language <> 'en', logical_status, id"
 
 
-def prefix_tokens(words: list[str]) -> str:
-    """The prefix tokens of ``words`` as stored in ``prefixes``: each word's first one,
-    two and three characters with ``*``, once each, every token followed by a space.
+def prefix_tokens(words: list[str]) -> list[str]:
+    """The prefix tokens of ``words``: each word's first one, two and three characters
+    with ``*``, once each, in order.
 
     >>> prefix_tokens(["high", "st", "1"])
-    'h* hi* hig* s* st* 1* '
+    ['h*', 'hi*', 'hig*', 's*', 'st*', '1*']
     """
-    return "".join(dict.fromkeys(itertools.chain.from_iterable(map(_word_prefixes, words))))
+    return list(dict.fromkeys(itertools.chain.from_iterable(map(_word_prefixes, words))))
 
 
 @functools.lru_cache(maxsize=65536)
 def _word_prefixes(word: str) -> tuple[str, ...]:
-    """``word``'s prefix tokens as stored, each with its trailing space (words repeat:
-    a load meets the same street and town names many times)."""
-    return tuple(f"{word[:size]}* " for size in range(1, min(len(word), PREFIX_INDEXED) + 1))
+    """``word``'s prefix tokens (words repeat: a load meets the same street and town
+    names many times)."""
+    return tuple(f"{word[:size]}*" for size in range(1, min(len(word), PREFIX_INDEXED) + 1))
 
 
-def address_row(record: Record) -> tuple[Any, ...]:
+def address_row(record: Record, words: list[str], prefixes: list[str]) -> tuple[Any, ...]:
     """``record`` as a row of ``address`` (the columns of
-    :data:`~lgds_components.address.stores.postgres_schema.ADDRESS_INSERT`)."""
-    words = record.words
+    :data:`~lgds_components.address.stores.postgres_schema.ADDRESS_INSERT`), given its
+    words and prefix tokens: ``body`` holds each word between spaces, ``prefixes``
+    each token followed by a space."""
     return (
-        record.id, f" {words} ", prefix_tokens(words.split()), *record[1:_FIELDS + 1],
-        record.postcode_key, record.sort_key.encode("utf-8"), record.search, record.line,
+        record.id, f" {record.words} ", " ".join(prefixes) + " " if prefixes else "",
+        *record[1:_FIELDS + 1], record.postcode_key, record.sort_key.encode("utf-8"),
+        record.search, record.line,
     )
 
 
@@ -101,29 +120,31 @@ def secondary_records(conn: Any, s: str, suffix: str, uprns: list[int] | None = 
     )
 
 
-def _build_vocabulary(conn: Any, s: str, suffix: str) -> None:
-    """The words of ``address<suffix>`` with document counts, and their deletions."""
-    conn.execute(
-        f"INSERT INTO {s}.address_term{suffix} (term, docs) "
-        f"SELECT word, count(*) FROM {s}.address{suffix}, "
-        "unnest(string_to_array(btrim(body), ' ')) AS word WHERE word <> '' GROUP BY word"
-    )
-    conn.execute(
-        f"INSERT INTO {s}.address_term_delete{suffix} (deletion, term) "
-        f"SELECT term, term FROM {s}.address_term{suffix} "
-        "WHERE length(term) >= 4 AND term ~ '^[a-z]+$' "
-        "UNION ALL "
-        "SELECT DISTINCT left(term, i - 1) || substr(term, i + 1), term "
-        f"FROM {s}.address_term{suffix}, generate_series(1, length(term)) AS i "
-        "WHERE length(term) >= 4 AND term ~ '^[a-z]+$'"
-    )
+_DELETABLE = re.compile(r"[a-z]{4,}")
 
 
-def _copy_counts(conn: Any, table: str, counts: Counter[str]) -> None:
-    with conn.cursor() as cursor, cursor.copy(f"COPY {table} (token, docs) FROM STDIN") as copy:
-        for token, docs in sorted(counts.items()):
-            if docs > 0:
-                copy.write_row((token, docs))
+def deletion_rows(terms: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """``(deletion, term)`` rows for typo correction: each term of four letters or more
+    as itself, and each one-letter deletion of it, once each.
+
+    >>> sorted(deletion_rows(["mill", "st"]))  # doctest: +NORMALIZE_WHITESPACE
+    [('ill', 'mill'), ('mil', 'mill'), ('mill', 'mill'), ('mll', 'mill')]
+    """
+    for term in terms:
+        if _DELETABLE.fullmatch(term):
+            yield term, term
+            for deletion in sorted({term[:i] + term[i + 1:] for i in range(len(term))}):
+                yield deletion, term
+
+
+def _copy_rows(conn: Any, table: str, columns: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    with conn.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _counted(counts: Counter[str]) -> Iterator[tuple[str, int]]:
+    return ((token, docs) for token, docs in sorted(counts.items()) if docs > 0)
 
 
 class PostgresLoad:
@@ -138,7 +159,11 @@ class PostgresLoad:
         self.source_format = source_format
         self.maintenance_work_mem = maintenance_work_mem
         self.connect_kwargs = connect_kwargs
+        self.word_counts: Counter[str] = Counter[str]()
         self.prefix_counts: Counter[str] = Counter[str]()
+        # records that are not their UPRN's preferred one, while in UPRN order
+        self.secondary = array.array("q")
+        self.runs = UprnRuns(self._finished)
         # (first record id, file name) of each source, to name a duplicate's file
         self.sources: list[tuple[int, str]] = []
 
@@ -159,7 +184,7 @@ class PostgresLoad:
                              (self.maintenance_work_mem,))
                 loaded = self._copy(conn, records, progress)
                 progress("indexing", loaded)
-                loaded = self._index(conn, records, loaded)
+                loaded = self._finish(conn, records, loaded)
                 # the last callback comes before the swap: the swap locks the live
                 # tables, and a callback reading them would wait for itself
                 progress("done", loaded)
@@ -168,44 +193,70 @@ class PostgresLoad:
 
     def _copy(self, conn: Any, records: RecordReader,
               progress: Callable[[str, int], None]) -> int:
-        """New tables, and the records copied into ``address_new``; how many."""
+        """New tables with their indexes, and the records copied in; how many."""
         s = self.schema
         for table in schema_sql.LIVE_TABLES:
             conn.execute(f"DROP TABLE IF EXISTS {s}.{table}_new")
-        for statement in schema_sql.create_statements(s, "_new"):
+        for statement in [*schema_sql.create_statements(s, "_new"),
+                          *schema_sql.address_indexes(s, "_new")]:
             conn.execute(statement)
         columns = ", ".join(schema_sql.ADDRESS_INSERT)
         loaded = 0
-        counts = self.prefix_counts
         source = ""
+        take, words_seen, prefixes_seen = self.runs.take, self.word_counts, self.prefix_counts
         with conn.cursor() as cursor, cursor.copy(
-            f"COPY {s}.address_new ({columns}) FROM STDIN WITH (FREEZE)"
+            f"COPY {s}.address_new ({columns}) FROM STDIN WITH (FORMAT binary, FREEZE)"
         ) as copy:
+            copy.set_types(schema_sql.ADDRESS_TYPES)
             for record in records:
                 if record.source is not source:
                     source = record.source
                     self.sources.append((record.id, source))
-                row = address_row(record)
-                counts.update(row[2].split())
-                copy.write_row(row)
+                if not take(record):
+                    records.reject(duplicate(record, records.sources))
+                    continue
+                words = record.words.split()
+                prefixes = prefix_tokens(words)
+                words_seen.update(words)
+                prefixes_seen.update(prefixes)
+                copy.write_row(address_row(record, words, prefixes))
                 loaded += 1
                 if loaded % _REPORT_EVERY == 0:
                     progress("reading", loaded)
+        self.runs.finish()
         return loaded
 
-    def _index(self, conn: Any, records: RecordReader, loaded: int) -> int:
-        """Indexes, duplicates, preferred records, vocabulary, meta; how many rows remain."""
+    def _finished(self, records: list[Record]) -> None:
+        """A UPRN is complete (in UPRN order): note its records that are not preferred."""
+        if len(records) > 1:
+            best = min(records, key=preference)
+            self.secondary.extend(record.id for record in records if record is not best)
+
+    def _finish(self, conn: Any, records: RecordReader, loaded: int) -> int:
+        """The words index's last rows merged, duplicates, preferred records, vocabulary,
+        prefix counts, keys, statistics, meta; how many rows remain."""
         s = self.schema
-        indexes = schema_sql.index_statements(s, "_new")
-        for (prefixes,) in self._drop_duplicates(conn, indexes[0], records):
-            self.prefix_counts.subtract(prefixes.split())
-            loaded -= 1
-        _copy_counts(conn, f"{s}.address_prefix_new", self.prefix_counts)
+        conn.execute(f"SELECT gin_clean_pending_list('{s}.address_new_words'::regclass)")
         conn.execute(f"ANALYZE {s}.address_new")
-        for statement in indexes[1:]:
+        loaded -= self._drop_duplicates(conn, records)
+        if self.runs.in_order:
+            _copy_rows(conn, f"{s}.address_secondary_new", "id",
+                       ((identifier,) for identifier in self.secondary))
+        else:
+            secondary_records(conn, s, "_new")
+        _copy_rows(conn, f"{s}.address_term_new", "term, docs", _counted(self.word_counts))
+        _copy_rows(conn, f"{s}.address_term_delete_new", "deletion, term",
+                   deletion_rows(term for term, docs in self.word_counts.items() if docs > 0))
+        _copy_rows(conn, f"{s}.address_prefix_new", "token, docs", _counted(self.prefix_counts))
+        for statement in schema_sql.table_keys(s, "_new"):
             conn.execute(statement)
-        secondary_records(conn, s, "_new")
-        _build_vocabulary(conn, s, "_new")
+        self._meta(conn, records, loaded)
+        for table in schema_sql.LIVE_TABLES[1:]:
+            conn.execute(f"ANALYZE {s}.{table}_new")
+        return loaded
+
+    def _meta(self, conn: Any, records: RecordReader, loaded: int) -> None:
+        s = self.schema
         preferred = loaded - conn.execute(
             f"SELECT count(*) FROM {s}.address_secondary_new").fetchone()[0]
         ordered = conn.execute(f"SELECT coalesce(max(id), 0) FROM {s}.address_new").fetchone()[0]
@@ -223,20 +274,18 @@ class PostgresLoad:
         with conn.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {s}.gazetteer_meta_new (key, value) VALUES (%s, %s)",
                                list(meta.items()))
-        for table in schema_sql.LIVE_TABLES[1:]:
-            conn.execute(f"ANALYZE {s}.{table}_new")
-        return loaded
 
-    def _drop_duplicates(self, conn: Any, unique_index: str,
-                         records: RecordReader) -> list[tuple[str]]:
-        """Build the unique approved-record index; on duplicates fail, or drop all but the
-        first of each (``on_error="skip"``). Returns the dropped rows' prefix tokens."""
+    def _drop_duplicates(self, conn: Any, records: RecordReader) -> int:
+        """Build the unique approved-record index (in UPRN order the load refused
+        duplicates already); on duplicates fail, or drop all but the first of each
+        (``on_error="skip"``) and uncount their words. Returns how many were dropped."""
         import psycopg
 
+        unique_index = schema_sql.approved_index(self.schema, "_new")
         try:
             with conn.transaction():
                 conn.execute(unique_index)
-            return []
+            return 0
         except psycopg.errors.UniqueViolation:
             pass
         duplicates = conn.execute(
@@ -247,13 +296,15 @@ class PostgresLoad:
         firsts = [first for first, _ in self.sources]
         for identifier, line in duplicates:
             source = self.sources[bisect.bisect_right(firsts, identifier) - 1][1]
-            records.reject(InvalidFormat(_DUPLICATE, field="uprn", line=line,
+            records.reject(InvalidFormat(DUPLICATE, field="uprn", line=line,
                                          source=source_in_errors(records.sources, source)))
-        dropped = conn.execute(
-            f"DELETE FROM {self.schema}.address_new WHERE id = ANY(%s) RETURNING prefixes",
-            ([identifier for identifier, _ in duplicates],)).fetchall()
+        for body, prefixes in conn.execute(
+            f"DELETE FROM {self.schema}.address_new WHERE id = ANY(%s) RETURNING body, prefixes",
+            ([identifier for identifier, _ in duplicates],)):
+            self.word_counts.subtract(body.split())
+            self.prefix_counts.subtract(prefixes.split())
         conn.execute(unique_index)
-        return dropped  # type: ignore[no-any-return]
+        return len(duplicates)
 
     def _swap(self, conn: Any) -> None:
         """Lock the live tables in the readers' order, drop them, rename the new ones."""
@@ -263,3 +314,4 @@ class PostgresLoad:
         conn.execute("DROP TABLE " + ", ".join(f"{s}.{table}" for table in schema_sql.LOCK_ORDER))
         for statement in schema_sql.rename_statements(s, "_new"):
             conn.execute(statement)
+

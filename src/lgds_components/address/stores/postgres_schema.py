@@ -57,6 +57,7 @@ from lgds_components.errors import ConfigurationError
 
 __all__ = [
     "ADDRESS_INSERT",
+    "ADDRESS_TYPES",
     "DEFAULT_SCHEMA",
     "LATEST_VERSION",
     "LIVE_TABLES",
@@ -64,6 +65,8 @@ __all__ = [
     "MIGRATIONS",
     "WORDS",
     "Queries",
+    "address_indexes",
+    "approved_index",
     "check_schema_name",
     "create_statements",
     "index_statements",
@@ -72,6 +75,7 @@ __all__ = [
     "migrate",
     "rename_statements",
     "schema_version",
+    "table_keys",
 ]
 
 #: The schema used when none is named.
@@ -101,6 +105,17 @@ WORDS: Final = "string_to_array(btrim(body || prefixes), ' ')"
 #: The columns a load or a change writes to ``address``, in order.
 ADDRESS_INSERT: Final = ("id", "body", "prefixes", *ADDRESS_FIELDS, "postcode_key", "sort_key",
                          "search", "line")
+
+
+def _copy_type(name: str) -> str:
+    declared = _TYPES.get(name, "text").split()[0]
+    return {"bigint": "int8", "integer": "int4", "smallint": "int2",
+            "double": "float8", "boolean": "bool"}.get(declared, declared)
+
+
+#: The PostgreSQL types of :data:`ADDRESS_INSERT`, for a binary ``COPY``.
+ADDRESS_TYPES: Final = ("int8", "text", "text", *(_copy_type(name) for name in ADDRESS_FIELDS),
+                        "text", "bytea", "text", "int4")
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]{0,39}")
 
@@ -157,22 +172,33 @@ def create_statements(schema: str, suffix: str) -> list[str]:
     ]
 
 
-def index_statements(schema: str, suffix: str) -> list[str]:
-    """SQL building every index and key on the tables named ``<table><suffix>``.
+def approved_index(schema: str, suffix: str) -> str:
+    """SQL building the unique index refusing a second approved record for a UPRN
+    and language (a load builds it after the rows are in, and checks it)."""
+    s = check_schema_name(schema)
+    a = f"address{suffix}"
+    return f"CREATE UNIQUE INDEX {a}_approved ON {s}.{a} (uprn, language) WHERE logical_status = 1"
 
-    The unique approved-record index comes first: a load checks it separately.
-    Names carry the suffix; :func:`rename_statements` drops it after a swap.
-    """
+
+def address_indexes(schema: str, suffix: str) -> list[str]:
+    """SQL building ``address<suffix>``'s lookup and search indexes (a load builds them
+    before the rows go in, so that PostgreSQL indexes each row as the loader reads the
+    next: see :mod:`~lgds_components.address.stores.postgres_load`)."""
     s = check_schema_name(schema)
     a = f"address{suffix}"
     return [
-        f"CREATE UNIQUE INDEX {a}_approved ON {s}.{a} (uprn, language) "
-        "WHERE logical_status = 1",
         f"ALTER TABLE {s}.{a} ADD CONSTRAINT {a}_pkey PRIMARY KEY (id)",
         f"CREATE INDEX {a}_uprn ON {s}.{a} (uprn)",
         f"CREATE INDEX {a}_postcode ON {s}.{a} (postcode_key, sort_key)",
         f"CREATE INDEX {a}_parent ON {s}.{a} (parent_uprn) WHERE parent_uprn IS NOT NULL",
         f"CREATE INDEX {a}_words ON {s}.{a} USING gin (({WORDS}))",
+    ]
+
+
+def table_keys(schema: str, suffix: str) -> list[str]:
+    """SQL building the keys of the other tables named ``<table><suffix>``."""
+    s = check_schema_name(schema)
+    return [
         f"ALTER TABLE {s}.address_secondary{suffix} "
         f"ADD CONSTRAINT address_secondary{suffix}_pkey PRIMARY KEY (id)",
         f"ALTER TABLE {s}.address_term{suffix} "
@@ -184,6 +210,13 @@ def index_statements(schema: str, suffix: str) -> list[str]:
         f"ALTER TABLE {s}.gazetteer_meta{suffix} "
         f"ADD CONSTRAINT gazetteer_meta{suffix}_pkey PRIMARY KEY (key)",
     ]
+
+
+def index_statements(schema: str, suffix: str) -> list[str]:
+    """SQL building every index and key on the tables named ``<table><suffix>``.
+    Names carry the suffix; :func:`rename_statements` drops it after a swap."""
+    return [approved_index(schema, suffix), *address_indexes(schema, suffix),
+            *table_keys(schema, suffix)]
 
 
 _INDEXES = {

@@ -71,7 +71,7 @@ class SqliteSession:
         return self.query(sql.BY_POSTCODE[postal_only], (key,))
 
     def approved_at_postcode(self, key: str, postal_only: bool) -> list[Row]:
-        return self.query(sql.APPROVED_AT_POSTCODE[postal_only], (key,))
+        return self.query(sql.APPROVED_AT_POSTCODE[postal_only], (key, key))
 
     def by_uprn(self, uprn: int, language: str) -> list[Row]:
         return self.query(sql.BY_UPRN, (uprn, language))

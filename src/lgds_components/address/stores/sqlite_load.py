@@ -26,11 +26,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
-from lgds_components.address.records.contract import Record, source_in_errors
+from lgds_components.address.records.contract import Record
+from lgds_components.address.records.preferred import UprnRuns, duplicate, preference
 from lgds_components.address.records.reader import RecordReader
 from lgds_components.address.stores import sqlite_schema as sql
 from lgds_components.address.stores.sqlite import PROVIDER, connect
-from lgds_components.errors import InvalidFormat, ProviderError, ProviderUnavailable
+from lgds_components.errors import ProviderError, ProviderUnavailable
 
 __all__ = ["BATCH", "SqliteLoad"]
 
@@ -46,96 +47,78 @@ _FTS_HASH_SIZE = 16 * 1024 * 1024
 # record is marked afresh
 _MIXED_LIMIT = 200_000
 _STORED = len(sql.STORED_COLUMNS)  # a Record's first fields are the stored columns
-_DUPLICATE = "duplicate approved record for this UPRN and language"
 
 
 class _Batch:
     """Up to :data:`BATCH` records to insert: the ``address`` rows, their index rows,
-    their lines, the records refused already, and whether the unique index on
-    approved records must be made before inserting them."""
+    the records, and whether the unique index on approved records must be made
+    before inserting them."""
 
-    __slots__ = ("bodies", "index_first", "records", "refused", "rows")
+    __slots__ = ("bodies", "index_first", "records", "rows")
 
     def __init__(self) -> None:
         self.rows: list[tuple[Any, ...]] = []
         self.bodies: list[tuple[int, str]] = []
         self.records: list[Record] = []
-        self.refused: list[Record] = []
         self.index_first = False
 
 
 class _Preferring:
-    """Which record of each UPRN is preferred, worked out as records stream in UPRN order."""
+    """Which record of each UPRN is preferred: marked as the records stream while they
+    come in UPRN order (see :mod:`~lgds_components.address.records.preferred`), and
+    in SQL before the swap for the UPRNs met after the order broke."""
 
     def __init__(self) -> None:
-        self.in_order = True
-        self.last = 0  # the UPRN of the last record
-        self.english = self.welsh = False  # it has an approved English / Welsh record
-        # the best record so far of that UPRN that is not approved English:
-        # (order, batch, position in the batch, id)
-        self.best: tuple[tuple[Any, ...], _Batch, int, int] | None = None
+        self.runs = UprnRuns(self._finished)
+        self.batch = _Batch()  # the batch being filled
+        self.where: dict[int, tuple[_Batch, int]] = {}  # the current UPRN's records
         self.late: list[int] = []  # ids to mark preferred after the load
-        self.mixed: set[int] = set()  # UPRNs met after the first out of order
+        self.mixed: set[int] = set()  # UPRNs met after the order broke
         self.every_uprn = False  # too many of those: mark every UPRN afresh
 
-    def take(self, record: Record, batch: _Batch) -> bool:
-        """Note ``record`` (about to go into ``batch``); False if it is a duplicate."""
-        uprn = record.uprn
-        if self.in_order:
-            if uprn != self.last:
-                self.finish(batch)
-                if uprn < self.last:
-                    self.in_order = False
-                    batch.index_first = True
-                self.last, self.english, self.welsh = uprn, False, False
-            if self.in_order and record.logical_status == 1:
-                if record.language == "en":
-                    if self.english:
-                        return False
-                    self.english = True
-                else:
-                    if self.welsh:
-                        return False
-                    self.welsh = True
-        if not self.in_order:
+    def take(self, record: Record) -> bool:
+        """Note ``record`` (about to go into :attr:`batch`); False if it is a duplicate."""
+        was_in_order = self.runs.in_order
+        if not self.runs.take(record):
+            return False
+        if self.runs.in_order:
+            self.where[record.id] = (self.batch, len(self.batch.rows))
+        else:
+            self.batch.index_first = self.batch.index_first or was_in_order
             if len(self.mixed) < _MIXED_LIMIT:
-                self.mixed.add(uprn)
+                self.mixed.add(record.uprn)
             else:
                 self.every_uprn = True
-        elif not record.preferred:
-            order = (record.logical_status != 1, record.language != "en",
-                     record.logical_status, record.id)
-            if self.best is None or order < self.best[0]:
-                self.best = (order, batch, len(batch.rows), record.id)
         return True
 
-    def finish(self, batch: _Batch) -> None:
-        """The last UPRN is complete: mark its best record if it has no approved English one."""
-        if self.best is not None and not self.english:
-            _, where, position, identifier = self.best
-            if where is batch:
+    def _finished(self, records: list[Record]) -> None:
+        """A UPRN is complete: mark its best record if it has no approved English one."""
+        best = min(records, key=preference)
+        if not best.preferred:
+            batch, position = self.where[best.id]
+            if batch is self.batch:
                 batch.rows[position] = (*batch.rows[position][:-1], 1)
             else:
-                self.late.append(identifier)
-        self.best = None
+                self.late.append(best.id)
+        self.where.clear()
 
 
 def _batches(records: RecordReader, preferring: _Preferring) -> Iterator[_Batch]:
-    """The records, in batches of :data:`BATCH` (refused ones count towards a batch's
-    size, so that errors come in the same order as when every record was offered)."""
-    batch = _Batch()
+    """The records, in batches of :data:`BATCH`; a second approved record for a UPRN
+    and language (met in UPRN order) is refused as it is read."""
+    batch = preferring.batch
     for record in records:
-        if not preferring.take(record, batch):
-            batch.refused.append(record)
-        else:
-            batch.rows.append(record[:_STORED])
-            batch.bodies.append((record.id, record.words))
-            batch.records.append(record)
-        if len(batch.rows) + len(batch.refused) >= BATCH:
+        if not preferring.take(record):
+            records.reject(duplicate(record, records.sources))
+            continue
+        batch.rows.append(record[:_STORED])
+        batch.bodies.append((record.id, record.words))
+        batch.records.append(record)
+        if len(batch.rows) >= BATCH:
             yield batch
-            batch = _Batch()
-    preferring.finish(batch)
-    if batch.rows or batch.refused:
+            batch = preferring.batch = _Batch()
+    preferring.runs.finish()
+    if batch.rows:
         yield batch
 
 
@@ -281,10 +264,8 @@ class SqliteLoad:
                 conn.execute(sql.approved_index("_new"))
             refused = _insert(conn, batch)
             loaded += len(batch.rows) - len(refused)
-            for record in batch.refused + refused:
-                records.reject(InvalidFormat(
-                    _DUPLICATE, field="uprn", line=record.line,
-                    source=source_in_errors(records.sources, record.source)))
+            for record in refused:
+                records.reject(duplicate(record, records.sources))
             progress("reading", loaded)
         progress("indexing", loaded)
         _build_terms(conn)

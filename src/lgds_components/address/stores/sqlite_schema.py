@@ -98,12 +98,22 @@ def approved_index(suffix: str) -> str:
 
 def finish_tables() -> list[str]:
     """SQL run after the renames: the lookup indexes, under their final names
-    (the UPRN index first: the load uses it to mark preferred records)."""
+    (the UPRN index first: the load uses it to mark preferred records).
+
+    The last two are partial and small: children of a building, and the
+    approved records that are not their UPRN's preferred one (Welsh forms),
+    so that neither lookup reads the whole table. (Files loaded before they
+    existed answer the same, by reading the table.)
+    """
     return [
         "CREATE INDEX address_by_uprn ON address(uprn)",
         "CREATE INDEX address_by_postcode ON address(postcode_key, sort_key) "
         "WHERE preferred = 1",
         "CREATE INDEX address_term_delete_by_deletion ON address_term_delete(deletion)",
+        "CREATE INDEX address_by_parent ON address(parent_uprn) "
+        "WHERE preferred = 1 AND parent_uprn IS NOT NULL",
+        "CREATE INDEX address_alternates_by_postcode ON address(postcode_key) "
+        "WHERE preferred = 0 AND logical_status = 1",
     ]
 
 
@@ -146,9 +156,12 @@ COUNT: Final = "SELECT count(*) FROM address WHERE preferred = 1"
 BY_POSTCODE: Final = tuple(
     f"SELECT {_COLUMNS} FROM address WHERE postcode_key = ? AND preferred = 1{postal} "
     "ORDER BY sort_key" for postal in ("", _POSTAL))
-#: Every approved record at a postcode, with its sort key, in load order.
+#: Every approved record at a postcode, in load order, ending with its sort key: the
+#: preferred ones and the others, each through its own index.
 APPROVED_AT_POSTCODE: Final = tuple(
-    f"SELECT {_COLUMNS}, sort_key FROM address WHERE postcode_key = ? "
+    f"SELECT {_COLUMNS}, id, sort_key FROM address WHERE postcode_key = ? AND preferred = 1 "
+    f"AND logical_status = 1{postal} UNION ALL "
+    f"SELECT {_COLUMNS}, id, sort_key FROM address WHERE postcode_key = ? AND preferred = 0 "
     f"AND logical_status = 1{postal} ORDER BY id" for postal in ("", _POSTAL))
 BY_UPRN: Final = (f"SELECT {_COLUMNS} FROM address WHERE uprn = ? "
                   "ORDER BY preferred DESC, language = ? DESC, logical_status, id")
