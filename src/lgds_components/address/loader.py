@@ -33,7 +33,7 @@ from typing import Any, Literal, Protocol
 
 import attrs
 
-from lgds_components.address.records.contract import Layout
+from lgds_components.address.records.contract import Layout, RecordStream
 from lgds_components.address.records.flat_csv import (
     ADDRESSBASE_COLUMNS,
     LLPG_COLUMNS,
@@ -43,6 +43,7 @@ from lgds_components.address.records.products.detect import FORMATS as PRODUCT_F
 from lgds_components.address.records.products.layout import ProductLayout
 from lgds_components.address.records.products.layouts import RecordLayout
 from lgds_components.address.records.reader import STATUSES, RecordReader, source_paths
+from lgds_components.address.records.worker import WorkerReader, worth_a_worker
 from lgds_components.errors import ValidationError
 from lgds_components.load_errors import ErrorLog
 
@@ -127,7 +128,12 @@ class LoadReport:
 class LoadTarget(Protocol):
     """A store being loaded: takes every Record of a reader, in one transaction."""
 
-    def load(self, records: RecordReader, progress: Callable[[str, int], None]) -> int:
+    #: Read the records in a worker process when the load is big (see
+    #: :mod:`~lgds_components.address.records.worker`): for a store whose own work runs
+    #: in this process, so that it overlaps the reading.
+    worker: bool
+
+    def load(self, records: RecordStream, progress: Callable[[str, int], None]) -> int:
         """Store ``records`` in place of what the store held; return how many were
         stored. ``progress(phase, rows_stored)`` is called every few thousand rows
         (``"reading"``), before indexing (``"indexing"``) and at the end (``"done"``).
@@ -185,12 +191,16 @@ def detect_format(paths: Iterable[str | os.PathLike[str]]) -> str:
 
 def run_load(
     target: LoadTarget,
-    records: RecordReader,
+    reader: RecordReader,
     progress: Callable[[LoadProgress], object] | None,
     path: Path,
 ) -> LoadReport:
-    """Load ``records`` into ``target``, calling ``progress``; the report names ``path``."""
+    """Load ``reader``'s records into ``target`` (read in a worker process if it asks and
+    the load is big enough), calling ``progress``; the report names ``path``."""
     started = time.perf_counter()
+    records: RecordStream = reader
+    if target.worker and worth_a_worker(reader.layout, reader.sources):
+        records = WorkerReader(reader)
     layout = records.layout
 
     def report(phase: str, rows_loaded: int) -> None:

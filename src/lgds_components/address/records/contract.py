@@ -29,7 +29,12 @@ such value. What a layout does do:
   cannot use at all: unreadable, not UTF-8, a required column missing, a
   line too long (see :mod:`~lgds_components.address.records.lines`);
 - leave blank rows out, and count its progress in bytes
-  (:attr:`Layout.bytes_read`, :attr:`Layout.bytes_total`).
+  (:attr:`Layout.bytes_read`, :attr:`Layout.bytes_total`);
+- say (a class attribute ``parallel = True``) if it may be read in a worker
+  process, so that an SQLite load's own work overlaps the reading: it must
+  pickle before reading and keep nothing the caller reads afterwards (see
+  :mod:`~lgds_components.address.records.worker`). A layout without it is read
+  in process.
 
 The flat CSV layouts (:mod:`~lgds_components.address.records.flat_csv`) are
 the first two layouts; a new layout is a module beside them.
@@ -59,12 +64,15 @@ import attrs
 
 from lgds_components.address.model import Address
 from lgds_components.errors import ValidationError
+from lgds_components.load_errors import ErrorLog
 
 __all__ = [
     "ADDRESS_FIELDS",
     "Layout",
+    "Progress",
     "RawRecord",
     "Record",
+    "RecordStream",
     "address_from_values",
     "record_of",
     "source_in_errors",
@@ -230,6 +238,55 @@ def source_in_errors(sources: Sequence[Path], name: str) -> str | None:
     if len(sources) > 1 or not sources:
         return name
     return None if name in (str(sources[0]), sources[0].name) else name
+
+
+class RecordStream(Protocol):
+    """What a store's load is given: the records of a load, with its counts and policy
+    (a :class:`~lgds_components.address.records.reader.RecordReader`, or one read in a
+    worker process, :class:`~lgds_components.address.records.worker.WorkerReader`)."""
+
+    sources: list[Path]
+    statuses: frozenset[int]
+    classifications: tuple[str, ...] | None
+    errors: ErrorLog
+    rows_read: int
+    rows_filtered: int
+
+    @property
+    def layout(self) -> Progress:
+        """The bytes read and to read (and the layout's ``name``)."""
+        ...
+
+    def start(self) -> None:
+        """Open the first source (a file that cannot be used fails here)."""
+        ...
+
+    def close(self) -> None:
+        """Stop reading."""
+        ...
+
+    def reject(self, error: ValidationError) -> None:
+        """Refuse a record under the load's error policy."""
+        ...
+
+    def __iter__(self) -> Iterator[Record]:
+        ...
+
+
+class Progress(Protocol):
+    """How far a layout has read: what :class:`RecordStream.layout` offers."""
+
+    name: str
+
+    @property
+    def bytes_read(self) -> int:
+        """Bytes read so far."""
+        ...
+
+    @property
+    def bytes_total(self) -> int:
+        """Bytes to read, as far as known."""
+        ...
 
 
 _FIELD_COUNT = len(ADDRESS_FIELDS)

@@ -168,9 +168,14 @@ class FilePlan:
             *(self.at[key] for key in self.unread_keys), self.pad, self.pad)
         self.uprn_at: int = self.at["uprn"]
         self.layout = layout
+        # the cells deciding how a row is read: street, PAO text and number (none: read the
+        # DPA fields), and the first columns of the fields that have a second
+        self.probe = operator.itemgetter(*(
+            self.at.get(fields[name], self.pad) for name in (
+                "street", "pao_text", "pao_start_number", *(f for f, _ in _ALTERNATIVES))))
         # bits of _ALTERNATIVES taken -> (getter, column names)
         self.variants: dict[int, tuple[Callable[[list[str]], tuple[str, ...]],
-                                       dict[str, str]]] = {}
+                                       dict[str, str]]] = {0: (self.primary, layout.names)}
 
     def variant(self, taken: int) -> tuple[Callable[[list[str]], tuple[str, ...]],
                                            dict[str, str]]:
@@ -192,10 +197,16 @@ class FilePlan:
 class FlatCsv:
     """A flat CSV layout (see the module docs): ``format`` and an optional ``mapping``.
 
+    It may be read in a worker process (:attr:`parallel`): it pickles before
+    reading, and keeps nothing a caller reads afterwards but its byte counts.
+
     Raises:
         ValidationError: an unknown ``format``, or a ``mapping`` naming an
             unknown field.
     """
+
+    #: May be read in a worker process (see :mod:`~lgds_components.address.records.worker`).
+    parallel = True
 
     def __init__(self, format: str = "addressbase",
                  mapping: Mapping[str, str | None] | None = None) -> None:
@@ -294,8 +305,7 @@ class FlatCsv:
             return self._too_long(plan, cells, number)
         if self.name == "addressbase":
             return self._addressbase(plan, cells, number)
-        return tuple.__new__(RawRecord, (
-            *plan.primary(cells), number, plan.source, self.names))
+        return tuple.__new__(RawRecord, (*plan.primary(cells), number, plan.source, self.names))
 
     def _too_long(self, plan: FilePlan, cells: list[str], number: int) -> ValidationError:
         for key, cell in zip(plan.unread_keys, plan.unread(cells), strict=False):
@@ -306,20 +316,16 @@ class FlatCsv:
                              line=number, source=plan.error_source)
 
     def _addressbase(self, plan: FilePlan, cells: list[str], number: int) -> RawRecord:
-        values = plan.primary(cells)
-        street, pao_text, pao_number = values[14], values[13], values[9]
+        street, pao_text, pao_number, organisation, locality, town, postcode = plan.probe(cells)
         if (not street or street.isspace()) and (not pao_text or pao_text.isspace()) \
                 and (not pao_number or pao_number.isspace()):
             return self._from_dpa(plan, cells, number)
         # organisation, locality, town, postcode: where blank, read the second column
-        taken = (_blank(values[3]) | _blank(values[15]) << 1 | _blank(values[16]) << 2
-                 | _blank(values[17]) << 3)
-        names = self.names
-        if taken:
-            getter, names = plan.variants.get(taken) or plan.variant(taken)
-            values = getter(cells)
-        return tuple.__new__(RawRecord, (
-            *values, number, plan.source, names))
+        taken = ((not organisation or organisation.isspace())
+                 | (not locality or locality.isspace()) << 1
+                 | (not town or town.isspace()) << 2 | (not postcode or postcode.isspace()) << 3)
+        getter, names = plan.variants.get(taken) or plan.variant(taken)
+        return tuple.__new__(RawRecord, (*getter(cells), number, plan.source, names))
 
     def _from_dpa(self, plan: FilePlan, cells: list[str], number: int) -> RawRecord:
         """A row without LPI fields, read from its DPA (Royal Mail) fields."""

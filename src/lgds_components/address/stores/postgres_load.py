@@ -37,9 +37,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Final
 
 from lgds_components.address.ranking import PREFIX_INDEXED
-from lgds_components.address.records.contract import ADDRESS_FIELDS, Record, source_in_errors
+from lgds_components.address.records.contract import (
+    ADDRESS_FIELDS,
+    Record,
+    RecordStream,
+    source_in_errors,
+)
 from lgds_components.address.records.preferred import DUPLICATE, UprnRuns, duplicate, preference
-from lgds_components.address.records.reader import RecordReader
 from lgds_components.address.stores import postgres_schema as schema_sql
 from lgds_components.address.stores.postgres import connect, database_errors, safe_dsn
 from lgds_components.errors import InvalidFormat, ProviderUnavailable
@@ -151,6 +155,9 @@ class PostgresLoad:
     """A load into one schema at ``dsn`` (a
     :class:`~lgds_components.address.loader.LoadTarget`); migrates the schema first."""
 
+    #: PostgreSQL already works beside the loader (copying and indexing as it reads).
+    worker = False
+
     def __init__(self, dsn: str, schema: str, *, source_format: str,
                  maintenance_work_mem: str = "512MB",
                  connect_kwargs: Mapping[str, Any] | None = None) -> None:
@@ -167,7 +174,7 @@ class PostgresLoad:
         # (first record id, file name) of each source, to name a duplicate's file
         self.sources: list[tuple[int, str]] = []
 
-    def load(self, records: RecordReader, progress: Callable[[str, int], None]) -> int:
+    def load(self, records: RecordStream, progress: Callable[[str, int], None]) -> int:
         """Store ``records`` in place of the schema's gazetteer; return how many were stored.
 
         Raises:
@@ -191,7 +198,7 @@ class PostgresLoad:
                 self._swap(conn)
         return loaded
 
-    def _copy(self, conn: Any, records: RecordReader,
+    def _copy(self, conn: Any, records: RecordStream,
               progress: Callable[[str, int], None]) -> int:
         """New tables with their indexes, and the records copied in; how many."""
         s = self.schema
@@ -232,7 +239,7 @@ class PostgresLoad:
             best = min(records, key=preference)
             self.secondary.extend(record.id for record in records if record is not best)
 
-    def _finish(self, conn: Any, records: RecordReader, loaded: int) -> int:
+    def _finish(self, conn: Any, records: RecordStream, loaded: int) -> int:
         """The words index's last rows merged, duplicates, preferred records, vocabulary,
         prefix counts, keys, statistics, meta; how many rows remain."""
         s = self.schema
@@ -255,7 +262,7 @@ class PostgresLoad:
             conn.execute(f"ANALYZE {s}.{table}_new")
         return loaded
 
-    def _meta(self, conn: Any, records: RecordReader, loaded: int) -> None:
+    def _meta(self, conn: Any, records: RecordStream, loaded: int) -> None:
         s = self.schema
         preferred = loaded - conn.execute(
             f"SELECT count(*) FROM {s}.address_secondary_new").fetchone()[0]
@@ -275,7 +282,7 @@ class PostgresLoad:
             cursor.executemany(f"INSERT INTO {s}.gazetteer_meta_new (key, value) VALUES (%s, %s)",
                                list(meta.items()))
 
-    def _drop_duplicates(self, conn: Any, records: RecordReader) -> int:
+    def _drop_duplicates(self, conn: Any, records: RecordStream) -> int:
         """Build the unique approved-record index (in UPRN order the load refused
         duplicates already); on duplicates fail, or drop all but the first of each
         (``on_error="skip"``) and uncount their words. Returns how many were dropped."""

@@ -26,9 +26,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
-from lgds_components.address.records.contract import Record
+from lgds_components.address.records.contract import Record, RecordStream
 from lgds_components.address.records.preferred import UprnRuns, duplicate, preference
-from lgds_components.address.records.reader import RecordReader
 from lgds_components.address.stores import sqlite_schema as sql
 from lgds_components.address.stores.sqlite import PROVIDER, connect
 from lgds_components.errors import ProviderError, ProviderUnavailable
@@ -103,7 +102,7 @@ class _Preferring:
         self.where.clear()
 
 
-def _batches(records: RecordReader, preferring: _Preferring) -> Iterator[_Batch]:
+def _batches(records: RecordStream, preferring: _Preferring) -> Iterator[_Batch]:
     """The records, in batches of :data:`BATCH`; a second approved record for a UPRN
     and language (met in UPRN order) is refused as it is read."""
     batch = preferring.batch
@@ -205,11 +204,14 @@ class SqliteLoad:
     """A load into the gazetteer file at ``path`` (a
     :class:`~lgds_components.address.loader.LoadTarget`)."""
 
+    #: SQLite works in this process: reading in a worker overlaps it.
+    worker = True
+
     def __init__(self, path: Path, source_format: str) -> None:
         self.path = path
         self.source_format = source_format
 
-    def load(self, records: RecordReader, progress: Callable[[str, int], None]) -> int:
+    def load(self, records: RecordStream, progress: Callable[[str, int], None]) -> int:
         """Store ``records`` in place of the file's gazetteer; return how many were stored.
 
         Raises:
@@ -247,7 +249,7 @@ class SqliteLoad:
             conn.close()
         return loaded
 
-    def _build(self, conn: sqlite3.Connection, records: RecordReader,
+    def _build(self, conn: sqlite3.Connection, records: RecordStream,
                progress: Callable[[str, int], None]) -> int:
         """Everything inside the transaction: tables, rows, vocabulary, swap."""
         for table in sql.TABLES:

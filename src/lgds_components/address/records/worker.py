@@ -1,0 +1,237 @@
+"""Reading records in a second process, so that a store's own work overlaps the reading (internal).
+
+Reading, checking and deriving a record costs about as much Python time as
+SQLite then spends storing it, and both hold one core. :class:`WorkerReader`
+runs a :class:`~lgds_components.address.records.reader.RecordReader` in a
+child Python process (``python -m lgds_components.address.records.worker``:
+a fresh interpreter, so the caller's script is never imported again, as
+:mod:`multiprocessing` would) and hands the parent its records in batches
+through a pipe, so on a machine with two cores or more the two halves of an
+SQLite load run side by side. It behaves as the reader it wraps: the same
+records, the same counts, the same errors, raised at the same record
+(``on_error="fail"``) or counted through the parent's error policy
+(``"skip"``). Memory stays bounded: the child waits while the parent is busy.
+
+Small loads read in process (:func:`worth_a_worker`): starting a process
+costs about half a second.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any, Final
+
+from lgds_components.address.records.contract import Record
+from lgds_components.address.records.reader import RecordReader
+from lgds_components.errors import ValidationError
+from lgds_components.load_errors import ErrorLog
+
+__all__ = ["WORKER_BYTES", "WorkerReader", "main", "worth_a_worker"]
+
+#: Sources of at least this many bytes in all are read in a worker process.
+WORKER_BYTES: Final = 32 * 1024 * 1024
+_BATCH = 2000  # records a message
+_LENGTH = struct.Struct("<Q")
+
+
+def worth_a_worker(layout: object, sources: Sequence[Path], threshold: int | None = None) -> bool:
+    """Whether reading ``sources`` in a worker pays: a layout that says it may be read
+    in another process (``parallel = True``: it pickles before reading and keeps
+    nothing the caller needs after), two cores or more, a Python interpreter to
+    start, and at least ``threshold`` (default :data:`WORKER_BYTES`) bytes to read."""
+    if not getattr(layout, "parallel", False):
+        return False
+    if (os.cpu_count() or 1) < 2 or not Path(sys.executable).name.startswith("python"):
+        return False
+    limit = WORKER_BYTES if threshold is None else threshold
+    size = 0
+    for path in sources:
+        try:
+            size += path.stat().st_size
+        except OSError:
+            return False  # the reader will say what is wrong, in process
+    return size >= limit
+
+
+def _send(stream: IO[bytes], *message: Any) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_LENGTH.pack(len(data)) + data)
+    stream.flush()
+
+
+def _receive(stream: IO[bytes]) -> tuple[Any, ...] | None:
+    head = stream.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        return None
+    (size,) = _LENGTH.unpack(head)
+    message: tuple[Any, ...] = pickle.loads(stream.read(size))
+    return message
+
+
+class _InOrder(ErrorLog):
+    """The child's error policy: fail as the parent would, or pass each refused record's
+    error on in its place among the records (the parent counts and keeps it)."""
+
+    def __init__(self, on_error: str, batch: list[Any]) -> None:
+        super().__init__(on_error)
+        self.batch = batch
+
+    def reject(self, error: ValidationError) -> None:
+        if self.on_error == "fail":
+            raise error
+        self.batch.append(error)
+
+
+def main() -> None:
+    """The child: read the reader's settings from stdin, send every record to stdout
+    in batches (with the errors of the records refused among them, in order)."""
+    settings = _receive(sys.stdin.buffer)
+    if settings is None:
+        return
+    layout, sources, statuses, classifications, on_error = settings
+    out = sys.stdout.buffer
+    batch: list[Any] = []
+    reader = RecordReader(layout, sources, statuses=statuses, classifications=classifications,
+                          errors=_InOrder(on_error, batch))
+
+    def counts() -> tuple[int, int, int, int]:
+        return (reader.rows_read, reader.rows_filtered, layout.bytes_read, layout.bytes_total)
+
+    started = False
+    try:
+        reader.start()
+        _send(out, "started")
+        started = True
+        for record in reader:
+            batch.append(tuple(record))
+            if len(batch) >= _BATCH:
+                _send(out, "records", batch, *counts())
+                batch.clear()
+        _send(out, "records", batch, *counts())
+        _send(out, "done")
+    except BaseException as exc:
+        if started:
+            _send(out, "records", batch, *counts())  # what came before the error, then it
+        try:
+            _send(out, "error", exc)
+        except Exception:
+            _send(out, "error", RuntimeError(f"the reading process failed: {exc!r}"))
+
+
+class _Progress:
+    """The child's layout as the parent sees it: bytes read and to read."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.bytes_read = 0
+        self.bytes_total = 0
+
+
+class WorkerReader:
+    """``reader``'s records, read by a child process (see the module docs).
+
+    Offers what a store's load uses of a reader (a
+    :class:`~lgds_components.address.records.contract.RecordStream`).
+    """
+
+    def __init__(self, reader: RecordReader) -> None:
+        self.sources = reader.sources
+        self.statuses = reader.statuses
+        self.classifications = reader.classifications
+        self.errors = reader.errors
+        self.rows_read = 0
+        self.rows_filtered = 0
+        self._reader = reader
+        self.layout = _Progress(reader.layout.name)
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start the child, and wait until it has opened the first source.
+
+        Raises:
+            ValidationError: the first source cannot be read or lacks a column.
+        """
+        if self._process is not None:
+            return
+        environment = {**os.environ,
+                       "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
+        process = self._process = subprocess.Popen(
+            [sys.executable, "-m", "lgds_components.address.records.worker"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment)
+        reader = self._reader
+        try:
+            with _stream(process.stdin) as settings:
+                _send(settings, reader.layout, reader.sources, reader.statuses,
+                      reader.classifications, reader.errors.on_error)
+            self._next()
+        except BaseException:
+            self.close()
+            raise
+
+    def _next(self) -> tuple[Any, ...]:
+        process = self._process
+        if process is None:
+            raise RuntimeError("the reading process has stopped")
+        message = _receive(_stream(process.stdout))
+        if message is None:
+            code = process.wait()
+            raise RuntimeError(f"the reading process ended without a word (exit {code})")
+        if message[0] == "error":
+            raise message[1]
+        return message
+
+    def reject(self, error: ValidationError) -> None:
+        """Refuse a record (see :meth:`RecordReader.reject
+        <lgds_components.address.records.reader.RecordReader.reject>`)."""
+        self.errors.reject(error)
+
+    def __iter__(self) -> Iterator[Record]:
+        self.start()
+        return self._records()
+
+    def _records(self) -> Iterator[Record]:
+        make = Record._make
+        try:
+            while True:
+                message = self._next()
+                if message[0] == "done":
+                    return
+                _, batch, self.rows_read, self.rows_filtered, \
+                    self.layout.bytes_read, self.layout.bytes_total = message
+                for item in batch:
+                    if item.__class__ is tuple:
+                        yield make(item)
+                    else:
+                        self.errors.reject(item)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the child (if it is still reading) and wait for it."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.stdout is not None:
+            process.stdout.close()  # a child still writing stops at a broken pipe
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _stream(stream: IO[bytes] | None) -> IO[bytes]:
+    """One of the child's pipes (always made: stdin and stdout are pipes)."""
+    if stream is None:
+        raise RuntimeError("the reading process has no pipe")
+    return stream
+
+
+if __name__ == "__main__":
+    main()
