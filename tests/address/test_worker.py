@@ -99,9 +99,11 @@ def test_a_file_a_worker_cannot_use_fails_on_starting(tmp_path: Path) -> None:
     reader.close()
 
 
-def test_a_worker_that_dies_is_an_error_not_a_hang(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    source = write(tmp_path / "a.csv", [street_row(n, pao_start_number=n) for n in range(1, 50)])
+def test_a_worker_that_dies_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    from lgds_components.address.sample import write_csv
+
+    source = tmp_path / "a.csv"
+    write_csv(source, 20_000, seed=2)  # many batches: more than the pipe holds
     reader = WorkerReader(reader_for(source, {}))
     reader.start()
     process = reader._process  # the test kills the child it started

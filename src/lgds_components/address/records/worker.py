@@ -70,7 +70,10 @@ def _receive(stream: IO[bytes]) -> tuple[Any, ...] | None:
     if len(head) < _LENGTH.size:
         return None
     (size,) = _LENGTH.unpack(head)
-    message: tuple[Any, ...] = pickle.loads(stream.read(size))
+    data = stream.read(size)
+    if len(data) < size:
+        return None  # the child ended part way through a message
+    message: tuple[Any, ...] = pickle.loads(data)
     return message
 
 
