@@ -6,10 +6,14 @@ Every figure is measured on synthetic AddressBase-style records from
 ``benchmarks/.cache/`` (gitignored), so only the first run generates.
 
 * **load**: ``Gazetteer.load`` of the CSV (validation, natural sort keys,
-  full-text index, typo vocabulary, atomic swap) against the floor, a raw
-  ``csv.reader`` + ``executemany`` of the same rows into one plain table in one
-  transaction. Each runs in its own subprocess; the note gives each one's peak
-  RSS (``ru_maxrss`` of that process). Aims: at most 2x the floor, RSS under 500 MB.
+  full-text index, typo vocabulary, atomic swap) against two floors in the
+  same run: the raw floor, a ``csv.reader`` + ``executemany`` of the same
+  rows into one plain table in one transaction; and the *searchable* floor,
+  the honest one for a searchable gazetteer: that, plus a postcode index and
+  each row's address text in an FTS5 table. Each runs in its own subprocess;
+  the note gives each one's peak RSS (``ru_maxrss``; a load of 32 MB or more
+  reads its records in a worker process, whose peak is given too). Aims: at
+  most 2x the searchable floor, RSS under 300 MB.
 * **postcode lookup**: ``by_postcode`` for 2,000 postcodes drawn from the
   gazetteer, against the raw indexed SQLite query behind it (``fetchall`` of
   the rows, no Address objects). Aim: p99 under 1 ms.
@@ -58,7 +62,8 @@ started = time.perf_counter()
 report = Gazetteer.load(sys.argv[1], sys.argv[2])
 seconds = time.perf_counter() - started
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"seconds": seconds, "peak": peak, "rows": report.rows_loaded}))
+worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+print(json.dumps({"seconds": seconds, "peak": peak, "worker": worker, "rows": report.rows_loaded}))
 """
 
 # The floors: the same rows with the bare database and the csv module, in one
@@ -257,8 +262,8 @@ def results(wanted: str = "") -> list[Result]:
             name=name, size=int(measured["rows"]), median_s=measured["seconds"],
             p99_s=measured["seconds"], floor_median_s=floor["seconds"],
             floor_name="raw executemany",
-            note=f"peak RSS {measured['peak'] / 2**20:.0f} MB "
-                 f"(floor {floor['peak'] / 2**20:.0f} MB); aim <= 2x, < 500 MB",
+            note=f"peak RSS {measured['peak'] / 2**20:.0f} MB, reading worker "
+                 f"{measured['worker'] / 2**20:.0f} MB (floor {floor['peak'] / 2**20:.0f} MB)",
         ))
         searchable = floor["searchable"]
         out.append(Result(
@@ -266,8 +271,9 @@ def results(wanted: str = "") -> list[Result]:
             median_s=measured["seconds"], p99_s=measured["seconds"],
             floor_median_s=searchable["seconds"],
             floor_name="executemany + postcode index + FTS5 of each row's text",
-            note=f"peak RSS {measured['peak'] / 2**20:.0f} MB "
-                 f"(floor {searchable['peak'] / 2**20:.0f} MB); aim <= 2x, < 300 MB",
+            note=f"peak RSS {measured['peak'] / 2**20:.0f} MB, reading worker "
+                 f"{measured['worker'] / 2**20:.0f} MB (floor {searchable['peak'] / 2**20:.0f} "
+                 "MB); aim <= 2x, < 300 MB each",
         ))
     name = f"address match ({SIZE:,} rows)"
     if wanted in name:
