@@ -11,7 +11,7 @@ Usage (from the repository root, with the package installed)::
     python benchmarks/compare_answers.py diff BEFORE.json AFTER.json
 
 ``dump`` loads CSV into a fresh SQLite file (or, with ``--postgres``, into
-schema ``compare`` at DSN) with this checkout's code, then asks it:
+a schema named after OUT at DSN) with this checkout's code, then asks it:
 
 - ``by_postcode`` for every postcode (default and ``postal_only=True``; with
   ``language="cy"`` for 500 of them at most), ``by_uprn`` for every UPRN
@@ -53,10 +53,17 @@ WELSH_POSTCODES = 500
 PARENTS = 500
 
 
-def _address(address: Any) -> list[Any]:
-    import attrs
+# The Address fields every version compared has (later versions add more, which a
+# comparison with an earlier one leaves aside).
+FIELDS = ("uprn", "parent_uprn", "usrn", "organisation", "sao_start_number", "sao_start_suffix",
+          "sao_end_number", "sao_end_suffix", "sao_text", "pao_start_number", "pao_start_suffix",
+          "pao_end_number", "pao_end_suffix", "pao_text", "street", "locality", "town",
+          "postcode", "easting", "northing", "classification", "logical_status", "language",
+          "postal")
 
-    return list(attrs.astuple(address))
+
+def _address(address: Any) -> list[Any]:
+    return [getattr(address, name) for name in FIELDS]
 
 
 def _matches(found: Iterable[Any]) -> list[Any]:
@@ -115,12 +122,8 @@ def _sqlite_rows(path: Path, sections: Sections) -> None:
     try:
         conn.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, address_fts, instance)")
         queries = {
-            "rows: address": "SELECT id, uprn, parent_uprn, usrn, organisation, "
-            "sao_start_number, sao_start_suffix, sao_end_number, sao_end_suffix, sao_text, "
-            "pao_start_number, pao_start_suffix, pao_end_number, pao_end_suffix, pao_text, "
-            "street, locality, town, postcode, easting, northing, classification, "
-            "logical_status, language, postal, postcode_key, sort_key, search, preferred "
-            "FROM address ORDER BY id",
+            "rows: address": f"SELECT id, {', '.join(FIELDS)}, postcode_key, sort_key, "
+            "search, preferred FROM address ORDER BY id",
             "rows: index words": "SELECT doc, group_concat(term, ' ') FROM "
             "(SELECT doc, term FROM temp.v ORDER BY doc, term) GROUP BY doc ORDER BY doc",
             "rows: address_term": "SELECT term, docs FROM address_term ORDER BY term",
@@ -138,7 +141,8 @@ def _postgres_rows(dsn: str, schema: str, sections: Sections) -> None:
     import psycopg
 
     queries = {
-        "rows: address": f"SELECT * FROM {schema}.address ORDER BY id",
+        "rows: address": f"SELECT id, body, prefixes, {', '.join(FIELDS)}, postcode_key, "
+        f"sort_key, search, line FROM {schema}.address ORDER BY id",
         "rows: address_secondary": f"SELECT id FROM {schema}.address_secondary ORDER BY id",
         "rows: address_term": f"SELECT term, docs FROM {schema}.address_term ORDER BY term",
         "rows: address_term_delete": f"SELECT deletion, term FROM {schema}.address_term_delete "
@@ -218,6 +222,12 @@ def _report(report: Any) -> list[Any]:
             [[error.line, error.field, error.message] for error in report.errors]]
 
 
+def _schema_for(out: Path) -> str:
+    """A schema of the dump's own (two dumps at once never share one)."""
+    name = "".join(ch if ch.isalnum() else "_" for ch in Path(out).stem.lower())
+    return f"compare_{name}"[:40]
+
+
 def dump(source: Path, out: Path, postgres: str | None, uprn_count: int | None,
          on_error: str = "fail") -> None:
     import lgds_components
@@ -237,12 +247,13 @@ def dump(source: Path, out: Path, postgres: str | None, uprn_count: int | None,
             from lgds_components.address.postgres import PostgresGazetteer
 
             started = time.perf_counter()
-            report = PostgresGazetteer.load(postgres, source, schema="compare",
+            schema = _schema_for(out)
+            report = PostgresGazetteer.load(postgres, source, schema=schema,
                                             on_error=on_error)  # type: ignore[arg-type]
             print(f"  PostgreSQL load {time.perf_counter() - started:.1f} s", file=sys.stderr)
             sections.add("load report", "postgres", _report(report))
-            _postgres_rows(postgres, "compare", sections)
-            with PostgresGazetteer.connect(postgres, schema="compare", pool_size=1) as gazetteer:
+            _postgres_rows(postgres, schema, sections)
+            with PostgresGazetteer.connect(postgres, schema=schema, pool_size=1) as gazetteer:
                 _questions(gazetteer, sections, facts, uprn_count)
         else:
             _sqlite_rows(target, sections)

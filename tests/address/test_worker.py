@@ -92,7 +92,7 @@ def test_a_file_a_worker_cannot_use_fails_on_starting(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     with bad.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerow(["uprn", "postcode"])
-    reader = WorkerReader(reader_for(bad, {}))
+    reader = WorkerReader(reader_for(bad, {"format": "addressbase"}))
     with pytest.raises(MissingValue, match="street_description or thoroughfare") as raised:
         reader.start()
     assert raised.value.line == 1

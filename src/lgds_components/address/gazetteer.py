@@ -38,15 +38,16 @@ import random
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any, Unpack
 
 from lgds_components.address import arguments, matching, ranking, scoring
 from lgds_components.address.loader import (
     Format,
+    LoadOptions,
     LoadProgress,
     LoadReport,
     Sources,
@@ -56,7 +57,6 @@ from lgds_components.address.loader import (
 from lgds_components.address.match import Decision, Match
 from lgds_components.address.model import Address
 from lgds_components.address.records.contract import ADDRESS_FIELDS
-from lgds_components.address.records.products.layouts import RecordLayout
 from lgds_components.address.stores.base import SEARCH, SORT_KEY, Row, Session, Store, address_of
 from lgds_components.errors import ConfigurationError, NotFound, ValidationError
 
@@ -371,33 +371,18 @@ class Gazetteer(GazetteerFront):
         return gazetteer
 
     @classmethod
-    def load(
-        cls,
-        path: str | os.PathLike[str],
-        source_csv: Sources,
-        *,
-        format: Format | None = None,
-        mapping: Mapping[str, str | None] | None = None,
-        statuses: Iterable[str | int] = ("approved",),
-        classifications: Iterable[str] | None = None,
-        on_error: Literal["fail", "skip"] = "fail",
-        progress: Callable[[LoadProgress], object] | None = None,
-        records_path: str | os.PathLike[str] | None = None,
-        layouts: Mapping[str, RecordLayout] | None = None,
-    ) -> LoadReport:
+    def load(cls, path: str | os.PathLike[str], source_csv: Sources,
+             **options: Unpack[LoadOptions]) -> LoadReport:
         """Load a gazetteer into the file at ``path``, atomically replacing its contents:
         a flat CSV (or several, in order), or AddressBase Plus, Core or Premium or a
         DTF LLPG as delivered (files, folders, zips of tiles).
 
-        See :func:`lgds_components.address.loader.load` for the arguments and
-        the formats. Returns a :class:`~lgds_components.address.loader.LoadReport`;
-        open the result with :meth:`open`.
+        See :func:`lgds_components.address.loader.load` for the options
+        (:class:`~lgds_components.address.loader.LoadOptions`) and the formats.
+        Returns a :class:`~lgds_components.address.loader.LoadReport`; open the
+        result with :meth:`open`.
         """
-        return load(
-            path, source_csv, format=format, mapping=mapping, statuses=statuses,
-            classifications=classifications, on_error=on_error, progress=progress,
-            records_path=records_path, layouts=layouts,
-        )
+        return load(path, source_csv, **options)
 
     @classmethod
     def load_update(

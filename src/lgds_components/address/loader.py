@@ -29,7 +29,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypedDict, Unpack
 
 import attrs
 
@@ -55,13 +55,16 @@ __all__ = [
     "STATUSES",
     "CsvRecords",
     "Format",
+    "LoadOptions",
     "LoadProgress",
     "LoadReport",
     "LoadTarget",
+    "ReadOptions",
     "Sources",
     "detect_format",
     "load",
     "load_update",
+    "reader_for",
     "run_load",
 ]
 
@@ -75,6 +78,46 @@ Format = Literal["addressbase", "llpg", "addressbase-plus", "addressbase-core",
 
 #: Every format a load reads (``format=None`` tells it from the first line).
 FORMATS: tuple[str, ...] = ("addressbase", "llpg", *PRODUCT_FORMATS)
+
+
+class ReadOptions(TypedDict, total=False):
+    """How a gazetteer is read: the keyword arguments every load takes (all optional).
+
+    Keys:
+        format: ``"addressbase"`` or ``"llpg"`` (see the module docs), a
+            delivered product (``"addressbase-plus"``, ``"addressbase-core"``,
+            ``"addressbase-premium"``, ``"dtf"``; see
+            :mod:`lgds_components.address.records.products`), or None (the
+            default) to tell it from the first line.
+        mapping: column names for your file: ``{field: column}``; a field
+            mapped to ``None`` is absent.
+        statuses: logical statuses to keep, by name or code; approved only by default.
+        classifications: classification code prefixes to keep, such as
+            ``("R",)`` for residential only; all by default.
+        on_error: ``"fail"`` (the default) raises at the first malformed row;
+            ``"skip"`` leaves such rows out and lists them in the report.
+        records_path: for AddressBase Premium and DTF, where to keep the
+            records store their change-only updates are applied to.
+        layouts: for the multi-record products, record layouts replacing the
+            built-in ones by record identifier (a DTF export whose field order
+            differs: see
+            :data:`~lgds_components.address.records.products.layouts.UNCONFIRMED`).
+    """
+
+    format: Format | None
+    mapping: Mapping[str, str | None] | None
+    statuses: Iterable[str | int]
+    classifications: Iterable[str] | None
+    on_error: Literal["fail", "skip"]
+    records_path: str | os.PathLike[str] | None
+    layouts: Mapping[str, RecordLayout] | None
+
+
+class LoadOptions(ReadOptions, total=False):
+    """:class:`ReadOptions`, and ``progress``: called with a :class:`LoadProgress`
+    every few thousand rows."""
+
+    progress: Callable[[LoadProgress], object] | None
 
 
 @attrs.frozen(slots=True)
@@ -141,38 +184,35 @@ class LoadTarget(Protocol):
         ...
 
 
-def reader_for(
-    source_csv: Sources,
-    *,
-    format: str | None = None,
-    mapping: Mapping[str, str | None] | None = None,
-    statuses: Iterable[str | int] | str | int = ("approved",),
-    classifications: Iterable[str] | str | None = None,
-    on_error: object = "fail",
-    records_path: str | os.PathLike[str] | None = None,
-    layouts: Mapping[str, RecordLayout] | None = None,
-) -> RecordReader:
-    """The record reader for a load's arguments (every one checked here); ``format``
-    None tells the format from the first file's first line.
+def reader_for(source_csv: Sources, options: Mapping[str, Any],
+               function: str = "load") -> RecordReader:
+    """The record reader for a load's options (:class:`LoadOptions`, every one checked
+    here); ``format`` None tells the format from the first file's first line.
 
     Raises:
+        TypeError: an option ``function`` does not take (as Python says it).
         ValidationError: a bad ``format``, ``mapping``, ``statuses`` or ``on_error``;
             a format that cannot be told.
     """
-    errors = ErrorLog(on_error)
+    known = LoadOptions.__required_keys__ | LoadOptions.__optional_keys__
+    for name in options:
+        if name not in known:
+            raise TypeError(f"{function}() got an unexpected keyword argument {name!r}")
+    errors = ErrorLog(options.get("on_error", "fail"))
     paths = source_paths(source_csv)
-    if format is None:
-        format = detect_format(paths)
+    format = options.get("format") or detect_format(paths)
+    mapping = options.get("mapping")
     layout: Layout
     if format in PRODUCT_FORMATS:
         if mapping:
             raise ValidationError(f"mapping is for the flat CSV formats, not {format}",
                                   field="mapping")
-        layout = ProductLayout(format, records_path=records_path, layouts=layouts)
+        layout = ProductLayout(format, records_path=options.get("records_path"),
+                               layouts=options.get("layouts"))
     else:
         layout = FlatCsv(format, mapping)
-    return RecordReader(layout, paths, statuses=statuses, classifications=classifications,
-                        errors=errors)
+    return RecordReader(layout, paths, statuses=options.get("statuses", ("approved",)),
+                        classifications=options.get("classifications"), errors=errors)
 
 
 def detect_format(paths: Iterable[str | os.PathLike[str]]) -> str:
@@ -222,17 +262,7 @@ def run_load(
 
 
 def load(
-    path: str | os.PathLike[str],
-    source_csv: Sources,
-    *,
-    format: Format | None = None,
-    mapping: Mapping[str, str | None] | None = None,
-    statuses: Iterable[str | int] = ("approved",),
-    classifications: Iterable[str] | None = None,
-    on_error: Literal["fail", "skip"] = "fail",
-    progress: Callable[[LoadProgress], object] | None = None,
-    records_path: str | os.PathLike[str] | None = None,
-    layouts: Mapping[str, RecordLayout] | None = None,
+    path: str | os.PathLike[str], source_csv: Sources, **options: Unpack[LoadOptions]
 ) -> LoadReport:
     """Load ``source_csv`` into the gazetteer at ``path``, replacing what it held.
 
@@ -247,24 +277,9 @@ def load(
         path: the SQLite file (created if missing).
         source_csv: the CSV (or ``.csv.gz``) to read, or several, loaded in
             order as one gazetteer (errors then name the file as well as the line).
-        format: ``"addressbase"`` or ``"llpg"`` (see the module docs), a
-            delivered product (``"addressbase-plus"``, ``"addressbase-core"``,
-            ``"addressbase-premium"``, ``"dtf"``; see
-            :mod:`lgds_components.address.records.products`), or None to tell
-            it from the first line.
-        mapping: column names for your file: ``{field: column}``.
-        statuses: logical statuses to keep, by name or code; approved only by default.
-        classifications: classification code prefixes to keep, such as
-            ``("R",)`` for residential only; all by default.
-        on_error: ``"fail"`` raises at the first malformed row; ``"skip"``
-            leaves such rows out and lists them in the report.
-        progress: called with a :class:`LoadProgress` every few thousand rows.
-        records_path: for AddressBase Premium and DTF, where to keep the
-            records store their change-only updates are applied to.
-        layouts: for the multi-record products, record layouts replacing the
-            built-in ones by record identifier (a DTF export whose field order
-            differs: see
-            :data:`~lgds_components.address.records.products.layouts.UNCONFIRMED`).
+        options: ``format``, ``mapping``, ``statuses``, ``classifications``,
+            ``on_error``, ``progress``, ``records_path``, ``layouts``: see
+            :class:`ReadOptions` and :class:`LoadOptions`.
 
     Raises:
         ValidationError: a malformed row (``line`` and ``field`` say where),
@@ -273,10 +288,9 @@ def load(
     """
     from lgds_components.address.stores.sqlite_load import SqliteLoad
 
-    records = reader_for(source_csv, format=format, mapping=mapping, statuses=statuses,
-                         classifications=classifications, on_error=on_error,
-                         records_path=records_path, layouts=layouts)
-    return run_load(SqliteLoad(Path(path), records.layout.name), records, progress, Path(path))
+    records = reader_for(source_csv, options)
+    return run_load(SqliteLoad(Path(path), records.layout.name), records,
+                    options.get("progress"), Path(path))
 
 
 def load_update(
@@ -354,7 +368,7 @@ class CsvRecords:
     ...         print([line for line, values in records], records.rows_read)
     [2, 3, 4] 3
 
-    Args: as :func:`load`.
+    Args: as :func:`load` (less ``progress``; ``format`` is ``"addressbase"`` unless given).
 
     Raises:
         ValidationError: on entering, an unreadable file, a missing column, a
@@ -362,22 +376,14 @@ class CsvRecords:
             (with ``on_error="fail"``).
     """
 
-    def __init__(
-        self,
-        source_csv: Sources,
-        *,
-        format: str = "addressbase",
-        mapping: Mapping[str, str | None] | None = None,
-        statuses: Iterable[str | int] = ("approved",),
-        classifications: Iterable[str] | None = None,
-        on_error: str = "fail",
-    ) -> None:
-        self.reader: RecordReader = reader_for(source_csv, format=format, mapping=mapping,
-                                 statuses=statuses, classifications=classifications,
-                                 on_error=on_error)
+    def __init__(self, source_csv: Sources, **options: Unpack[ReadOptions]) -> None:
+        if "progress" in options:
+            raise TypeError("CsvRecords() got an unexpected keyword argument 'progress'")
+        self.reader: RecordReader = reader_for(
+            source_csv, {"format": "addressbase", **options}, "CsvRecords")
         self.path: Path = self.reader.sources[0]
-        self.format = format
-        self.on_error = on_error
+        self.format = self.reader.layout.name
+        self.on_error = self.reader.errors.on_error
         self.statuses: frozenset[int] = self.reader.statuses
         self.classifications: tuple[str, ...] | None = self.reader.classifications
         self._entered = False

@@ -47,20 +47,19 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Literal
+from typing import Any, Unpack
 
 from lgds_components.address.changes import Change, ChangeReport
 from lgds_components.address.gazetteer import GazetteerFront
 from lgds_components.address.loader import (
     Format,
-    LoadProgress,
+    LoadOptions,
     LoadReport,
     Sources,
     reader_for,
     run_load,
 )
 from lgds_components.address.ranking import DEFAULT_THRESHOLD
-from lgds_components.address.records.products.layouts import RecordLayout
 from lgds_components.address.stores import postgres_schema as schema_sql
 from lgds_components.address.stores.postgres import (
     DEFAULT_POOL_SIZE,
@@ -175,35 +174,25 @@ class PostgresGazetteer(GazetteerFront):
 
     @classmethod
     def load(
-        cls,
-        dsn: str,
-        source_csv: Sources,
-        *,
-        schema: str = DEFAULT_SCHEMA,
-        format: Format | None = None,
-        mapping: Mapping[str, str | None] | None = None,
-        statuses: Iterable[str | int] = ("approved",),
-        classifications: Iterable[str] | None = None,
-        on_error: Literal["fail", "skip"] = "fail",
-        progress: Callable[[LoadProgress], object] | None = None,
-        maintenance_work_mem: str = "512MB",
-        connect_kwargs: Mapping[str, Any] | None = None,
-        records_path: str | os.PathLike[str] | None = None,
-        layouts: Mapping[str, RecordLayout] | None = None,
+        cls, dsn: str, source_csv: Sources, *, schema: str = DEFAULT_SCHEMA,
+        maintenance_work_mem: str = "512MB", connect_kwargs: Mapping[str, Any] | None = None,
+        **options: Unpack[LoadOptions],
     ) -> LoadReport:
         """Load a CSV (or several, in order) into the gazetteer at ``dsn``, atomically
         replacing its contents.
 
-        The arguments and CSV formats are those of
-        :func:`lgds_components.address.loader.load`; the report's ``path`` is
-        the (first) source CSV. Migrates the schema first. Runs in one
+        The options (:class:`~lgds_components.address.loader.LoadOptions`) and
+        formats are those of :func:`lgds_components.address.loader.load`; the
+        report's ``path`` is the (first) source CSV. Migrates the schema first. Runs in one
         transaction on the primary: if anything fails (a bad row with
         ``on_error="fail"``, an exception from ``progress``, a lost connection)
         the previous gazetteer stays, and readers keep answering from it throughout.
 
         Args:
+            schema: the PostgreSQL schema to load into.
             maintenance_work_mem: memory PostgreSQL may use to build each
                 index (a session setting); more builds the search index faster.
+            connect_kwargs: more psycopg connection arguments.
 
         Raises:
             ValidationError: a malformed row (``line`` and ``field`` say where),
@@ -214,13 +203,11 @@ class PostgresGazetteer(GazetteerFront):
         from lgds_components.address.stores.postgres_load import PostgresLoad
 
         schema = schema_sql.check_schema_name(schema)
-        records = reader_for(source_csv, format=format, mapping=mapping, statuses=statuses,
-                             classifications=classifications, on_error=on_error,
-                             records_path=records_path, layouts=layouts)
+        records = reader_for(source_csv, options)
         target = PostgresLoad(dsn, schema, source_format=records.layout.name,
                               maintenance_work_mem=maintenance_work_mem,
                               connect_kwargs=connect_kwargs)
-        return run_load(target, records, progress, records.sources[0])
+        return run_load(target, records, options.get("progress"), records.sources[0])
 
     def apply_changes(
         self,
