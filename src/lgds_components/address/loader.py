@@ -83,25 +83,31 @@ FORMATS: tuple[str, ...] = ("addressbase", "llpg", *PRODUCT_FORMATS)
 class ReadOptions(TypedDict, total=False):
     """How a gazetteer is read: the keyword arguments every load takes (all optional).
 
-    Keys:
-        format: ``"addressbase"`` or ``"llpg"`` (see the module docs), a
-            delivered product (``"addressbase-plus"``, ``"addressbase-core"``,
-            ``"addressbase-premium"``, ``"dtf"``; see
-            :mod:`lgds_components.address.records.products`), or None (the
-            default) to tell it from the first line.
-        mapping: column names for your file: ``{field: column}``; a field
-            mapped to ``None`` is absent.
-        statuses: logical statuses to keep, by name or code; approved only by default.
-        classifications: classification code prefixes to keep, such as
-            ``("R",)`` for residential only; all by default.
-        on_error: ``"fail"`` (the default) raises at the first malformed row;
-            ``"skip"`` leaves such rows out and lists them in the report.
-        records_path: for AddressBase Premium and DTF, where to keep the
-            records store their change-only updates are applied to.
-        layouts: for the multi-record products, record layouts replacing the
-            built-in ones by record identifier (a DTF export whose field order
-            differs: see
-            :data:`~lgds_components.address.records.products.layouts.UNCONFIRMED`).
+    ``format``
+        ``"addressbase"`` or ``"llpg"`` (see the module docs), a
+        delivered product (``"addressbase-plus"``, ``"addressbase-core"``,
+        ``"addressbase-premium"``, ``"dtf"``; see
+        :mod:`lgds_components.address.records.products`), or None (the
+        default) to tell it from the first line.
+    ``mapping``
+        column names for your file: ``{field: column}``; a field
+        mapped to ``None`` is absent.
+    ``statuses``
+        logical statuses to keep, by name or code; approved only by default.
+    ``classifications``
+        classification code prefixes to keep, such as
+        ``("R",)`` for residential only; all by default.
+    ``on_error``
+        ``"fail"`` (the default) raises at the first malformed row;
+        ``"skip"`` leaves such rows out and lists them in the report.
+    ``records_path``
+        for AddressBase Premium and DTF, where to keep the
+        records store their change-only updates are applied to.
+    ``layouts``
+        for the multi-record products, record layouts replacing the
+        built-in ones by record identifier (a DTF export whose field order
+        differs: see
+        :data:`~lgds_components.address.records.products.layouts.UNCONFIRMED`).
     """
 
     format: Format | None
@@ -382,7 +388,7 @@ class CsvRecords:
         self.reader: RecordReader = reader_for(
             source_csv, {"format": "addressbase", **options}, "CsvRecords")
         self.path: Path = self.reader.sources[0]
-        self.format = self.reader.layout.name
+        self.format: str = self.reader.layout.name
         self.on_error = self.reader.errors.on_error
         self.statuses: frozenset[int] = self.reader.statuses
         self.classifications: tuple[str, ...] | None = self.reader.classifications

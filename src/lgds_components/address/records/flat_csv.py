@@ -170,7 +170,7 @@ class FilePlan:
         self.layout = layout
         # the cells deciding how a row is read: street, PAO text and number (none: read the
         # DPA fields), and the first columns of the fields that have a second
-        self.probe = operator.itemgetter(*(
+        self.probe: Callable[[Sequence[str]], tuple[str, ...]] = operator.itemgetter(*(
             self.at.get(fields[name], self.pad) for name in (
                 "street", "pao_text", "pao_start_number", *(f for f, _ in _ALTERNATIVES))))
         # bits of _ALTERNATIVES taken -> (getter, column names)

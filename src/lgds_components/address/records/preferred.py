@@ -65,9 +65,9 @@ class UprnRuns:
     def __init__(self, finished: Callable[[list[Record]], object]) -> None:
         self._finished = finished
         #: The records came in UPRN order so far.
-        self.in_order = True
+        self.in_order: bool = True
         #: The UPRN of the last record taken.
-        self.last = 0
+        self.last: int = 0
         self._records: list[Record] = []
         self._approved: set[str] = set()  # languages with an approved record
 

@@ -131,9 +131,9 @@ class _Progress:
     """The child's layout as the parent sees it: bytes read and to read."""
 
     def __init__(self, name: str) -> None:
-        self.name = name
-        self.bytes_read = 0
-        self.bytes_total = 0
+        self.name: str = name
+        self.bytes_read: int = 0
+        self.bytes_total: int = 0
 
 
 class WorkerReader:
@@ -144,14 +144,14 @@ class WorkerReader:
     """
 
     def __init__(self, reader: RecordReader) -> None:
-        self.sources = reader.sources
-        self.statuses = reader.statuses
-        self.classifications = reader.classifications
-        self.errors = reader.errors
-        self.rows_read = 0
-        self.rows_filtered = 0
+        self.sources: list[Path] = reader.sources
+        self.statuses: frozenset[int] = reader.statuses
+        self.classifications: tuple[str, ...] | None = reader.classifications
+        self.errors: ErrorLog = reader.errors
+        self.rows_read: int = 0
+        self.rows_filtered: int = 0
         self._reader = reader
-        self.layout = _Progress(reader.layout.name)
+        self.layout: _Progress = _Progress(reader.layout.name)
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:

@@ -169,8 +169,8 @@ class PostgresLoad:
         self.word_counts: Counter[str] = Counter[str]()
         self.prefix_counts: Counter[str] = Counter[str]()
         # records that are not their UPRN's preferred one, while in UPRN order
-        self.secondary = array.array("q")
-        self.runs = UprnRuns(self._finished)
+        self.secondary: array.array[int] = array.array("q")
+        self.runs: UprnRuns = UprnRuns(self._finished)
         # (first record id, file name) of each source, to name a duplicate's file
         self.sources: list[tuple[int, str]] = []
 

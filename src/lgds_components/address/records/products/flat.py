@@ -36,7 +36,7 @@ from lgds_components.address.records.products.layouts import (
 )
 from lgds_components.address.records.products.paf import delivery_lines
 from lgds_components.address.records.products.record import LANGUAGES, Flat, Where, flat
-from lgds_components.address.records.products.sources import Progress, Source, rows
+from lgds_components.address.records.products.sources import DeliveryProgress, Source, rows
 from lgds_components.errors import InvalidFormat, ValidationError
 
 __all__ = ["ACTIONS", "Entry", "read_core", "read_plus"]
@@ -73,8 +73,10 @@ def _action(cell: str, where: Where, field: str) -> str:
     return action
 
 
-def _cells(source: Source, layout: RecordLayout, sizes: tuple[int, ...], what: str,
-           progress: Progress | None) -> Iterator[tuple[Where, dict[str, str]] | ValidationError]:
+def _cells(
+    source: Source, layout: RecordLayout, sizes: tuple[int, ...], what: str,
+    progress: DeliveryProgress | None,
+) -> Iterator[tuple[Where, dict[str, str]] | ValidationError]:
     for line, cells in rows(source, progress):
         if isinstance(cells, ValidationError):
             yield cells
@@ -153,7 +155,7 @@ def _plus_records(where: Where, row: dict[str, str]) -> tuple[Flat, ...]:
 
 def _entries(source: Source, layout: RecordLayout, sizes: tuple[int, ...], change_field: str,
              make: Callable[[Where, dict[str, str]], tuple[Flat, ...]],
-             progress: Progress | None) -> Iterator[Entry | ValidationError]:
+             progress: DeliveryProgress | None) -> Iterator[Entry | ValidationError]:
     for item in _cells(source, layout, sizes, f"{layout.name} row", progress):
         if isinstance(item, ValidationError):
             yield item
@@ -168,7 +170,7 @@ def _entries(source: Source, layout: RecordLayout, sizes: tuple[int, ...], chang
         yield Entry(action, row["UPRN"], records, where)
 
 
-def read_plus(source: Source, progress: Progress | None = None
+def read_plus(source: Source, progress: DeliveryProgress | None = None
               ) -> Iterator[Entry | ValidationError]:
     """The entries of one AddressBase Plus file (with or without its header row),
     or an error in place of a row that cannot be read."""
@@ -211,7 +213,7 @@ def _core_record(where: Where, row: dict[str, str]) -> Flat:
         longitude=row["LONGITUDE"], udprn=row["UDPRN"], delivery_lines=paf)
 
 
-def read_core(source: Source, progress: Progress | None = None
+def read_core(source: Source, progress: DeliveryProgress | None = None
               ) -> Iterator[Entry | ValidationError]:
     """The entries of one AddressBase Core file (its header row is skipped), or an
     error in place of a row that cannot be read."""

@@ -27,7 +27,7 @@ import attrs
 from lgds_components.address.records.products import layouts as layouts_module
 from lgds_components.address.records.products.layouts import RecordLayout
 from lgds_components.address.records.products.record import LANGUAGES, Where
-from lgds_components.address.records.products.sources import Progress, Source, rows
+from lgds_components.address.records.products.sources import DeliveryProgress, Source, rows
 from lgds_components.address.records.products.staging import KEYS, TABLES, RecordsStore
 from lgds_components.errors import InvalidFormat, ValidationError
 
@@ -201,7 +201,7 @@ class _Reader:
     store: RecordsStore
     changes: bool
     counts: dict[str, int] = attrs.field(factory=dict)
-    progress: Progress | None = None
+    progress: DeliveryProgress | None = None
     header: dict[str, str] = attrs.field(factory=dict)
     _plans: dict[str, _Plan] = attrs.field(factory=dict)
 
@@ -287,7 +287,7 @@ class _Reader:
 
 def stage_full(product: Product, sources: Sequence[Source], store: RecordsStore,
                counts: dict[str, int],
-               progress: Progress | None = None) -> Iterator[ValidationError]:
+               progress: DeliveryProgress | None = None) -> Iterator[ValidationError]:
     """Read a full supply into a fresh store and index it, yielding an error for
     each record that cannot be read (that record is not staged); ``counts`` is
     filled with the records read by record type."""

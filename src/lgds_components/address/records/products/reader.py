@@ -25,7 +25,7 @@ from lgds_components.address.records.products.flat import Entry, read_core, read
 from lgds_components.address.records.products.layouts import RecordLayout
 from lgds_components.address.records.products.record import Flat, Where
 from lgds_components.address.records.products.sources import (
-    Progress,
+    DeliveryProgress,
     Source,
     open_sources,
     rows,
@@ -94,7 +94,7 @@ class Delivery:
     sources: list[Source]
     records_path: Path | None = None
     layouts: Mapping[str, RecordLayout] | None = None
-    progress: Progress = attrs.field(factory=Progress)
+    progress: DeliveryProgress = attrs.field(factory=DeliveryProgress)
     counts: dict[str, int] = attrs.field(factory=dict)
     store: RecordsStore | None = None
 

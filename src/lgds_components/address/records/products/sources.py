@@ -29,7 +29,7 @@ import attrs
 from lgds_components.address.records.lines import CsvFile
 from lgds_components.errors import InvalidFormat, MissingValue, ValidationError
 
-__all__ = ["Progress", "Source", "open_sources", "rows"]
+__all__ = ["DeliveryProgress", "Source", "open_sources", "rows"]
 
 _DATA = (".csv", ".txt")
 
@@ -55,7 +55,7 @@ class Source:
 
 
 @attrs.define
-class Progress:
+class DeliveryProgress:
     """Bytes read so far across the sources of a delivery."""
 
     done: int = 0
@@ -131,7 +131,7 @@ def open_sources(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]
     return found
 
 
-def rows(source: Source, progress: Progress | None = None
+def rows(source: Source, progress: DeliveryProgress | None = None
          ) -> Iterator[tuple[int, list[str] | ValidationError]]:
     """The CSV rows of ``source`` with the line each starts on (blank lines left
     out), or ``(line, error)`` for a row that cannot be read (the error names
