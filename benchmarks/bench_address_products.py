@@ -5,7 +5,10 @@ from :mod:`lgds_components.address.sample` are written as AddressBase Premium
 tiles (``sample.write_product``, 1,000,000 lines a tile: BLPU, LPI, delivery
 point, organisation, classification, street and street descriptor records)
 and as the flat AddressBase-style CSV of the same records. Each measure runs
-in its own subprocess; the note gives its peak RSS (``ru_maxrss``).
+in its own subprocess; the note gives its peak RSS: of every process of the load
+summed (the load process, the reading worker and the staging helper; sampled
+every 0.1 s), of the load process alone (``VmHWM``) and of its largest child
+(``RUSAGE_CHILDREN``).
 
 * **premium load**: ``Gazetteer.load`` of the tiles: every record checked
   where it stands and staged in the records store on disk, assembled UPRN by
@@ -48,15 +51,47 @@ def peak_rss():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 """
 
-_PREMIUM_LOAD = _PEAK + """
-import json, sys, time
+# the resident set of this process and every process under it (the reading worker,
+# the staging helper), summed, sampled every 0.1 s: its highest value
+_TREE = """
+import os, threading
+PAGE = os.sysconf("SC_PAGE_SIZE")
+tree_peak = [0]
+def tree_rss():
+    rss, children = {}, {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            rss[int(entry)] = int(fields[21]) * PAGE
+            children.setdefault(int(fields[1]), []).append(int(entry))
+    total, todo = 0, [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, ()))
+    return total
+def sample():
+    while True:
+        tree_peak[0] = max(tree_peak[0], tree_rss())
+        threading.Event().wait(0.1)
+threading.Thread(target=sample, daemon=True).start()
+"""
+
+_PREMIUM_LOAD = _PEAK + _TREE + """
+import json, resource, sys, time
 from lgds_components.address import Gazetteer
 started = time.perf_counter()
 report = Gazetteer.load(sys.argv[1], sys.argv[2], format=sys.argv[3] or None,
                         records_path=sys.argv[4] or None)
 seconds = time.perf_counter() - started
 peak = peak_rss()
-print(json.dumps({"seconds": seconds, "peak": peak, "rows": report.rows_loaded}))
+child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+print(json.dumps({"seconds": seconds, "peak": peak, "child": child,
+                  "tree": max(tree_peak[0], peak), "rows": report.rows_loaded}))
 """
 
 # rows stored, a postcode index, an FTS5 table of each row's text: one transaction
@@ -136,11 +171,14 @@ def results(wanted: str = "") -> list[Result]:
     return [
         Result(name, int(premium["rows"]), premium["seconds"], premium["seconds"],
                floor["seconds"], "searchable floor on the flat CSV",
-               f"peak RSS {premium['peak'] / mb:.0f} MB (floor {floor['peak'] / mb:.0f} MB); "
+               f"peak RSS {premium['tree'] / mb:.0f} MB, all processes (load process "
+               f"{premium['peak'] / mb:.0f} MB, largest child {premium['child'] / mb:.0f} MB; "
+               f"floor {floor['peak'] / mb:.0f} MB); "
                f"tiles {_bytes(tiles) / mb:.0f} MB, records store {store / mb:.0f} MB; "
                "aim <= 2x, < 500 MB"),
         Result(f"flat load of the same addresses ({SIZE:,})", int(flat_load["rows"]),
                flat_load["seconds"], flat_load["seconds"], floor["seconds"],
                "searchable floor on the flat CSV",
-               f"peak RSS {flat_load['peak'] / mb:.0f} MB"),
+               f"peak RSS {flat_load['tree'] / mb:.0f} MB, all processes (load process "
+               f"{flat_load['peak'] / mb:.0f} MB, largest child {flat_load['child'] / mb:.0f} MB)"),
     ]

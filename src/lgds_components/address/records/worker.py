@@ -53,7 +53,9 @@ def worth_a_worker(layout: object, sources: Sequence[Path], threshold: int | Non
     size = 0
     for path in sources:
         try:
-            size += path.stat().st_size
+            # a folder (of delivered tiles) counts the files in it
+            inside = list(path.iterdir()) if path.is_dir() else [path]
+            size += sum(item.stat().st_size for item in inside)
         except OSError:
             return False  # the reader will say what is wrong, in process
     return size >= limit

@@ -115,6 +115,14 @@ class ProductLayout:
                 yield new((*record.values, where.line, where.source, columns))
 
     @property
+    def parallel(self) -> bool:
+        """Whether it may be read in a worker process (see
+        :mod:`~lgds_components.address.records.worker`): a delivery still to be
+        read may (the staging store is a file the worker writes), one already
+        staged (an update being applied) is read in process."""
+        return self._delivery is None
+
+    @property
     def bytes_read(self) -> int:
         """Bytes of the sources read so far."""
         return self._delivery.progress.bytes_read if self._delivery is not None else 0

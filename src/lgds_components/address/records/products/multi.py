@@ -19,8 +19,9 @@ from __future__ import annotations
 import functools
 import json
 import operator
+import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -31,7 +32,8 @@ from lgds_components.address.records.products.sources import DeliveryProgress, S
 from lgds_components.address.records.products.staging import KEYS, TABLES, RecordsStore
 from lgds_components.errors import InvalidFormat, ValidationError
 
-__all__ = ["PRODUCTS", "Binding", "Product", "Staged", "stage_changes", "stage_full"]
+__all__ = ["PRODUCTS", "Binding", "Product", "Staged", "stage_changes", "stage_full",
+           "stage_part"]
 
 _IGNORED_PREMIUM = frozenset({"10", "11", "23", "29", "30", "99"})
 _IGNORED_DTF = frozenset({"10", "11", "12", "13", "14", "16", "17", "22", "23", "29", "30",
@@ -259,7 +261,7 @@ class _Reader:
                     action, order = "insert", 0
                 else:
                     action, order = self._checked(cells, self._where(source, line, record))
-                values: list[object] = list(plan.values(cells))
+                values: list[Any] = plan.values(cells)
             except _Fault as fault:
                 yield self._where(source, line, record).error(fault.field, fault.message)
                 continue
@@ -285,16 +287,16 @@ class _Reader:
         return action, int(order)
 
 
-def stage_full(product: Product, sources: Sequence[Source], store: RecordsStore,
-               counts: dict[str, int],
+def stage_part(product: Product, sources: Sequence[Source], ids: Sequence[int],
+               store: RecordsStore, counts: dict[str, int],
                progress: DeliveryProgress | None = None) -> Iterator[ValidationError]:
-    """Read a full supply into a fresh store and index it, yielding an error for
-    each record that cannot be read (that record is not staged); ``counts`` is
-    filled with the records read by record type."""
+    """Stage a full supply's ``sources`` (their ids in the store ``ids``) into
+    ``store``, yielding an error for each record that cannot be read (that record is
+    not staged); ``counts`` is filled with the records read by record type."""
     reader = _Reader(product, store, changes=False, counts=counts, progress=progress)
     batches: dict[str, list[list[object]]] = {table: [] for table in TABLES}
-    for source in sources:
-        for item in reader.records(source, store.source(source.name)):
+    for source, src in zip(sources, ids, strict=True):
+        for item in reader.records(source, src):
             if isinstance(item, ValidationError):
                 yield item
                 continue
@@ -305,13 +307,42 @@ def stage_full(product: Product, sources: Sequence[Source], store: RecordsStore,
                 batch.clear()
     for table, batch in batches.items():
         store.insert(table, batch)
-    duplicates = store.duplicate_blpus()
-    if duplicates:
-        uprn, first, first_line, second, second_line = duplicates[0]
+
+
+def stage_full(product: Product, sources: Sequence[Source], store: RecordsStore,
+               counts: dict[str, int],
+               progress: DeliveryProgress | None = None) -> Iterator[ValidationError]:
+    """Read a full supply into a fresh store and index it, yielding an error for
+    each record that cannot be read (that record is not staged); ``counts`` is
+    filled with the records read by record type.
+
+    A big supply of several tiles is staged by two processes (see :mod:`.helper`):
+    the same records and errors, in the same order."""
+    from lgds_components.address.records.products.helper import StagingHelper, helper_cut
+
+    ids = [store.source(source.name) for source in sources]
+    cut = helper_cut(sources)
+    helper = None
+    if cut < len(sources):
+        helper = StagingHelper(product, sources[cut:], ids[cut:],
+                               store.path.with_name(store.path.name + ".part"))
+    try:
+        yield from stage_part(product, sources[:cut], ids[:cut], store, counts, progress)
+        if helper is not None:
+            yield from helper.merge_into(store, counts)
+            if progress is not None:
+                progress.done += helper.bytes
+    finally:
+        if helper is not None:
+            helper.close()
+    try:
+        store.finish_full({"product": product.name})
+    except sqlite3.IntegrityError:
+        uprn, first, first_line, second, second_line = store.duplicate_blpus()[0]
         raise InvalidFormat(
             f"UPRN {uprn} has two BLPU records (21): {first}, line {first_line} and {second}, "
-            f"line {second_line}; was a file given twice?", field="UPRN", line=second_line)
-    store.finish_full({"product": product.name})
+            f"line {second_line}; was a file given twice?", field="UPRN",
+            line=second_line) from None
 
 
 def _key_where(table: str) -> str:

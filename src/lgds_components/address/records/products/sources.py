@@ -76,22 +76,39 @@ def _zip_sources(path: Path, shown: str) -> list[Source]:
     except (zipfile.BadZipFile, OSError) as exc:
         raise InvalidFormat(f"{shown} is not a readable zip file: {exc}", field="source") from exc
 
-    def opener(member: str, name: str) -> Callable[[], CsvFile]:
-        def open_member() -> CsvFile:
-            archive = zipfile.ZipFile(path)
-            rows = CsvFile.of(archive.open(member), name)
-            rows._stack.callback(archive.close)
-            return rows
-        return open_member
-
     return [Source(f"{shown}!{info.filename}", info.file_size,
-                   opener(info.filename, f"{shown}!{info.filename}")) for info in members]
+                   _Member(path, info.filename, f"{shown}!{info.filename}")) for info in members]
+
+
+@attrs.frozen
+class _File:
+    """Opens a file (a picklable opener: a source may be read in another process)."""
+
+    path: Path
+
+    def __call__(self) -> CsvFile:
+        return CsvFile(self.path)
+
+
+@attrs.frozen
+class _Member:
+    """Opens a zip's member (picklable, as :class:`_File`)."""
+
+    path: Path
+    member: str
+    name: str
+
+    def __call__(self) -> CsvFile:
+        archive = zipfile.ZipFile(self.path)
+        rows = CsvFile.of(archive.open(self.member), self.name)
+        rows._stack.callback(archive.close)
+        return rows
 
 
 def _file_sources(path: Path, shown: str) -> list[Source]:
     if path.name.lower().endswith(".zip"):
         return _zip_sources(path, shown)
-    return [Source(shown, path.stat().st_size, lambda: CsvFile(path))]
+    return [Source(shown, path.stat().st_size, _File(path))]
 
 
 def _wanted(path: Path) -> bool:

@@ -57,10 +57,11 @@ KEYS: dict[str, tuple[str, ...]] = {
 }
 
 _INDEXES = (
+    # one BLPU a UPRN: a file given twice fails here (see RecordsStore.duplicate_blpus)
+    "CREATE UNIQUE INDEX IF NOT EXISTS blpu_uprn ON blpu(uprn)",
     "CREATE INDEX IF NOT EXISTS lpi_uprn ON lpi(uprn)",
     "CREATE INDEX IF NOT EXISTS lpi_key ON lpi(key)",
     "CREATE INDEX IF NOT EXISTS lpi_usrn ON lpi(usrn)",
-    "CREATE INDEX IF NOT EXISTS blpu_uprn ON blpu(uprn)",
     "CREATE INDEX IF NOT EXISTS street_usrn ON street(usrn, language)",
     "CREATE INDEX IF NOT EXISTS dpa_uprn ON dpa(uprn, key)",
     "CREATE INDEX IF NOT EXISTS dpa_key ON dpa(key)",
@@ -131,7 +132,12 @@ class RecordsStore:
         self.conn.executemany(self._inserts[table], batch)
 
     def finish_full(self, meta: dict[str, str]) -> None:
-        """Index the store after a full supply and make it durable for later updates."""
+        """Index the store after a full supply and make it durable for later updates.
+
+        Raises:
+            sqlite3.IntegrityError: a UPRN with two BLPU records (:meth:`duplicate_blpus`
+                says where).
+        """
         for statement in _INDEXES:
             self.conn.execute(statement)
         self.conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
@@ -170,7 +176,9 @@ class RecordsStore:
         streets = _Streets(self.conn)
         for uprn, rows in itertools.groupby(scans["lpi"], key=operator.itemgetter(0)):
             found = (blpus.get(uprn), orgs.get(uprn), classes.get(uprn), dpas.get(uprn))
-            group = sorted(rows, key=_order)
+            group = list(rows)
+            if len(group) > 1:
+                group.sort(key=_order)
             yield uprn, [record for record in (
                 _flat(row, *found, streets, names) for row in group) if record is not None]
 
@@ -222,21 +230,24 @@ def _order(row: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def _dpa_lines(dpa: tuple[Any, ...] | None, welsh: bool) -> tuple[str, str]:
+    """A delivery point's UDPRN and its lines (the Welsh fields for a Welsh record)."""
     if dpa is None:
         return "", ""
-    fields = dict(zip(_DPA, dpa[2:], strict=True))
-
-    def pick(name: str) -> str:
-        return str((welsh and fields[f"welsh_{name}"]) or fields[name])
+    (_, udprn, organisation, department, po_box, sub_building, building_name, building_number,
+     dependent_thoroughfare, thoroughfare, double_dependent_locality, dependent_locality,
+     post_town, postcode, *in_welsh) = dpa
+    if welsh:
+        dependent_thoroughfare, thoroughfare, double_dependent_locality, dependent_locality, \
+            post_town = (mine or theirs for mine, theirs in zip(in_welsh, (
+                dependent_thoroughfare, thoroughfare, double_dependent_locality,
+                dependent_locality, post_town), strict=True))
     lines = delivery_lines(
-        organisation_name=fields["organisation_name"], department_name=fields["department_name"],
-        po_box_number=fields["po_box_number"], sub_building_name=fields["sub_building_name"],
-        building_name=fields["building_name"], building_number=fields["building_number"],
-        dependent_thoroughfare=pick("dependent_thoroughfare"), thoroughfare=pick("thoroughfare"),
-        double_dependent_locality=pick("double_dependent_locality"),
-        dependent_locality=pick("dependent_locality"), post_town=pick("post_town"),
-        postcode=fields["postcode"])
-    return str(dpa[1]), "\n".join(lines)
+        organisation_name=organisation, department_name=department, po_box_number=po_box,
+        sub_building_name=sub_building, building_name=building_name,
+        building_number=building_number, dependent_thoroughfare=dependent_thoroughfare,
+        thoroughfare=thoroughfare, double_dependent_locality=double_dependent_locality,
+        dependent_locality=dependent_locality, post_town=post_town, postcode=postcode)
+    return str(udprn), "\n".join(lines)
 
 
 def _flat(row: tuple[Any, ...], blpu: tuple[Any, ...] | None, org: tuple[Any, ...] | None,
