@@ -14,7 +14,7 @@ per LPI, for the gazetteer's record reader:
 - :mod:`.detect`: the product told from a file's first line;
 - :mod:`.flat`: Plus and Core rows;
 - :mod:`.multi` and :mod:`.staging`: Premium and DTF records, staged on disk
-  and assembled;
+  and assembled (:mod:`.helper`: a big supply staged by two processes);
 - :mod:`.reader`: :func:`read` (a full supply) and :func:`changes` (a
   change-only update, all or nothing);
 - :mod:`.layout`: all of it as the record reader's layout;
