@@ -58,8 +58,8 @@ class StagingHelper:
 
     def __init__(self, product: object, sources: Sequence[Source], ids: Sequence[int],
                  path: Path) -> None:
-        self.path = path
-        self.bytes = sum(source.size for source in sources)
+        self.path: Path = path
+        self.bytes: int = sum(source.size for source in sources)
         environment = {**os.environ,
                        "PYTHONPATH": os.pathsep.join(entry for entry in sys.path if entry)}
         self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
