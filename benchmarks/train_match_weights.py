@@ -72,7 +72,6 @@ def examples(path: Path, style: str, count: int) -> list[tuple[Any, Any, list[An
 
     from lgds_components.address import Gazetteer, matching, ranking, scoring
     from lgds_components.address.messy import messy_cases
-    from lgds_components.address.stores.base import SEARCH, SORT_KEY
 
     everyone = population(path)
     out = []
@@ -85,8 +84,7 @@ def examples(path: Path, style: str, count: int) -> list[tuple[Any, Any, list[An
                 query = ranking.parse(case.text, session, prefix=False)
                 if query.uprn is not None:
                     query = scoring.Query(numbers=(str(query.uprn),))
-                ranked = matching.ranked(query, session.candidates, search_column=SEARCH,
-                                         sort_column=SORT_KEY,
+                ranked = matching.ranked(query, session.candidate_keys,
                                          threshold=ranking.DEFAULT_THRESHOLD)
                 out.append((case, query, ranked))
     return out

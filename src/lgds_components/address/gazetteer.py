@@ -269,19 +269,24 @@ class GazetteerFront(abc.ABC):
         Raises:
             ValidationError: ``text`` is not text or is too long.
         """
+        return self._decide(text, threshold, None)
+
+    def _decide(self, text: str, threshold: float | None, memo: ranking.Memo | None) -> Decision:
+        """:meth:`decide`, the vocabulary's answers remembered in ``memo`` (a batch's)."""
         text = arguments.check_text(text)
         limit = self.threshold if threshold is None else threshold
         with self._store.reading() as session:
-            query = ranking.parse(text, session, prefix=False)
+            query = ranking.parse(text, session, prefix=False, memo=memo)
             if query.uprn is not None:
                 try:
                     found = self._by_uprn(session, arguments.uprn_value(query.uprn), None)
                     return matching.exact_uprn(text, found)
                 except (NotFound, ValidationError):
                     query = scoring.Query(numbers=(str(query.uprn),))
-            ranked = matching.ranked(query, session.candidates, search_column=SEARCH,
-                                     sort_column=SORT_KEY, threshold=limit)
-        return matching.decide(text, query, ranked, limit, address_of)
+            ranked = matching.ranked(query, session.candidate_keys, threshold=limit)
+            shown = session.candidate_rows(matching.review_ids(ranked)) if ranked else []
+        addresses = {row[-1]: address_of(row) for row in shown}
+        return matching.decide(text, query, ranked, limit, addresses)
 
     def match_many(
         self, rows: Iterable[str], *, threshold: float | None = None, workers: int = 1
@@ -292,7 +297,8 @@ class GazetteerFront(abc.ABC):
         if matching.check_workers(workers) > 1:
             return (found.match for found in self.decide_many(rows, threshold=threshold,
                                                               workers=workers))
-        return ranking.match_each(lambda row: self.match(row, threshold=threshold), rows)
+        memo = ranking.Memo()
+        return ranking.match_each(lambda row: self._decide(row, threshold, memo).match, rows)
 
     def decide_many(
         self, rows: Iterable[str], *, threshold: float | None = None, workers: int = 1
@@ -312,7 +318,8 @@ class GazetteerFront(abc.ABC):
 
             return decide_in_processes(self._opener(), rows, threshold=threshold,
                                        workers=workers)
-        return matching.decide_each(lambda row: self.decide(row, threshold=threshold), rows)
+        memo = ranking.Memo()
+        return matching.decide_each(lambda row: self._decide(row, threshold, memo), rows)
 
     @abc.abstractmethod
     def _opener(self) -> Callable[[], GazetteerFront]:

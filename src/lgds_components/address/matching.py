@@ -24,12 +24,12 @@ accepts the best or refuses, with a reason a review queue can sort by:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-from lgds_components.address import ranking
+from lgds_components.address import ranking, retrieval
 from lgds_components.address.agreement import Agreement, compare
 from lgds_components.address.match import Decision, Match
 from lgds_components.address.model import Address
@@ -39,15 +39,17 @@ from lgds_components.address.text import NOISE_WORDS, STOP_WORDS
 from lgds_components.address.weights import log_odds
 from lgds_components.errors import ValidationError
 
-__all__ = ["MARGIN", "REVIEW_CANDIDATES", "Scored", "check_workers", "decide", "decide_each",
-           "exact_uprn", "ranked", "score_rows"]
+__all__ = ["COMPARED", "MARGIN", "POSTCODE_ROWS", "REVIEW_CANDIDATES", "Fetch", "Scored",
+           "check_workers", "decide", "decide_each", "exact_uprn", "ranked", "review_ids", "score_rows"]
 
 MARGIN = 1.5
 """``match`` refuses when the runner-up's log-odds are within this of the best's."""
 REVIEW_CANDIDATES = 3
 """Candidates kept on a :class:`~lgds_components.address.match.Decision` for review."""
-_POSTCODE_COLUMN = 17
-_POSTAL_COLUMN = 23
+POSTCODE_ROWS = 300
+"""A postcode with fewer records than this has them all compared first."""
+COMPARED = 100
+"""At most this many records are compared with one text (those holding most words)."""
 _PLACE_ROWS = 20
 _TIE_FLOOR = 0.05
 
@@ -69,69 +71,79 @@ class Scored:
         return round(1.0 / (1.0 + math.exp(-self.log_odds)) if self.log_odds > -40 else 0.0, 4)
 
 
-def score_rows(rows: Iterable[Sequence[Any]], query: Query, *, search_column: int,
-               sort_column: int, places: Iterable[str] = ()) -> list[Scored]:
-    """Every candidate UPRN (column 0) once, best first (ties in natural order).
+Fetch = Callable[[list[ranking.Group], int], list[Any]]
+"""A store's ``candidate_keys``: the first ``limit`` records holding a term of every group."""
+
+
+def score_rows(keys: Iterable[Sequence[Any]], query: Query,
+               places: Iterable[str] = ()) -> list[Scored]:
+    """Every candidate UPRN once, best first (ties in natural order), from candidate keys.
 
     The towns and localities of all the candidates, and ``places``, are the
     place names a candidate is checked against (another town named).
     """
-    seen: set[tuple[Any, Any, Any]] = set()
-    parsed = []
-    for row in rows:
-        key = (row[0], row[search_column], row[_POSTCODE_COLUMN])
-        if key not in seen:  # the same record fetched again by a wider search
-            seen.add(key)
-            parsed.append((row, features_from_search(row[search_column], row[_POSTCODE_COLUMN])))
+    parsed = [(key, features_from_search(key[retrieval.SEARCH], key[retrieval.POSTCODE]))
+              for key in keys]
     places = {*places, *(word for _, found in parsed for word in (*found.town, *found.locality))}
     best: dict[int, Scored] = {}
-    for row, found in parsed:
-        agreement = compare(query, found, places, postal=bool(row[_POSTAL_COLUMN]))
-        scored = Scored(log_odds(agreement), agreement, found, row)
-        previous = best.get(row[0])
+    for key, found in parsed:
+        agreement = compare(query, found, places, postal=bool(key[retrieval.POSTAL]))
+        scored = Scored(log_odds(agreement), agreement, found, key)
+        previous = best.get(key[retrieval.UPRN])
         if previous is None or scored.log_odds > previous.log_odds:
-            best[row[0]] = scored
-    return sorted(best.values(), key=lambda item: (-item.log_odds, item.row[sort_column]))
+            best[key[retrieval.UPRN]] = scored
+    return sorted(best.values(), key=lambda item: (-item.log_odds, item.row[retrieval.SORT]))
 
 
-def ranked(query: Query, fetch: Callable[[list[ranking.Group], int], list[Any]], *,
-           search_column: int, sort_column: int, threshold: float) -> list[Scored]:
+def ranked(query: Query, fetch: Fetch, *, threshold: float) -> list[Scored]:
     """The candidates for ``query``, scored, best first.
 
-    ``fetch(groups, limit)`` is the store's: the first ``limit`` records holding
-    a term of every group. When none holds every word, or the best found is not
-    sure enough (a postcode out of date, a word the address lacks), the search
-    widens: the postcode's outward code instead of the postcode, then each word
-    left out in turn, and everything found is scored together.
+    ``fetch`` is the store's :meth:`candidate_keys`. With a postcode, the
+    postcode's records come first (one query), and those holding the most of
+    the text's words are compared; otherwise, or when there are more than
+    :data:`POSTCODE_ROWS`, the records holding every word. When none holds
+    every word, or the best found is not sure enough (a postcode out of date, a
+    word the address lacks), the search widens: the outward code instead of the
+    postcode, then each word left out in turn, and the records holding all
+    but one of the words, at most :data:`COMPARED` of them, are compared
+    together.
     """
     groups = ranking.word_groups(query, None)
     if not groups:
         return []
-    rows = fetch(groups, ranking.CANDIDATES)
-    scored = score_rows(rows, query, search_column=search_column, sort_column=sort_column)
+    pool = retrieval.Pool(groups)
+    located = bool(query.postcode) and groups[0] == [ranking.Term(query.postcode)]
+    complete = False
+    if located:
+        at_postcode = fetch(groups[:1], POSTCODE_ROWS)
+        complete = len(at_postcode) < POSTCODE_ROWS
+        if complete:
+            pool.add(at_postcode)
+    if not complete:
+        pool.add(fetch(groups, ranking.CANDIDATES))
+    scored = score_rows(pool.best(cap=COMPARED), query)
     if len(groups) >= 2 and (not scored or scored[0].probability < threshold):
-        if query.postcode and groups[0] == [ranking.Term(query.postcode)]:
-            rows += fetch([[ranking.Term(query.outward)], *groups[1:]], ranking.CANDIDATES // 2)
+        if located:
+            pool.add(fetch([[ranking.Term(query.outward)], *groups[1:]], ranking.CANDIDATES // 2))
         for fewer in ranking.relaxed(groups, None):
-            rows += fetch(fewer, ranking.CANDIDATES // 2)
-        if not rows:  # two words or more that no candidate has: location and numbers, or words
+            if not (complete and fewer[0] == groups[0]):  # (the postcode's are all in)
+                pool.add(fetch(fewer, ranking.CANDIDATES // 2))
+        if not len(pool):  # two words or more that no candidate has: location and numbers, or words
             split = 1 + len(dict.fromkeys(query.numbers)) if (query.postcode or query.outward) \
                 else len(dict.fromkeys(query.numbers))
             for part in (groups[:split], groups[split:]):
                 if part and len(part) < len(groups):
-                    rows += fetch(part, ranking.CANDIDATES // 2)
-        scored = score_rows(rows, query, search_column=search_column, sort_column=sort_column)
+                    pool.add(fetch(part, ranking.CANDIDATES // 2))
+        scored = score_rows(pool.best(len(groups) - 1, COMPARED), query)
     best = scored[0].agreement if scored else None
     if best and (best.unexplained_words or best.unexplained_lines) and best.postcode != "exact":
-        towns = _places(query, scored[0], fetch, search_column)
+        towns = _places(query, scored[0], fetch)
         if towns:
-            scored = score_rows(rows, query, search_column=search_column,
-                                sort_column=sort_column, places=towns)
+            scored = score_rows([item.row for item in scored], query, places=towns)
     return scored
 
 
-def _places(query: Query, best: Scored, fetch: Callable[[list[ranking.Group], int], list[Any]],
-            search_column: int) -> set[str]:
+def _places(query: Query, best: Scored, fetch: Fetch) -> set[str]:
     """Which of the words ``best`` leaves unexplained are town or locality names
     elsewhere (among the first records holding each)."""
     towns: set[str] = set()
@@ -139,8 +151,8 @@ def _places(query: Query, best: Scored, fetch: Callable[[list[ranking.Group], in
         if (not word.terms or word.optional or word.text in NOISE_WORDS
                 or word.text in STOP_WORDS or set(word.terms) & best.agreement.matched):
             continue  # (only words the search looked up: a store may know no others)
-        for row in fetch([[ranking.Term(term)] for term in list(word.terms)[:1]], _PLACE_ROWS):
-            found = features_from_search(row[search_column], row[_POSTCODE_COLUMN])
+        for key in fetch([[ranking.Term(term)] for term in list(word.terms)[:1]], _PLACE_ROWS):
+            found = features_from_search(key[retrieval.SEARCH], key[retrieval.POSTCODE])
             if word.text in (*found.town, *found.locality) or set(word.terms) & {
                     *found.town, *found.locality}:
                 towns.update(word.terms)
@@ -153,16 +165,25 @@ def _holds(found: Features, word: str) -> bool:
     return word in (*found.sao_words, *found.pao_words, *found.organisation)
 
 
+def review_ids(ranked: Sequence[Scored]) -> list[int]:
+    """The record numbers of the candidates a decision shows (the best few)."""
+    return [item.row[retrieval.ID] for item in ranked[:REVIEW_CANDIDATES]]
+
+
 def decide(
     text: str, query: Query, ranked: Sequence[Scored], threshold: float,
-    to_address: Callable[[Any], Address],
+    addresses: Mapping[int, Address],
 ) -> Decision:
-    """Accept the best of ``ranked`` or refuse, with the reason (see the module docs)."""
+    """Accept the best of ``ranked`` or refuse, with the reason (see the module docs).
+
+    ``addresses`` holds the Address of each record :func:`review_ids` names.
+    """
     if query.is_empty:
         return Decision(text, None, "nothing to match", (), "no usable words or numbers")
     if not ranked:
         return Decision(text, None, "no candidate", (), "no address holds these words")
-    candidates = tuple(Match(to_address(item.row), item.probability, item.agreement.reason())
+    candidates = tuple(Match(addresses[item.row[retrieval.ID]], item.probability,
+                             item.agreement.reason())
                        for item in ranked[:REVIEW_CANDIDATES])
     best = candidates[0]
     runner_up = ranked[1] if len(ranked) > 1 else None

@@ -41,6 +41,7 @@ __all__ = [
     "DEFAULT_THRESHOLD",
     "MAX_QUERY_LENGTH",
     "MAX_WORDS",
+    "Memo",
     "PREFIX_INDEXED",
     "PREFIX_TERMS",
     "Group",
@@ -135,13 +136,65 @@ def corrections(vocabulary: Vocabulary, word: str, prefix: bool) -> dict[str, fl
     return terms
 
 
-def parse(text: str, vocabulary: Vocabulary, *, prefix: bool) -> scoring.Query:
+class Memo:
+    """What a vocabulary answered, remembered for a batch of texts (one ``match_many``):
+    the same words recur (towns, street types), and each answer is a query.
+
+    Up to :attr:`LIMIT` answers are kept, then it starts afresh. A gazetteer
+    reloaded during the batch may be seen as it was (the words it held).
+
+    >>> memo = Memo()
+    >>> class Words:
+    ...     asked = 0
+    ...     def contains(self, word, prefix=False):
+    ...         Words.asked += 1
+    ...         return word == "high"
+    >>> memo.known(Words(), "high"), memo.known(Words(), "high"), Words.asked
+    (True, True, 1)
+    """
+
+    __slots__ = ("_known", "_terms")
+
+    #: Answers kept before the memo starts afresh.
+    LIMIT = 100_000
+
+    def __init__(self) -> None:
+        self._known: dict[str, bool] = {}
+        self._terms: dict[tuple[str, bool], dict[str, float]] = {}
+
+    def known(self, vocabulary: Vocabulary, word: str) -> bool:
+        """``vocabulary.contains(word)``, remembered."""
+        found = self._known.get(word)
+        if found is None:
+            if len(self._known) >= self.LIMIT:
+                self._known.clear()
+            found = self._known[word] = vocabulary.contains(word)
+        return found
+
+    def corrections(self, vocabulary: Vocabulary, word: str, prefix: bool) -> dict[str, float]:
+        """:func:`corrections`, remembered (the same dict for the same word: not to be changed)."""
+        found = self._terms.get((word, prefix))
+        if found is None:
+            if len(self._terms) >= self.LIMIT:
+                self._terms.clear()
+            found = self._terms[word, prefix] = corrections(vocabulary, word, prefix)
+        return found
+
+
+def parse(text: str, vocabulary: Vocabulary, *, prefix: bool,
+          memo: Memo | None = None) -> scoring.Query:
     """:func:`parsing.parse <lgds_components.address.parsing.parse>` with
-    :func:`corrections` from ``vocabulary``."""
+    :func:`corrections` from ``vocabulary`` (remembered in ``memo`` when given)."""
+    if memo is None:
+        return scoring.parse(
+            text, prefix=prefix,
+            corrections=lambda word, is_prefix: corrections(vocabulary, word, is_prefix),
+            known=vocabulary.contains,
+        )
     return scoring.parse(
         text, prefix=prefix,
-        corrections=lambda word, is_prefix: corrections(vocabulary, word, is_prefix),
-        known=vocabulary.contains,
+        corrections=lambda word, is_prefix: memo.corrections(vocabulary, word, is_prefix),
+        known=lambda word: memo.known(vocabulary, word),
     )
 
 

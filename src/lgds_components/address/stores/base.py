@@ -14,7 +14,9 @@ would implement these two protocols and pass the conformance suite
 canonical (``postal`` may be 0 or 1); :func:`address_of` makes the Address.
 Candidate rows add the natural sort key (:data:`SORT_KEY`, comparable within
 one store) and the search text (:data:`SEARCH`); a store may add more
-columns after those.
+columns after those. A match compares many candidates and shows few, so it
+asks for *candidate keys* first, narrow rows of what scoring reads
+(:data:`KEY_COLUMNS`), and the whole rows of the few it shows by record number.
 
 **Preferred records.** A UPRN may have several records (a Welsh form, an
 alternative address). Its *preferred* record is its approved English record,
@@ -32,7 +34,7 @@ from lgds_components.address.model import Address
 from lgds_components.address.ranking import Group
 from lgds_components.address.records.contract import ADDRESS_FIELDS, address_from_values
 
-__all__ = ["SEARCH", "SORT_KEY", "Row", "Session", "Store", "address_of"]
+__all__ = ["KEY_COLUMNS", "SEARCH", "SORT_KEY", "Row", "Session", "Store", "address_of"]
 
 Row = Sequence[Any]
 """A stored row: the Address fields in attrs order, then what the query adds."""
@@ -41,6 +43,10 @@ Row = Sequence[Any]
 SORT_KEY: Final = len(ADDRESS_FIELDS)
 #: Column of a candidate row holding the search text.
 SEARCH: Final = SORT_KEY + 1
+#: The columns of a candidate key, in order: the UPRN, the postcode (as stored),
+#: whether Royal Mail delivers there, the natural sort key, the search text and
+#: the record number (last).
+KEY_COLUMNS: Final = ("uprn", "postcode", "postal", "sort_key", "search", "id")
 
 
 def address_of(row: Row) -> Address:
@@ -96,6 +102,16 @@ class Session(Protocol):
     def candidates(self, groups: list[Group], limit: int) -> list[Row]:
         """The first ``limit`` records in load order holding a term of every group,
         as candidate rows (with :data:`SORT_KEY` and :data:`SEARCH`)."""
+        ...
+
+    def candidate_keys(self, groups: list[Group], limit: int) -> list[Row]:
+        """The records :meth:`candidates` gives, in the same order, as candidate keys
+        (:data:`KEY_COLUMNS`)."""
+        ...
+
+    def candidate_rows(self, ids: list[int]) -> list[Row]:
+        """The candidate rows of the records numbered ``ids``, each ending with its
+        number (in any order)."""
         ...
 
 

@@ -234,7 +234,19 @@ class PostgresSession:
         return self._statistics
 
     def candidates(self, groups: list[Group], limit: int) -> list[Row]:
-        """The first ``limit`` records, by id, holding a term of every group.
+        """The first ``limit`` records, by id, holding a term of every group (see
+        :meth:`_find`)."""
+        return self._find(groups, limit, self._queries.candidates)
+
+    def candidate_keys(self, groups: list[Group], limit: int) -> list[Row]:
+        return self._find(groups, limit, self._queries.candidate_keys)
+
+    def candidate_rows(self, ids: list[int]) -> list[Row]:
+        return self._all(self._queries.candidate_rows, (ids,))
+
+    def _find(self, groups: list[Group], limit: int, select: str) -> list[Row]:
+        """The first ``limit`` records, by id, holding a term of every group, as
+        ``select`` gives them (its last column the id).
 
         As the SQLite store's full-text query: the same records, in the same
         order. Loaded rows are stored in id order up to ``ordered_until``, so a
@@ -263,20 +275,21 @@ class PostgresSession:
                 return []
             live.append(kept)
             sizes.append(sum(stats.docs[term] for term in kept))
-        rows, start = self._scan(live, sizes, limit, stats)
+        rows, start = self._scan(live, sizes, limit, stats, select)
         if len(rows) >= limit:
             return rows
         checks = _index_checks(live)
         if start < stats.ordered:
             upper = stats.ordered if stats.top > stats.ordered else None
-            rows += self._run(checks, start, upper, limit - len(rows))
+            rows += self._run(select, checks, start, upper, limit - len(rows))
         if len(rows) < limit and stats.top > stats.ordered:
-            rows += self._run(checks, stats.ordered, None, limit - len(rows), ordered=True)
+            rows += self._run(select, checks, stats.ordered, None, limit - len(rows),
+                              ordered=True)
         rows.sort(key=lambda row: row[-1])
         return rows
 
     def _scan(self, live: list[Group], sizes: list[int], limit: int,
-              stats: _Statistics) -> tuple[list[Row], int]:
+              stats: _Statistics, select: str) -> tuple[list[Row], int]:
         """Loaded rows read in id order while that costs less than the index (see
         :meth:`candidates`): the rows found and the id reached."""
         total = max(stats.rows, 1)
@@ -293,7 +306,7 @@ class PostgresSession:
         rows: list[Row] = []
         start, end = 0, min(bound, budget)
         while end > start:
-            rows += self._run(_row_checks(live), start, end, limit - len(rows),
+            rows += self._run(select, _row_checks(live), start, end, limit - len(rows),
                               indexed_ids=True)
             if len(rows) >= limit:
                 return rows, start
@@ -306,10 +319,11 @@ class PostgresSession:
         return rows, start
 
     def _run(
-        self, conditions: list[tuple[str, list[Any]]], after: int, upto: int | None,
-        limit: int, *, ordered: bool = False, indexed_ids: bool = False,
+        self, select: str, conditions: list[tuple[str, list[Any]]], after: int,
+        upto: int | None, limit: int, *, ordered: bool = False, indexed_ids: bool = False,
     ) -> list[Row]:
-        """Records meeting ``conditions`` with ``after < id <= upto``, at most ``limit``.
+        """Records meeting ``conditions`` with ``after < id <= upto``, at most ``limit``,
+        as ``select`` (a statement ending in ``WHERE``) gives them.
 
         With ``indexed_ids`` the id range is read through the primary key in id
         order; otherwise (``id + 0``) the range only filters, so the words
@@ -325,8 +339,7 @@ class PostgresSession:
             parts.append(f"{column} <= %s")
             params.append(upto)
         order = " ORDER BY a.id" if ordered else ""
-        return self._all(f"{self._queries.candidates}{' AND '.join(parts)}{order} LIMIT %s",
-                         (*params, limit))
+        return self._all(f"{select}{' AND '.join(parts)}{order} LIMIT %s", (*params, limit))
 
 
 class PostgresStore:

@@ -267,6 +267,8 @@ class Queries:
     near: str
     statistics: str
     candidates: str
+    candidate_keys: str
+    candidate_rows: str
 
     @classmethod
     def of(cls, schema: str) -> Queries:
@@ -306,6 +308,10 @@ class Queries:
                 f"(SELECT coalesce(json_object_agg(token, docs), '{{}}') "
                 f"FROM {s}.address_prefix WHERE token = ANY(%s::text[]))"),
             candidates=f"SELECT {cols}, a.sort_key, a.search, a.id FROM {s}.address a WHERE ",
+            candidate_keys=("SELECT a.uprn, a.postcode, a.postal, a.sort_key, a.search, a.id "
+                            f"FROM {s}.address a WHERE "),
+            candidate_rows=(f"SELECT {cols}, a.sort_key, a.search, a.id FROM {s}.address a "
+                            "WHERE a.id = ANY(%s)"),
         )
 
 

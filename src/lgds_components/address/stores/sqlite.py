@@ -101,17 +101,31 @@ class SqliteSession:
         return self.query(sql.NEAR.format(", ".join("?" * len(keys))), keys)
 
     def candidates(self, groups: list[Group], limit: int) -> list[Row]:
-        """The first ``limit`` records by id holding a term of every group (FTS5 order).
+        """The first ``limit`` records by id holding a term of every group (FTS5 order)."""
+        return self.query(sql.CANDIDATES, (_expression(groups), limit))
 
-        Terms are the gazetteer's own normalised words (letters and digits), so
-        quoting them is enough to keep FTS5 syntax out of the expression.
-        """
-        expression = " AND ".join(
-            "(" + " OR ".join(f'"{term.text}"' + ("*" if term.prefix else "") for term in group)
-            + ")"
-            for group in groups
-        )
-        return self.query(sql.CANDIDATES, (expression, limit))
+    def candidate_keys(self, groups: list[Group], limit: int) -> list[Row]:
+        return self.query(sql.CANDIDATE_KEYS, (_expression(groups), limit))
+
+    def candidate_rows(self, ids: list[int]) -> list[Row]:
+        found: list[Row] = []
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            chunk = ids[start:start + _IDS_PER_QUERY]
+            found += self.query(sql.candidate_rows(len(chunk)), chunk)
+        return found
+
+
+def _expression(groups: list[Group]) -> str:
+    """The FTS5 expression for records holding a term of every group.
+
+    Terms are the gazetteer's own normalised words (letters and digits), so
+    quoting them is enough to keep FTS5 syntax out of the expression.
+    """
+    return " AND ".join(
+        "(" + " OR ".join(f'"{term.text}"' + ("*" if term.prefix else "") for term in group)
+        + ")"
+        for group in groups
+    )
 
 
 class SqliteStore:

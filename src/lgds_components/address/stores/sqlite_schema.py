@@ -24,6 +24,7 @@ __all__ = [
     "BY_POSTCODE",
     "BY_UPRN",
     "CANDIDATES",
+    "CANDIDATE_KEYS",
     "CHILDREN",
     "CONTAINS",
     "CONTAINS_PREFIX",
@@ -39,6 +40,7 @@ __all__ = [
     "TABLES",
     "TOP_ID",
     "approved_index",
+    "candidate_rows",
     "create_tables",
     "finish_tables",
     "preferring",
@@ -179,6 +181,16 @@ NEAR: Final = ("SELECT DISTINCT d.term, t.docs FROM address_term_delete d "
 CANDIDATES: Final = (f"SELECT {_COLUMNS}, a.sort_key, a.search "
                      "FROM address_fts f JOIN address a ON a.id = f.rowid "
                      "WHERE address_fts MATCH ? LIMIT ?")
+#: The same records as :data:`CANDIDATES`, as candidate keys (``KEY_COLUMNS``).
+CANDIDATE_KEYS: Final = ("SELECT a.uprn, a.postcode, a.postal, a.sort_key, a.search, a.id "
+                         "FROM address_fts f JOIN address a ON a.id = f.rowid "
+                         "WHERE address_fts MATCH ? LIMIT ?")
+
+
+def candidate_rows(count: int) -> str:
+    """The candidate rows of ``count`` record numbers, each ending with its number."""
+    return (f"SELECT {_COLUMNS}, sort_key, search, id FROM address "
+            f"WHERE id IN ({', '.join('?' * count)})")
 
 
 def sample_rows(count: int) -> str:
