@@ -4,7 +4,9 @@ Matching is mostly Python work, so one process uses one core. With
 ``workers=`` greater than one, ``decide_many`` and ``match_many`` hand rows
 out in chunks to that many processes, each with its own connection to the
 same gazetteer (opened by a picklable ``opener``), and yield the answers in
-the order of the rows, holding only a few chunks at a time.
+the order of the rows, holding only a few chunks at a time. Each worker
+decides a chunk as one batch (``decide_many``: the vocabulary's answers
+remembered), and for ``match_many`` sends back only the matches.
 
 >>> import functools
 >>> from lgds_components.address import Gazetteer
@@ -22,17 +24,17 @@ import itertools
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
-from lgds_components.address.match import Decision
-from lgds_components.address.matching import decide_each
+from lgds_components.address.match import Decision, Match
 
-__all__ = ["CHUNK", "decide_in_processes"]
+__all__ = ["CHUNK", "decide_in_processes", "match_in_processes"]
 
 CHUNK = 200
 """Rows handed to a worker at a time."""
 
 _WORKER: dict[str, Any] = {}
+_Answer = TypeVar("_Answer", Decision, Match | None)
 
 
 def _start(opener: Callable[[], Any]) -> None:
@@ -40,8 +42,11 @@ def _start(opener: Callable[[], Any]) -> None:
 
 
 def _decide_chunk(rows: list[Any], threshold: float | None) -> list[Decision]:
-    gazetteer = _WORKER["gazetteer"]
-    return list(decide_each(lambda row: gazetteer.decide(row, threshold=threshold), rows))
+    return list(_WORKER["gazetteer"].decide_many(rows, threshold=threshold))
+
+
+def _match_chunk(rows: list[Any], threshold: float | None) -> list[Match | None]:
+    return list(_WORKER["gazetteer"].match_many(rows, threshold=threshold))
 
 
 def decide_in_processes(
@@ -49,7 +54,21 @@ def decide_in_processes(
 ) -> Iterator[Decision]:
     """Decide each of ``rows`` in ``workers`` processes, each with the gazetteer
     ``opener()`` returns; answers come back in the order of ``rows``."""
-    pending: deque[Future[list[Decision]]] = deque()
+    return _in_processes(_decide_chunk, opener, rows, threshold, workers)
+
+
+def match_in_processes(
+    opener: Callable[[], Any], rows: Iterable[Any], *, threshold: float | None, workers: int,
+) -> Iterator[Match | None]:
+    """:func:`decide_in_processes`, the matches only (less to send between processes)."""
+    return _in_processes(_match_chunk, opener, rows, threshold, workers)
+
+
+def _in_processes(
+    work: Callable[[list[Any], float | None], list[_Answer]], opener: Callable[[], Any],
+    rows: Iterable[Any], threshold: float | None, workers: int,
+) -> Iterator[_Answer]:
+    pending: deque[Future[list[_Answer]]] = deque()
     source = iter(rows)
     with ProcessPoolExecutor(workers, initializer=_start, initargs=(opener,)) as pool:
         while True:
@@ -57,7 +76,7 @@ def decide_in_processes(
                 chunk = list(itertools.islice(source, CHUNK))
                 if not chunk:
                     break
-                pending.append(pool.submit(_decide_chunk, chunk, threshold))
+                pending.append(pool.submit(work, chunk, threshold))
             if not pending:
                 return
             yield from pending.popleft().result()

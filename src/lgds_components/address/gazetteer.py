@@ -271,8 +271,10 @@ class GazetteerFront(abc.ABC):
         """
         return self._decide(text, threshold, None)
 
-    def _decide(self, text: str, threshold: float | None, memo: ranking.Memo | None) -> Decision:
-        """:meth:`decide`, the vocabulary's answers remembered in ``memo`` (a batch's)."""
+    def _decide(self, text: str, threshold: float | None, memo: ranking.Memo | None,
+                *, review: bool = True) -> Decision:
+        """:meth:`decide`, the vocabulary's answers remembered in ``memo`` (a batch's);
+        without ``review``, the decision's candidates are only the match (if any)."""
         text = arguments.check_text(text)
         limit = self.threshold if threshold is None else threshold
         with self._store.reading() as session:
@@ -284,7 +286,8 @@ class GazetteerFront(abc.ABC):
                 except (NotFound, ValidationError):
                     query = scoring.Query(numbers=(str(query.uprn),))
             ranked = matching.ranked(query, session.candidate_keys, threshold=limit)
-            shown = session.candidate_rows(matching.review_ids(ranked)) if ranked else []
+            ids = matching.review_ids(ranked, None if review else query, limit) if ranked else []
+            shown = session.candidate_rows(ids) if ids else []
         addresses = {row[-1]: address_of(row) for row in shown}
         return matching.decide(text, query, ranked, limit, addresses)
 
@@ -295,10 +298,13 @@ class GazetteerFront(abc.ABC):
         usable text (not a string, too long) gives ``None``. With ``workers``
         above one, that many processes share the work (see :meth:`decide_many`)."""
         if matching.check_workers(workers) > 1:
-            return (found.match for found in self.decide_many(rows, threshold=threshold,
-                                                              workers=workers))
+            from lgds_components.address.batch import match_in_processes
+
+            return match_in_processes(self._opener(), rows, threshold=threshold,
+                                      workers=workers)
         memo = ranking.Memo()
-        return ranking.match_each(lambda row: self._decide(row, threshold, memo).match, rows)
+        return ranking.match_each(
+            lambda row: self._decide(row, threshold, memo, review=False).match, rows)
 
     def decide_many(
         self, rows: Iterable[str], *, threshold: float | None = None, workers: int = 1

@@ -40,7 +40,8 @@ from lgds_components.address.weights import log_odds
 from lgds_components.errors import ValidationError
 
 __all__ = ["COMPARED", "MARGIN", "POSTCODE_ROWS", "REVIEW_CANDIDATES", "Fetch", "Scored",
-           "check_workers", "decide", "decide_each", "exact_uprn", "ranked", "review_ids", "score_rows"]
+           "check_workers", "decide", "decide_each", "exact_uprn", "ranked", "review_ids",
+           "score_rows", "verdict"]
 
 MARGIN = 1.5
 """``match`` refuses when the runner-up's log-odds are within this of the best's."""
@@ -106,7 +107,8 @@ def ranked(query: Query, fetch: Fetch, *, threshold: float) -> list[Scored]:
     word the address lacks), the search widens: the outward code instead of the
     postcode, then each word left out in turn, and the records holding all
     but one of the words, at most :data:`COMPARED` of them, are compared
-    together.
+    together. A text with no postcode is not widened when a record holds all
+    its words (and it has no range of numbers).
     """
     groups = ranking.word_groups(query, None)
     if not groups:
@@ -122,7 +124,10 @@ def ranked(query: Query, fetch: Fetch, *, threshold: float) -> list[Scored]:
     if not complete:
         pool.add(fetch(groups, ranking.CANDIDATES))
     scored = score_rows(pool.best(cap=COMPARED), query)
-    if len(groups) >= 2 and (not scored or scored[0].probability < threshold):
+    # Without a postcode, when some record holds every word (and no range was
+    # typed), leaving words out only finds addresses explaining less of the text.
+    found_all = not located and pool.most == len(groups) and not query.ranges
+    if len(groups) >= 2 and (not scored or scored[0].probability < threshold) and not found_all:
         if located:
             pool.add(fetch([[ranking.Term(query.outward)], *groups[1:]], ranking.CANDIDATES // 2))
         for fewer in ranking.relaxed(groups, None):
@@ -165,9 +170,39 @@ def _holds(found: Features, word: str) -> bool:
     return word in (*found.sao_words, *found.pao_words, *found.organisation)
 
 
-def review_ids(ranked: Sequence[Scored]) -> list[int]:
-    """The record numbers of the candidates a decision shows (the best few)."""
+def review_ids(ranked: Sequence[Scored], query: Query | None = None,
+               threshold: float = 0.0) -> list[int]:
+    """The record numbers of the candidates a decision shows (the best few); with
+    ``query``, only the accepted one's (or none), all a match needs."""
+    if query is not None:
+        return [ranked[0].row[retrieval.ID]] if verdict(query, ranked, threshold)[0] == \
+            "accepted" else []
     return [item.row[retrieval.ID] for item in ranked[:REVIEW_CANDIDATES]]
+
+
+def verdict(query: Query, ranked: Sequence[Scored], threshold: float) -> tuple[str, str]:
+    """The reason for accepting the best of ``ranked`` or refusing, and the detail."""
+    if query.is_empty:
+        return "nothing to match", "no usable words or numbers"
+    if not ranked:
+        return "no candidate", "no address holds these words"
+    best = ranked[0]
+    runner_up = ranked[1] if len(ranked) > 1 else None
+    if query.qualifier and not _holds(best.found, query.qualifier):
+        return ("near an address", f"the text describes {query.qualifier} near an address, "
+                "not the address itself")
+    below = best.probability < threshold
+    if below and best.agreement.town_contradicts:
+        return ("town contradicts",
+                f"best {best.probability:.4f} is in another town than the one named")
+    if (runner_up is not None and best.log_odds - runner_up.log_odds < MARGIN
+            and best.probability >= _TIE_FLOOR):
+        return ("tie with runner-up", f"best {best.probability:.4f} and runner-up "
+                f"{runner_up.probability:.4f} are too close to tell apart")
+    if below:
+        return ("below threshold",
+                f"best {best.probability:.4f} is below the threshold {threshold:g}")
+    return "accepted", f"{best.probability:.4f} at or above the threshold {threshold:g}"
 
 
 def decide(
@@ -176,38 +211,20 @@ def decide(
 ) -> Decision:
     """Accept the best of ``ranked`` or refuse, with the reason (see the module docs).
 
-    ``addresses`` holds the Address of each record :func:`review_ids` names.
+    ``addresses`` holds the Address of each record :func:`review_ids` names
+    (the candidates shown are those it holds).
     """
-    if query.is_empty:
-        return Decision(text, None, "nothing to match", (), "no usable words or numbers")
-    if not ranked:
-        return Decision(text, None, "no candidate", (), "no address holds these words")
+    reason, detail = verdict(query, ranked, threshold)
     candidates = tuple(Match(addresses[item.row[retrieval.ID]], item.probability,
                              item.agreement.reason())
-                       for item in ranked[:REVIEW_CANDIDATES])
+                       for item in ranked[:REVIEW_CANDIDATES]
+                       if item.row[retrieval.ID] in addresses)
+    if reason != "accepted":
+        return Decision(text, None, reason, candidates, detail)
     best = candidates[0]
-    runner_up = ranked[1] if len(ranked) > 1 else None
-    if query.qualifier and not _holds(ranked[0].found, query.qualifier):
-        return Decision(text, None, "near an address", candidates,
-                        f"the text describes {query.qualifier} near an address, "
-                        "not the address itself")
-    below = best.score < threshold
-    if below and ranked[0].agreement.town_contradicts:
-        return Decision(text, None, "town contradicts", candidates,
-                        f"best {best.score:.4f} is in another town than the one named")
-    if (runner_up is not None and ranked[0].log_odds - runner_up.log_odds < MARGIN
-            and best.score >= _TIE_FLOOR):
-        return Decision(text, None, "tie with runner-up", candidates,
-                        f"best {best.score:.4f} and runner-up {candidates[1].score:.4f} "
-                        "are too close to tell apart")
-    if below:
-        return Decision(text, None, "below threshold", candidates,
-                        f"best {best.score:.4f} is below the threshold {threshold:g}")
-    why = best.reason + (f"; next best {candidates[1].score:.4f}" if runner_up is not None
+    why = best.reason + (f"; next best {ranked[1].probability:.4f}" if len(ranked) > 1
                          else "; no other candidate")
-    accepted = Match(best.address, best.score, why)
-    return Decision(text, accepted, "accepted", candidates,
-                    f"{best.score:.4f} at or above the threshold {threshold:g}")
+    return Decision(text, Match(best.address, best.score, why), reason, candidates, detail)
 
 
 def exact_uprn(text: str, address: Address) -> Decision:
