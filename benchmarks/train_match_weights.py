@@ -212,6 +212,10 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=20_000)
     parser.add_argument("--hand", action="store_true",
                         help="report the shipped weights only (no fit)")
+    parser.add_argument("--thresholds", type=lambda text: tuple(map(float, text.split(","))),
+                        default=(0.5, 0.6, 0.7, 0.8),
+                        help="thresholds to report the fitted or shipped weights at "
+                             "(comma-separated; default 0.5,0.6,0.7,0.8)")
     args = parser.parse_args()
 
     from lgds_components.address import matching, ranking
@@ -234,9 +238,9 @@ def main() -> int:
         _log(f"fitting on {len(counts):,} distinct vectors ...")
         fitted = fit(counts, FEATURES)
     sweeps = (("hand penalties", shipped, (0.5, 0.8, 0.9)),
-              ("fitted", fitted, (0.5, 0.6, 0.7, 0.8)))
+              ("fitted", fitted, args.thresholds))
     if args.hand:
-        sweeps = (("shipped", shipped, (0.5, 0.6, 0.7, 0.8)),)
+        sweeps = (("shipped", shipped, args.thresholds),)
     for label, (intercept, weights), thresholds in sweeps:
         for threshold in thresholds:
             line = "; ".join(

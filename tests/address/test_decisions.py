@@ -152,3 +152,16 @@ def test_workers_must_be_a_small_whole_number(towns: Gazetteer, workers: object)
         towns.decide_many(["5 Station Road"], workers=workers)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="workers"):
         towns.match_many(["5 Station Road"], workers=workers)  # type: ignore[arg-type]
+
+
+def test_a_three_letter_name_typed_with_a_letter_dropped(tmp_path: Path) -> None:
+    rows = [street_row(3001, postcode="TR1 2BB", street="New Road", pao_start_number=6,
+                       town_name="Polmouth"),
+            street_row(3002, postcode="TR1 2BD", street="Church Road", pao_start_number=6,
+                       town_name="Polmouth")]
+    Gazetteer.load(tmp_path / "new.sqlite", write(tmp_path / "new.csv", rows))
+    with Gazetteer.open(tmp_path / "new.sqlite") as gazetteer:
+        found = gazetteer.decide("6 Nw Road, Polmouth")
+        assert found.match is not None and found.match.uprn == 3001, found.detail
+        assert "typo" in found.match.reason
+        assert gazetteer.match("6 Yw Road, Polmouth") is None  # no Yew Road

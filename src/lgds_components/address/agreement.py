@@ -195,13 +195,15 @@ def similar(typed: str, stored: str) -> str:
 
     >>> similar("stn", "station"), similar("qns", "queens"), similar("knig", "king")
     ('abbreviation', 'abbreviation', 'typo')
-    >>> similar("mill", "hill")
-    ''
+    >>> similar("mill", "hill"), similar("nw", "new")
+    ('', 'typo')
     """
     if not typed or not stored or typed[0] != stored[0] or not typed.isalpha():
         return ""
     if 2 <= len(typed) < len(stored) and len(stored) >= 4 and is_shortening(typed, stored):
         return "abbreviation"
+    if len(typed) == 2 and len(stored) == 3 and is_shortening(typed, stored):
+        return "typo"  # a three-letter name with a letter dropped (nw: new)
     if len(typed) >= 3 and len(stored) >= 3:
         limit = 2 if min(len(typed), len(stored)) >= 8 else 1
         if damerau_levenshtein(typed, stored, limit) <= limit:
