@@ -165,3 +165,19 @@ def test_a_three_letter_name_typed_with_a_letter_dropped(tmp_path: Path) -> None
         assert found.match is not None and found.match.uprn == 3001, found.detail
         assert "typo" in found.match.reason
         assert gazetteer.match("6 Yw Road, Polmouth") is None  # no Yew Road
+
+
+def test_an_old_postcode_is_not_read_as_another_address_there(tmp_path: Path) -> None:
+    # no record at NR5 4AS holds every word: the search widens, and 15 Station
+    # Road (there) is not accepted for 15 Kings Road (moved to NR5 4AN)
+    rows = [street_row(4001, postcode="NR5 4AN", street="Kings Road", pao_start_number=15,
+                       town_name="Wickton"),
+            street_row(4002, postcode="NR5 4AS", street="Station Road", pao_start_number=15,
+                       town_name="Wickton"),
+            *[street_row(4003 + n, postcode="NR5 4AS", street="Station Road",
+                         pao_start_number=17 + n, town_name="Wickton") for n in range(5)]]
+    Gazetteer.load(tmp_path / "moved.sqlite", write(tmp_path / "moved.csv", rows))
+    with Gazetteer.open(tmp_path / "moved.sqlite") as gazetteer:
+        found = gazetteer.decide("15 Kings Road, Wickton, NR5 4AS")
+        assert found.match is None or found.match.uprn == 4001, found
+        assert 4001 in {candidate.uprn for candidate in found.candidates}

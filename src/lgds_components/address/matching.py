@@ -103,12 +103,14 @@ def ranked(query: Query, fetch: Fetch, *, threshold: float) -> list[Scored]:
     postcode's records come first (one query), and those holding the most of
     the text's words are compared; otherwise, or when there are more than
     :data:`POSTCODE_ROWS`, the records holding every word. When none holds
-    every word, or the best found is not sure enough (a postcode out of date, a
-    word the address lacks), the search widens: the outward code instead of the
-    postcode, then each word left out in turn, and the records holding all
-    but one of the words, at most :data:`COMPARED` of them, are compared
-    together. A text with no postcode is not widened when a record holds all
-    its words (and it has no range of numbers).
+    every word (with a postcode: none of the postcode's records, so a postcode
+    out of date is not read as another address there), or the best found is
+    not sure enough (a word the address lacks), the search widens: the outward
+    code instead of the postcode, then each word left out in turn, and the
+    records holding all but one of the words, at most :data:`COMPARED` of
+    them, are compared with those compared first. A text with no postcode is
+    not widened when a record holds all its words (and it has no range of
+    numbers).
     """
     groups = ranking.word_groups(query, None)
     if not groups:
@@ -123,11 +125,13 @@ def ranked(query: Query, fetch: Fetch, *, threshold: float) -> list[Scored]:
             pool.add(at_postcode)
     if not complete:
         pool.add(fetch(groups, ranking.CANDIDATES))
-    scored = score_rows(pool.best(cap=COMPARED), query)
+    first = pool.best(cap=COMPARED)
+    scored = score_rows(first, query)
     # Without a postcode, when some record holds every word (and no range was
     # typed), leaving words out only finds addresses explaining less of the text.
     found_all = not located and pool.most == len(groups) and not query.ranges
-    if len(groups) >= 2 and (not scored or scored[0].probability < threshold) and not found_all:
+    unsure = not scored or scored[0].probability < threshold or pool.most < len(groups)
+    if len(groups) >= 2 and unsure and not found_all:
         if located:
             pool.add(fetch([[ranking.Term(query.outward)], *groups[1:]], ranking.CANDIDATES // 2))
         for fewer in ranking.relaxed(groups, None):
@@ -139,7 +143,9 @@ def ranked(query: Query, fetch: Fetch, *, threshold: float) -> list[Scored]:
             for part in (groups[:split], groups[split:]):
                 if part and len(part) < len(groups):
                     pool.add(fetch(part, ranking.CANDIDATES // 2))
-        scored = score_rows(pool.best(len(groups) - 1, COMPARED), query)
+        compared = {key[retrieval.ID] for key in first}
+        scored = score_rows([*first, *(key for key in pool.best(len(groups) - 1, COMPARED)
+                                       if key[retrieval.ID] not in compared)], query)
     best = scored[0].agreement if scored else None
     if best and (best.unexplained_words or best.unexplained_lines) and best.postcode != "exact":
         towns = _places(query, scored[0], fetch)

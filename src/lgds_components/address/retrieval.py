@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
-from lgds_components.address.parts import EXPAND_RANGE
+from lgds_components.address.parts import EXPAND_RANGE, postcode_words
 from lgds_components.address.ranking import Group
 
 __all__ = ["ID", "POSTAL", "POSTCODE", "SEARCH", "SORT", "UPRN", "Pool", "holdings"]
@@ -47,14 +47,16 @@ _SUFFIX = re.compile(r"[0-9][a-z]|[0-9] [0-9]")
 
 
 def holdings(search: str, postcode: str) -> str:
-    """The words a record holds, each between spaces: those of its search text,
-    its postcode, and as the index holds them, the number of a number with a
-    letter (``12a``: ``12``) and the numbers inside a short range (``12-14``: ``13``).
+    """The words a record holds, each between spaces: those of its search text
+    and, as the index holds them, its postcode's outward and inward codes and
+    both together (:func:`~lgds_components.address.parts.postcode_words`), the
+    number of a number with a letter (``12a``: ``12``) and the numbers inside a
+    short range (``12-14``: ``13``).
 
     >>> holdings("|||12a 14|high st||kelmouth|", "EX4 1AA")
-    '    12a 14 high st  kelmouth  ex41aa 12 13 '
+    '    12a 14 high st  kelmouth  ex4 1aa ex41aa 12 13 '
     """
-    text = f" {search.replace('|', ' ')} {postcode.replace(' ', '').lower()} "
+    text = f" {search.replace('|', ' ')} {' '.join(postcode_words(postcode))} "
     if not _SUFFIX.search(search):
         return text
     extra = []
