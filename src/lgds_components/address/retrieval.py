@@ -84,7 +84,7 @@ class Pool:
                         for group in groups]
         self._held: dict[int, tuple[int, Sequence[Any]]] = {}
         #: The most groups any record in the pool holds (-1 while it is empty).
-        self.most = -1
+        self.most: int = -1
 
     def __len__(self) -> int:
         return len(self._held)
