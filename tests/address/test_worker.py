@@ -103,7 +103,7 @@ def test_a_worker_that_dies_is_an_error_not_a_hang(tmp_path: Path) -> None:
     from lgds_components.address.sample import write_csv
 
     source = tmp_path / "a.csv"
-    write_csv(source, 20_000, seed=2)  # many batches: more than the pipe holds
+    write_csv(source, 60_000, seed=2)  # more batches than the pipe and the read-ahead hold
     reader = WorkerReader(reader_for(source, {}))
     reader.start()
     process = reader._process  # the test kills the child it started

@@ -10,7 +10,9 @@ through a pipe, so on a machine with two cores or more the two halves of an
 SQLite load run side by side. It behaves as the reader it wraps: the same
 records, the same counts, the same errors, raised at the same record
 (``on_error="fail"``) or counted through the parent's error policy
-(``"skip"``). Memory stays bounded: the child waits while the parent is busy.
+(``"skip"``). A thread in the child writes its messages to the pipe, so the
+child reads on while the parent is busy storing; memory stays bounded: past
+:data:`AHEAD` messages waiting to be written, the child waits.
 
 Small loads read in process (:func:`worth_a_worker`): starting a process
 costs about half a second.
@@ -20,9 +22,11 @@ from __future__ import annotations
 
 import os
 import pickle
+import queue
 import struct
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, Final
@@ -32,10 +36,12 @@ from lgds_components.address.records.reader import RecordReader
 from lgds_components.errors import ValidationError
 from lgds_components.load_errors import ErrorLog
 
-__all__ = ["WORKER_BYTES", "WorkerReader", "main", "worth_a_worker"]
+__all__ = ["AHEAD", "WORKER_BYTES", "WorkerReader", "main", "worth_a_worker"]
 
 #: Sources of at least this many bytes in all are read in a worker process.
 WORKER_BYTES: Final = 32 * 1024 * 1024
+#: Messages (of 2,000 records, about 0.7 MB pickled) the child holds unwritten at most.
+AHEAD: Final = 16
 _BATCH = 2000  # records a message
 _LENGTH = struct.Struct("<Q")
 
@@ -61,10 +67,61 @@ def worth_a_worker(layout: object, sources: Sequence[Path], threshold: int | Non
     return size >= limit
 
 
-def _send(stream: IO[bytes], *message: Any) -> None:
+def _message(*message: Any) -> bytes:
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_LENGTH.pack(len(data)) + data)
+    return _LENGTH.pack(len(data)) + data
+
+
+def _send(stream: IO[bytes], *message: Any) -> None:
+    stream.write(_message(*message))
     stream.flush()
+
+
+class _Sender:
+    """The child's messages, written to ``stream`` by a thread in the order sent.
+
+    A blocking write to a pipe lets other threads run and needs Python only once
+    a message, so the reading goes on while the parent has not yet taken what
+    was sent; at most :data:`AHEAD` messages wait. A write that fails (the
+    parent has gone) is raised by the next :meth:`send` or by :meth:`close`.
+    """
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self._waiting: queue.Queue[bytes | None] = queue.Queue(AHEAD)
+        self._failed: BaseException | None = None
+        self._thread = threading.Thread(target=self._write, name="lgds-records-sender",
+                                        daemon=True)
+        self._thread.start()
+
+    def _write(self) -> None:
+        try:
+            while (data := self._waiting.get()) is not None:
+                self._stream.write(data)
+                self._stream.flush()
+        except BaseException as exc:  # handed to the sending thread
+            self._failed = exc
+
+    def _put(self, data: bytes | None) -> None:
+        while True:
+            if self._failed is not None:
+                raise self._failed
+            try:
+                self._waiting.put(data, timeout=0.05)
+            except queue.Full:
+                continue
+            return
+
+    def send(self, *message: Any) -> None:
+        """Queue ``message`` for writing (waiting while :data:`AHEAD` are queued)."""
+        self._put(_message(*message))
+
+    def close(self) -> None:
+        """Write what is queued, then stop the thread."""
+        self._put(None)
+        self._thread.join()
+        if self._failed is not None:
+            raise self._failed
 
 
 def _receive(stream: IO[bytes]) -> tuple[Any, ...] | None:
@@ -100,7 +157,7 @@ def main() -> None:
     if settings is None:
         return
     layout, sources, statuses, classifications, on_error = settings
-    out = sys.stdout.buffer
+    out = _Sender(sys.stdout.buffer)
     batch: list[Any] = []
     reader = RecordReader(layout, sources, statuses=statuses, classifications=classifications,
                           errors=_InOrder(on_error, batch))
@@ -111,22 +168,24 @@ def main() -> None:
     started = False
     try:
         reader.start()
-        _send(out, "started")
+        out.send("started")
         started = True
         for record in reader:
             batch.append(tuple(record))
             if len(batch) >= _BATCH:
-                _send(out, "records", batch, *counts())
+                out.send("records", batch, *counts())
                 batch.clear()
-        _send(out, "records", batch, *counts())
-        _send(out, "done")
+        out.send("records", batch, *counts())
+        out.send("done")
     except BaseException as exc:
         if started:
-            _send(out, "records", batch, *counts())  # what came before the error, then it
+            out.send("records", batch, *counts())  # what came before the error, then it
         try:
-            _send(out, "error", exc)
+            out.send("error", exc)
         except Exception:
-            _send(out, "error", RuntimeError(f"the reading process failed: {exc!r}"))
+            out.send("error", RuntimeError(f"the reading process failed: {exc!r}"))
+    finally:
+        out.close()
 
 
 class _Progress:
@@ -222,13 +281,11 @@ class WorkerReader:
         process, self._process = self._process, None
         if process is None:
             return
+        if process.poll() is None:
+            process.kill()  # still reading: nothing more is wanted of it
+        process.wait()
         if process.stdout is not None:
-            process.stdout.close()  # a child still writing stops at a broken pipe
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            process.stdout.close()
 
 
 def _stream(stream: IO[bytes] | None) -> IO[bytes]:
