@@ -32,7 +32,7 @@ import gzip
 import io
 import itertools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -147,6 +147,10 @@ class CsvFile:
     def bytes_read(self) -> int:
         """Bytes read from the file so far (compressed bytes of a ``.gz``)."""
         return self._counter.count
+
+    def on_close(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` when the file is closed."""
+        self._stack.callback(callback)
 
     def close(self) -> None:
         """Close the file."""

@@ -101,7 +101,7 @@ class _Member:
     def __call__(self) -> CsvFile:
         archive = zipfile.ZipFile(self.path)
         rows = CsvFile.of(archive.open(self.member), self.name)
-        rows._stack.callback(archive.close)
+        rows.on_close(archive.close)
         return rows
 
 
