@@ -36,8 +36,8 @@ HELPER_BYTES: Final = 64 * 1024 * 1024
 def helper_cut(sources: Sequence[Source], threshold: int | None = None) -> int:
     """Where the helper's tiles start (``len(sources)``: no helper): the cut nearest
     half the bytes, for a supply of two tiles or more and ``threshold`` bytes (default
-    :data:`HELPER_BYTES`), on a
-    machine with two cores or more and a Python interpreter to start."""
+    :data:`HELPER_BYTES`), on a machine with two cores or more and a Python
+    interpreter to start."""
     sizes = [source.size for source in sources]
     total = sum(sizes)
     limit = HELPER_BYTES if threshold is None else threshold
