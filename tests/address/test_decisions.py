@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from lgds_components.address import Gazetteer
 from lgds_components.address.match import REASONS, Decision
+from lgds_components.address.ranking import Memo
 
 from .conftest import street_row, write
 
@@ -181,3 +182,18 @@ def test_an_old_postcode_is_not_read_as_another_address_there(tmp_path: Path) ->
         found = gazetteer.decide("15 Kings Road, Wickton, NR5 4AS")
         assert found.match is None or found.match.uprn == 4001, found
         assert 4001 in {candidate.uprn for candidate in found.candidates}
+
+
+def test_a_memo_carries_the_vocabulary_from_one_batch_to_the_next() -> None:
+    # batch workers pass one memo to each chunk's match_many / decide_many
+    texts = ["2/65 Mount Parade SN7", "12 Willow, Wickton", "Flat 9, 1 Nowhere Lane"]
+    memo = Memo()
+    with Gazetteer.sample() as gazetteer:
+        first = [m and m.uprn for m in gazetteer.match_many(texts, memo=memo)]
+        remembered = len(memo)
+        assert remembered > 0
+        again = [m and m.uprn for m in gazetteer.match_many(texts, memo=memo)]
+        reasons = [d.reason for d in gazetteer.decide_many(texts, memo=memo)]
+        assert len(memo) == remembered  # nothing new to ask the vocabulary
+        assert again == first == [m and m.uprn for m in gazetteer.match_many(texts)]
+        assert reasons == [d.reason for d in gazetteer.decide_many(texts)]

@@ -5,8 +5,11 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lgds_components.address import Address, Gazetteer
+from lgds_components.address.agreement import similar
 from lgds_components.address.messy import STYLES, evaluate, messy_cases, messy_text
 from lgds_components.address.scoring import damerau_levenshtein, features, parse, score
 
@@ -117,6 +120,18 @@ def test_damerau_levenshtein() -> None:
     assert damerau_levenshtein("stret", "street") == 1
     assert damerau_levenshtein("sterr", "street", limit=3) == 3
     assert damerau_levenshtein("", "abc", limit=5) == 3
+
+
+@given(st.text(alphabet="abc", max_size=7), st.text(alphabet="abc", max_size=7))
+def test_damerau_levenshtein_within_one_agrees_with_the_full_table(a: str, b: str) -> None:
+    # limit=1 takes a shortcut; it must agree with the full table capped at 2
+    assert damerau_levenshtein(a, b, limit=1) == min(damerau_levenshtein(a, b, limit=2), 2)
+
+
+def test_a_repeated_letter_and_one_more_slip_is_a_typo() -> None:
+    assert similar("konggs", "kings") == similar("waatre", "water") == "typo"
+    assert similar("yorrrk", "york") == similar("mannrr", "manor") == "typo"
+    assert similar("konggs", "kent") == similar("mannrr", "mill") == ""
 
 
 _SCORE_IN_A_FRESH_PROCESS = """

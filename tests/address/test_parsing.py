@@ -120,6 +120,20 @@ def test_a_flat_letter_run_into_the_street_stays_with_the_number() -> None:
     assert read("12 highstreet").numbers == ("12",)
 
 
+def test_a_word_with_a_typo_reading_is_not_split_into_a_flat_letter() -> None:
+    # "wter" reads as "water" (a letter dropped), not as flat W of 104 and "ter"
+    def slips(word: str, prefix: bool) -> dict[str, float]:
+        return {"water": 0.9} if word == "wter" else corrections(word, prefix)
+
+    def stored(term: str) -> bool:
+        return term in {"ter", "water", *STORED}
+
+    query = parse("104 Wter Way", corrections=slips, known=stored)
+    assert query.numbers == ("104",) and words(query) == ["wter", "way"]
+    glued = parse("45cmill lane", corrections=slips, known=stored)  # no reading keeps the c
+    assert glued.numbers == ("45c",)
+
+
 def test_unlisted_short_forms_of_street_words() -> None:
     terms = {word.text: word.terms for word in read("12 Mill Cls, Kelmouth").words}
     assert terms["cls"] == {"cl": 0.9}

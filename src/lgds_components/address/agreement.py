@@ -28,6 +28,7 @@ search uses and the learned model that matching uses
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,7 @@ __all__ = ["Agreement", "compare", "damerau_levenshtein", "similar"]
 _TYPE_WEIGHT = 0.3
 _FLOOR_WORDS = frozenset({*FLOOR_ORDER, "floor"})
 _LETTERS = "abcdefghij"
+_REPEATS = re.compile(r"(.)\1+")
 
 
 @attrs.frozen(slots=True)
@@ -169,6 +171,8 @@ def damerau_levenshtein(a: str, b: str, limit: int = 2) -> int:
     """
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    if limit == 1:
+        return _within_one(a, b)
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
@@ -187,6 +191,25 @@ def damerau_levenshtein(a: str, b: str, limit: int = 2) -> int:
     return min(previous[-1], limit + 1)
 
 
+def _within_one(a: str, b: str) -> int:
+    """:func:`damerau_levenshtein` with ``limit=1`` for lengths at most one apart:
+    0, 1 (one letter changed, added, dropped or two neighbours swapped) or 2."""
+    if a == b:
+        return 0
+    if len(a) > len(b):
+        a, b = b, a
+    index = 0
+    while index < len(a) and a[index] == b[index]:
+        index += 1
+    if len(a) < len(b):
+        return 1 if a[index:] == b[index + 1:] else 2
+    if a[index + 1:] == b[index + 1:]:
+        return 1
+    swapped = (index + 1 < len(a) and a[index] == b[index + 1] and a[index + 1] == b[index]
+               and a[index + 2:] == b[index + 2:])
+    return 1 if swapped else 2
+
+
 @functools.lru_cache(maxsize=200_000)
 def similar(typed: str, stored: str) -> str:
     """``"abbreviation"`` when ``typed`` shortens ``stored`` (``stn`` for ``station``,
@@ -195,8 +218,8 @@ def similar(typed: str, stored: str) -> str:
 
     >>> similar("stn", "station"), similar("qns", "queens"), similar("knig", "king")
     ('abbreviation', 'abbreviation', 'typo')
-    >>> similar("mill", "hill"), similar("nw", "new")
-    ('', 'typo')
+    >>> similar("mill", "hill"), similar("nw", "new"), similar("mooount", "mount")
+    ('', 'typo', 'typo')
     """
     if not typed or not stored or typed[0] != stored[0] or not typed.isalpha():
         return ""
@@ -208,6 +231,10 @@ def similar(typed: str, stored: str) -> str:
         limit = 2 if min(len(typed), len(stored)) >= 8 else 1
         if damerau_levenshtein(typed, stored, limit) <= limit:
             return "typo"
+        squeezed, stored_squeezed = _REPEATS.sub(r"\1", typed), _REPEATS.sub(r"\1", stored)
+        if (squeezed, stored_squeezed) != (typed, stored) and len(squeezed) >= 3 \
+                and damerau_levenshtein(squeezed, stored_squeezed, 1) <= 1:
+            return "typo"  # a key held down (yorrrk) or a letter doubled, and one more slip
     return ""
 
 
@@ -449,12 +476,8 @@ def compare(query: Query, found: Features, places: Iterable[str] = (), *,
             unexplained.append(word)
     numbers = _Numbers(query, found)
     numbers.run(word_numbers)
-    agreement = _finish(query, found, matched, numbers, town_matched, contradicts, slips,
-                        _lines_left(query, unexplained))
-    if type_differs or not postal:
-        agreement = attrs.evolve(agreement, street_type_differs=type_differs,
-                                 delivery_point=postal)
-    return agreement
+    return _finish(query, found, matched, numbers, town_matched, contradicts, slips,
+                   _lines_left(query, unexplained), type_differs=type_differs, postal=postal)
 
 
 def _lines_left(query: Query, unexplained: list[Word]) -> tuple[int, int, int]:
@@ -477,7 +500,7 @@ def _lines_left(query: Query, unexplained: list[Word]) -> tuple[int, int, int]:
 
 def _finish(query: Query, found: Features, matched: set[str], numbers: _Numbers,
             town_matched: bool, contradicts: bool, slips: dict[str, int],
-            left: tuple[int, int, int]) -> Agreement:
+            left: tuple[int, int, int], *, type_differs: bool, postal: bool) -> Agreement:
     places = set(found.town) | set(found.locality) | set(found.street)
     pao_words = set(found.pao_words)
     name = "none"
@@ -508,6 +531,8 @@ def _finish(query: Query, found: Features, matched: set[str], numbers: _Numbers,
         flat=_flat(query, found, numbers, matched),
         street=_coverage(found.street, matched) if found.street else 1.0,
         street_typed=bool(set(found.street) & matched),
+        street_type_differs=type_differs,
+        delivery_point=postal,
         name=name,
         organisation=organisation,
         typos=slips["typo"],

@@ -5,8 +5,9 @@ Matching is mostly Python work, so one process uses one core. With
 out in chunks to that many processes, each with its own connection to the
 same gazetteer (opened by a picklable ``opener``), and yield the answers in
 the order of the rows, holding only a few chunks at a time. Each worker
-decides a chunk as one batch (``decide_many``: the vocabulary's answers
-remembered), and for ``match_many`` sends back only the matches.
+remembers the vocabulary's answers across its chunks (one
+:class:`~lgds_components.address.ranking.Memo`), and for ``match_many``
+sends back only the matches.
 
 >>> import functools
 >>> from lgds_components.address import Gazetteer
@@ -27,6 +28,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 from lgds_components.address.match import Decision, Match
+from lgds_components.address.ranking import Memo
 
 __all__ = ["CHUNK", "decide_in_processes", "match_in_processes"]
 
@@ -39,14 +41,17 @@ _Answer = TypeVar("_Answer", Decision, Match | None)
 
 def _start(opener: Callable[[], Any]) -> None:
     _WORKER["gazetteer"] = opener()
+    _WORKER["memo"] = Memo()  # one per worker, kept across its chunks
 
 
 def _decide_chunk(rows: list[Any], threshold: float | None) -> list[Decision]:
-    return list(_WORKER["gazetteer"].decide_many(rows, threshold=threshold))
+    return list(_WORKER["gazetteer"].decide_many(rows, threshold=threshold,
+                                                 memo=_WORKER["memo"]))
 
 
 def _match_chunk(rows: list[Any], threshold: float | None) -> list[Match | None]:
-    return list(_WORKER["gazetteer"].match_many(rows, threshold=threshold))
+    return list(_WORKER["gazetteer"].match_many(rows, threshold=threshold,
+                                                memo=_WORKER["memo"]))
 
 
 def decide_in_processes(

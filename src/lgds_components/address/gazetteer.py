@@ -292,22 +292,26 @@ class GazetteerFront(abc.ABC):
         return matching.decide(text, query, ranked, limit, addresses)
 
     def match_many(
-        self, rows: Iterable[str], *, threshold: float | None = None, workers: int = 1
+        self, rows: Iterable[str], *, threshold: float | None = None, workers: int = 1,
+        memo: ranking.Memo | None = None,
     ) -> Iterator[Match | None]:
         """:meth:`match` each of ``rows`` in turn, lazily; a row that is not
         usable text (not a string, too long) gives ``None``. With ``workers``
-        above one, that many processes share the work (see :meth:`decide_many`)."""
+        above one, that many processes share the work (see :meth:`decide_many`).
+        ``memo`` keeps the vocabulary's answers from one call to the next (a
+        batch worker passes its own); by default each call starts afresh."""
         if matching.check_workers(workers) > 1:
             from lgds_components.address.batch import match_in_processes
 
             return match_in_processes(self._opener(), rows, threshold=threshold,
                                       workers=workers)
-        memo = ranking.Memo()
+        known = ranking.Memo() if memo is None else memo
         return ranking.match_each(
-            lambda row: self._decide(row, threshold, memo, review=False).match, rows)
+            lambda row: self._decide(row, threshold, known, review=False).match, rows)
 
     def decide_many(
-        self, rows: Iterable[str], *, threshold: float | None = None, workers: int = 1
+        self, rows: Iterable[str], *, threshold: float | None = None, workers: int = 1,
+        memo: ranking.Memo | None = None,
     ) -> Iterator[Decision]:
         """:meth:`decide` each of ``rows`` in turn, lazily; a row that is not
         usable text is refused as ``"nothing to match"``.
@@ -315,6 +319,7 @@ class GazetteerFront(abc.ABC):
         With ``workers`` above one, that many processes, each with its own
         connection to the same gazetteer, decide chunks of rows; the answers
         still come in row order (:mod:`~lgds_components.address.batch`).
+        ``memo``: as for :meth:`match_many`.
 
         Raises:
             ValidationError: ``workers`` is not a whole number from 1 to 64.
@@ -324,8 +329,8 @@ class GazetteerFront(abc.ABC):
 
             return decide_in_processes(self._opener(), rows, threshold=threshold,
                                        workers=workers)
-        memo = ranking.Memo()
-        return matching.decide_each(lambda row: self._decide(row, threshold, memo), rows)
+        known = ranking.Memo() if memo is None else memo
+        return matching.decide_each(lambda row: self._decide(row, threshold, known), rows)
 
     @abc.abstractmethod
     def _opener(self) -> Callable[[], GazetteerFront]:

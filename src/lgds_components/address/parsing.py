@@ -492,7 +492,8 @@ def _read_tokens(
             words.append(Word(token, terms, optional=True, line=lines[index]))
             continue
         if token not in terms and not is_prefix and numbers and before == numbers[-1] \
-                and _letter_of(before, token, known):
+                and not any(term[0] == token[0] for term in terms) \
+                and _letter_of(before, token, known):  # (wter: water, not W ter)
             suffixed = before + token[0]  # 45cprimrose: 45C Primrose
             for held in (numbers, pao, sao):
                 held[-1:] = [suffixed] if held[-1:] == [before] else held[-1:]

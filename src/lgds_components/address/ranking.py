@@ -162,6 +162,10 @@ class Memo:
         self._known: dict[str, bool] = {}
         self._terms: dict[tuple[str, bool], dict[str, float]] = {}
 
+    def __len__(self) -> int:
+        """How many answers are remembered."""
+        return len(self._known) + len(self._terms)
+
     def known(self, vocabulary: Vocabulary, word: str) -> bool:
         """``vocabulary.contains(word)``, remembered."""
         found = self._known.get(word)

@@ -24,6 +24,7 @@ most groups, best first.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
@@ -56,7 +57,7 @@ def holdings(search: str, postcode: str) -> str:
     >>> holdings("|||12a 14|high st||kelmouth|", "EX4 1AA")
     '    12a 14 high st  kelmouth  ex4 1aa ex41aa 12 13 '
     """
-    text = f" {search.replace('|', ' ')} {' '.join(postcode_words(postcode))} "
+    text = f" {search.replace('|', ' ')} {_postcode_text(postcode)} "
     if not _SUFFIX.search(search):
         return text
     extra = []
@@ -70,6 +71,12 @@ def holdings(search: str, postcode: str) -> str:
             if 0 < high - low <= EXPAND_RANGE:
                 extra += [str(number) for number in range(low + 1, high)]
     return text + " ".join(extra) + " " if extra else text
+
+
+@functools.lru_cache(maxsize=4096)
+def _postcode_text(postcode: str) -> str:
+    # (a text's candidates share a few postcodes: the words are worked out once)
+    return " ".join(postcode_words(postcode))
 
 
 class Pool:
