@@ -76,20 +76,28 @@ Fetch = Callable[[list[ranking.Group], int], list[Any]]
 """A store's ``candidate_keys``: the first ``limit`` records holding a term of every group."""
 
 
-def score_rows(keys: Iterable[Sequence[Any]], query: Query,
-               places: Iterable[str] = ()) -> list[Scored]:
+def score_rows(keys: Iterable[Sequence[Any]], query: Query, places: Iterable[str] = (),
+               done: dict[tuple[int, frozenset[str]], Scored] | None = None) -> list[Scored]:
     """Every candidate UPRN once, best first (ties in natural order), from candidate keys.
 
     The towns and localities of all the candidates, and ``places``, are the
     place names a candidate is checked against (another town named).
+    ``done`` keeps the records already scored for this query (a search that
+    widens scores its first records again), by record number and the typed
+    words that are place names: all a comparison reads of the places.
     """
     parsed = [(key, features_from_search(key[retrieval.SEARCH], key[retrieval.POSTCODE]))
               for key in keys]
     places = {*places, *(word for _, found in parsed for word in (*found.town, *found.locality))}
+    named = frozenset(word.text for word in query.words if word.text in places)
     best: dict[int, Scored] = {}
     for key, found in parsed:
-        agreement = compare(query, found, places, postal=bool(key[retrieval.POSTAL]))
-        scored = Scored(log_odds(agreement), agreement, found, key)
+        scored = None if done is None else done.get((key[retrieval.ID], named))
+        if scored is None:
+            agreement = compare(query, found, places, postal=bool(key[retrieval.POSTAL]))
+            scored = Scored(log_odds(agreement), agreement, found, key)
+            if done is not None:
+                done[key[retrieval.ID], named] = scored
         previous = best.get(key[retrieval.UPRN])
         if previous is None or scored.log_odds > previous.log_odds:
             best[key[retrieval.UPRN]] = scored
@@ -126,7 +134,8 @@ def ranked(query: Query, fetch: Fetch, *, threshold: float) -> list[Scored]:
     if not complete:
         pool.add(fetch(groups, ranking.CANDIDATES))
     first = pool.best(cap=COMPARED)
-    scored = score_rows(first, query)
+    done: dict[tuple[int, frozenset[str]], Scored] = {}
+    scored = score_rows(first, query, done=done)
     # Without a postcode, when some record holds every word (and no range was
     # typed), leaving words out only finds addresses explaining less of the text.
     found_all = not located and pool.most == len(groups) and not query.ranges
@@ -145,12 +154,12 @@ def ranked(query: Query, fetch: Fetch, *, threshold: float) -> list[Scored]:
                     pool.add(fetch(part, ranking.CANDIDATES // 2))
         compared = {key[retrieval.ID] for key in first}
         scored = score_rows([*first, *(key for key in pool.best(len(groups) - 1, COMPARED)
-                                       if key[retrieval.ID] not in compared)], query)
+                                       if key[retrieval.ID] not in compared)], query, done=done)
     best = scored[0].agreement if scored else None
     if best and (best.unexplained_words or best.unexplained_lines) and best.postcode != "exact":
         towns = _places(query, scored[0], fetch)
         if towns:
-            scored = score_rows([item.row for item in scored], query, places=towns)
+            scored = score_rows([item.row for item in scored], query, places=towns, done=done)
     return scored
 
 
