@@ -101,7 +101,9 @@ def test_validate_accepts_only_a_uprn_from_the_list(homes: list[Address]) -> Non
 def test_validate_never_raises(value: Any) -> None:
     picker = AddressPicker([Address(uprn=10, street="Mill Lane")])
     result = picker.validate({"uprn": value})
-    assert result.is_valid == (isinstance(value, str) and value.strip() == "10")
+    # a list of one answer is one answer (as parse_qs gives it); several are unreadable
+    answer = value[0] if isinstance(value, list) and len(value) == 1 else value
+    assert result.is_valid == (isinstance(answer, str) and answer.strip() == "10")
 
 
 def test_manual_address_form_follows_the_govuk_pattern(env: Any) -> None:
