@@ -1,4 +1,4 @@
-"""A big multi-record supply staged by two processes reads as staged by one."""
+"""A big multi-record supply staged, and assembled, by two processes reads as by one."""
 
 from __future__ import annotations
 
@@ -93,3 +93,57 @@ def test_errors_cross_the_process_intact() -> None:
     assert isinstance(back, ValidationError)
     assert (str(back), back.field, back.line, back.source) == (
         str(error), error.field, error.line, error.source)
+
+
+def _rows(folder: Path) -> tuple[list[tuple[object, ...]], dict[str, int]]:
+    delivery = read(folder, "addressbase-premium")
+    rows: list[tuple[object, ...]] = [
+        ("error", str(item), item.field, item.line, item.source)
+        if isinstance(item, ValidationError) else item for item in delivery.flat_rows()]
+    return rows, dict(delivery.counts)
+
+
+def test_two_processes_assemble_what_one_does(tiles: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # the errors of LPIs left without their BLPU fall in both halves of the UPRNs
+    monkeypatch.setattr(helper, "HELPER_BYTES", 1 << 60)
+    alone, counts = _rows(tiles)
+    assert [row[2] for row in alone if row[0] == "error"] == [
+        "X_COORDINATE", "X_COORDINATE", "UPRN", "UPRN"]
+    # the records and errors the entries give, in the same order
+    expected: list[tuple[object, ...]] = []
+    for item in read(tiles, "addressbase-premium").entries():
+        if isinstance(item, Entry):
+            expected.extend((*record.values, record.where.line, record.where.source)
+                            for record in item.records)
+        else:
+            expected.append(("error", str(item), item.field, item.line, item.source))
+    assert alone == expected
+    started: list[int] = []
+    real = helper.AssemblyHelper.__init__
+
+    def counted(self: helper.AssemblyHelper, *args: object) -> None:
+        started.append(1)
+        real(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(helper, "HELPER_BYTES", 0)
+    monkeypatch.setattr(helper.AssemblyHelper, "__init__", counted)
+    together, counts_together = _rows(tiles)
+    assert started == [1]
+    assert together == alone
+    assert counts_together == counts
+    assert not list(tiles.parent.glob("**/*.rows"))
+
+
+def test_what_stops_the_assembling_helper_stops_the_load(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lgds_components.address.records.products.staging import RecordsStore
+
+    store = RecordsStore(tmp_path / "records.sqlite", fresh=True)
+    store.conn.execute("COMMIT")
+    store.conn.execute("INSERT INTO lpi (key, uprn) VALUES ('a', 1), ('b', 2)")
+    store.conn.execute("DROP TABLE blpu")  # the helper's scan fails
+    with pytest.raises(Exception, match="no such table"):
+        list(helper.assembled_rows(store, threshold=0))
+    assert not (tmp_path / "records.sqlite.rows").exists()
+    store.close()

@@ -245,6 +245,14 @@ NO_DELIVERY: Final = DeliveryValues(None, None, None, "")
 
 
 def _degrees(value: str, field: str, limit: float, columns: Mapping[str, str]) -> float | None:
+    if value and len(value) <= MAX_TEXT:  # the common case, a number in range: no more to do
+        try:
+            number = float(value)
+        except ValueError:
+            pass
+        else:
+            if -limit <= number <= limit:
+                return number
     return _bounded(value, field, columns, -limit, limit,
                     f"from -{limit:g} to {limit:g} degrees", " of degrees")
 
@@ -259,13 +267,14 @@ def check_delivery(raw: tuple[str, str, str, str], columns: Mapping[str, str]) -
         return NO_DELIVERY
     latitude = _degrees(raw[0], "latitude", 90, columns)
     longitude = _degrees(raw[1], "longitude", 180, columns)
-    udprn_text = check_text(raw[2], "udprn", columns)
-    udprn = None
-    if udprn_text:
-        if not (udprn_text.isascii() and udprn_text.isdigit() and len(udprn_text) <= 8):
+    udprn_text = raw[2]
+    if not (udprn_text.isdigit() and udprn_text.isascii() and len(udprn_text) <= 8):
+        udprn_text = check_text(udprn_text, "udprn", columns)
+        if udprn_text and not (udprn_text.isascii() and udprn_text.isdigit()
+                               and len(udprn_text) <= 8):
             name = _name(columns, "udprn")
             raise InvalidFormat(f"{name} must be a whole number of up to 8 digits", field=name)
-        udprn = int(udprn_text)
+    udprn = int(udprn_text) if udprn_text else None
     lines = raw[3].strip()
     if len(lines) > MAX_DELIVERY_LINES or "\x00" in lines:
         name = _name(columns, "delivery_lines")

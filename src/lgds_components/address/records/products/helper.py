@@ -1,15 +1,24 @@
-"""Staging the second half of a big multi-record supply in a helper process (internal).
+"""Helper processes for big multi-record supplies: staging half, assembling half (internal).
 
-Reading and checking each record of an AddressBase Premium or DTF supply is
-Python work on one core. A supply of many tiles of :data:`HELPER_BYTES` or
-more in all is cut in two by size: this process stages the first tiles, a
-helper process (``python -m lgds_components.address.records.products.helper``:
-a fresh interpreter, as the record reader's worker) stages the rest into a
-store file of its own beside the records store, keeping the errors of the
-records it could not read there too, in order. Then the helper's records are
-copied into the records store (in SQLite, one statement a table) and its errors
-given after this process's own, so the records, their order and the errors are
-those of staging every tile in one process.
+Reading and checking each record of an AddressBase Premium or DTF supply, and
+assembling each address from the staged records, is Python work on one core.
+Two helpers share it with a second core:
+
+- **Staging.** A supply of many tiles of :data:`HELPER_BYTES` or more in all
+  is cut in two by size: this process stages the first tiles, a helper process
+  (``python -m lgds_components.address.records.products.helper``: a fresh
+  interpreter, as the record reader's worker) stages the rest into a store file
+  of its own beside the records store, keeping the errors of the records it
+  could not read there too, in order. Then the helper's records are copied into
+  the records store (in SQLite, one statement a table) and its errors given
+  after this process's own, so the records, their order and the errors are
+  those of staging every tile in one process.
+- **Assembling** (:func:`assembled_rows`). A records store of
+  :data:`HELPER_BYTES` or more is assembled in two UPRN ranges at once: this
+  process the lowest UPRNs (:data:`OWN_SHARE` of the LPIs), a helper the rest
+  into a spool file beside the store (pickled batches of flat rows and errors,
+  on disk, not in memory), read back once this process's range is done: the
+  rows and errors, in order, of assembling the whole store in one process.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import struct
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
@@ -24,13 +34,62 @@ from pathlib import Path
 from typing import Any, Final
 
 from lgds_components.address.records.products.sources import Source
-from lgds_components.address.records.products.staging import TABLES, RecordsStore
+from lgds_components.address.records.products.staging import TABLES, FlatRow, RecordsStore
 from lgds_components.errors import ValidationError
 
-__all__ = ["HELPER_BYTES", "StagingHelper", "helper_cut", "main"]
+__all__ = ["HELPER_BYTES", "OWN_SHARE", "AssemblyHelper", "StagingHelper", "assembled_rows",
+           "helper_cut", "main"]
 
-#: Supplies of at least this many bytes, in two tiles or more, are staged by two processes.
+#: Supplies (in two tiles or more) and records stores of at least this many bytes
+#: are staged, and assembled, by two processes.
 HELPER_BYTES: Final = 64 * 1024 * 1024
+#: The share of the UPRNs a process assembles itself when a helper assembles the rest:
+#: less than half, as the record reader checks every record in that process after.
+OWN_SHARE: Final = 1 / 3
+_BATCH = 2000  # flat rows a spooled batch
+_LENGTH = struct.Struct("<Q")
+
+
+def _can_help() -> bool:
+    """Two cores or more, and a Python interpreter to start."""
+    return (os.cpu_count() or 1) >= 2 and Path(sys.executable).name.startswith("python")
+
+
+def _start(job: tuple[object, ...]) -> subprocess.Popen[bytes]:
+    """A helper process, sent its ``job``."""
+    environment = {**os.environ,
+                   "PYTHONPATH": os.pathsep.join(entry for entry in sys.path if entry)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lgds_components.address.records.products.helper"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment)
+    stdin = process.stdin
+    if stdin is None:
+        raise RuntimeError("the helper process has no pipe")
+    with stdin:
+        pickle.dump(job, stdin, protocol=pickle.HIGHEST_PROTOCOL)
+    return process
+
+
+def _outcome(process: subprocess.Popen[bytes]) -> tuple[str, Any]:
+    """Wait for a helper: ``("done", its answer)`` or ``("failed", the exception)``."""
+    if process.stdout is None:
+        raise RuntimeError("the helper process has no pipe")
+    with process.stdout:
+        try:
+            outcome: tuple[str, Any] = pickle.load(process.stdout)
+        except EOFError:
+            outcome = ("failed", RuntimeError(
+                f"the helper process ended without a word (exit {process.wait()})"))
+    process.wait()
+    return outcome
+
+
+def _stop(process: subprocess.Popen[bytes] | None) -> None:
+    if process is not None:
+        process.kill()
+        process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def helper_cut(sources: Sequence[Source], threshold: int | None = None) -> int:
@@ -41,8 +100,7 @@ def helper_cut(sources: Sequence[Source], threshold: int | None = None) -> int:
     sizes = [source.size for source in sources]
     total = sum(sizes)
     limit = HELPER_BYTES if threshold is None else threshold
-    if len(sources) < 2 or total < limit or (os.cpu_count() or 1) < 2 or \
-            not Path(sys.executable).name.startswith("python"):
+    if len(sources) < 2 or total < limit or not _can_help():
         return len(sources)
     best, gap, before = 1, float(total), 0
     for cut in range(1, len(sources)):
@@ -60,17 +118,8 @@ class StagingHelper:
                  path: Path) -> None:
         self.path: Path = path
         self.bytes: int = sum(source.size for source in sources)
-        environment = {**os.environ,
-                       "PYTHONPATH": os.pathsep.join(entry for entry in sys.path if entry)}
-        self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
-            [sys.executable, "-m", "lgds_components.address.records.products.helper"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment)
-        stdin = self._process.stdin
-        if stdin is None:
-            raise RuntimeError("the staging helper has no pipe")
-        with stdin:
-            pickle.dump((product, list(sources), list(ids), str(path)), stdin,
-                        protocol=pickle.HIGHEST_PROTOCOL)
+        self._process: subprocess.Popen[bytes] | None = _start(
+            ("stage", product, list(sources), list(ids), str(path)))
 
     def merge_into(self, store: RecordsStore,
                    counts: dict[str, int]) -> Iterator[ValidationError]:
@@ -81,16 +130,9 @@ class StagingHelper:
             ValidationError: what stopped the helper (a file it could not read).
         """
         process, self._process = self._process, None
-        if process is None or process.stdout is None:
+        if process is None:
             raise RuntimeError("the staging helper has stopped")
-        with process.stdout:
-            try:
-                outcome: tuple[str, Any] = pickle.load(process.stdout)
-            except EOFError:
-                outcome = ("failed", RuntimeError(
-                    f"the staging helper ended without a word (exit {process.wait()})"))
-        process.wait()
-        kind, value = outcome
+        kind, value = _outcome(process)
         conn = store.conn
         conn.execute("COMMIT")
         conn.execute("ATTACH DATABASE ? AS part", (str(self.path),))
@@ -118,40 +160,122 @@ class StagingHelper:
     def close(self) -> None:
         """Stop the helper if it still runs, and remove its store file."""
         process, self._process = self._process, None
-        if process is not None:
-            process.kill()
-            process.wait()
-            if process.stdout is not None:
-                process.stdout.close()
+        _stop(process)
         self.path.unlink(missing_ok=True)
 
 
-def main() -> None:
-    """The helper: stage the sources it is sent into a fresh store at the path it is
-    sent, the errors kept in order in its ``errors`` table; answer with the counts."""
-    from lgds_components.address.records.products.multi import stage_part
+class AssemblyHelper:
+    """A helper process assembling the UPRNs above ``after`` of the records store at
+    ``store`` into the spool file ``spool``; :meth:`rows` waits for it and reads them."""
 
-    product, sources, ids, path = pickle.load(sys.stdin.buffer)
+    def __init__(self, store: Path, after: int, spool: Path) -> None:
+        self.spool: Path = spool
+        self._process: subprocess.Popen[bytes] | None = _start(
+            ("assemble", str(store), after, str(spool)))
+
+    def rows(self) -> Iterator[FlatRow | ValidationError]:
+        """The flat rows and errors of the helper's UPRNs, in order.
+
+        Raises:
+            Exception: what stopped the helper.
+        """
+        process, self._process = self._process, None
+        if process is None:
+            raise RuntimeError("the assembling helper has stopped")
+        kind, value = _outcome(process)
+        if kind != "done":
+            raise value
+        with self.spool.open("rb") as spool:
+            while head := spool.read(_LENGTH.size):
+                (size,) = _LENGTH.unpack(head)
+                yield from pickle.loads(spool.read(size))
+
+    def close(self) -> None:
+        """Stop the helper if it still runs, and remove its spool file."""
+        process, self._process = self._process, None
+        _stop(process)
+        self.spool.unlink(missing_ok=True)
+
+
+def assembled_rows(store: RecordsStore, threshold: int | None = None
+                   ) -> Iterator[FlatRow | ValidationError]:
+    """The store's flat rows and errors in UPRN order (see :meth:`.RecordsStore.flat_rows`),
+    the higher UPRNs assembled by a helper process when the store file holds ``threshold``
+    (default :data:`HELPER_BYTES`) bytes or more on a machine with two cores or more.
+    The store must hold no uncommitted change (the helper reads the file)."""
+    limit = HELPER_BYTES if threshold is None else threshold
+    cut = store.uprn_at(OWN_SHARE) if _can_help() and store.path.stat().st_size >= limit \
+        else None
+    if cut is None:
+        yield from store.flat_rows()
+        return
+    helper = AssemblyHelper(store.path, cut, store.path.with_name(store.path.name + ".rows"))
+    try:
+        yield from store.flat_rows(upto=cut)
+        yield from helper.rows()
+    finally:
+        helper.close()
+
+
+def _stage(product: object, sources: Sequence[Source], ids: Sequence[int],
+           path: str) -> dict[str, int]:
+    """Stage ``sources`` into a fresh store at ``path``, the errors kept in order in
+    its ``errors`` table; the counts of the records read."""
+    from lgds_components.address.records.products.multi import Product, stage_part
+
+    if not isinstance(product, Product):
+        raise TypeError(f"not a product: {product!r}")
+    store = RecordsStore(path, fresh=True)
+    try:
+        store.conn.execute("CREATE TABLE errors (error BLOB)")
+        counts: dict[str, int] = {}
+        for error in stage_part(product, sources, ids, store, counts):
+            store.conn.execute("INSERT INTO errors VALUES (?)",
+                               (pickle.dumps(error, protocol=pickle.HIGHEST_PROTOCOL),))
+    finally:  # what was staged, and the errors before a failure, are kept
+        if store.conn.in_transaction:
+            store.conn.execute("COMMIT")
+        store.close()
+    return counts
+
+
+def _assemble(path: str, after: int, spool: str) -> None:
+    """Write the flat rows and errors of the UPRNs above ``after`` in the store at
+    ``path`` to ``spool``, in pickled batches."""
+    store = RecordsStore(path, fresh=False)
+    try:
+        with open(spool, "wb") as out:
+            batch: list[FlatRow | ValidationError] = []
+            for item in store.flat_rows(after=after):
+                batch.append(item)
+                if len(batch) >= _BATCH:
+                    data = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
+                    out.write(_LENGTH.pack(len(data)) + data)
+                    batch.clear()
+            data = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
+            out.write(_LENGTH.pack(len(data)) + data)
+    finally:
+        store.close()
+
+
+def main() -> None:
+    """The helper: do the job it is sent (``("stage", product, sources, ids, path)``
+    or ``("assemble", store, after, spool)``) and answer ``("done", answer)`` or
+    ``("failed", exception)``."""
+    job = pickle.load(sys.stdin.buffer)
     out = sys.stdout.buffer
     try:
-        store = RecordsStore(path, fresh=True)
-        try:
-            store.conn.execute("CREATE TABLE errors (error BLOB)")
-            counts: dict[str, int] = {}
-            for error in stage_part(product, sources, ids, store, counts):
-                store.conn.execute("INSERT INTO errors VALUES (?)",
-                                   (pickle.dumps(error, protocol=pickle.HIGHEST_PROTOCOL),))
-        finally:  # what was staged, and the errors before a failure, are kept
-            if store.conn.in_transaction:
-                store.conn.execute("COMMIT")
-            store.close()
-        outcome: tuple[str, object] = ("done", counts)
+        if job[0] == "stage":
+            outcome: tuple[str, object] = ("done", _stage(*job[1:]))
+        else:
+            _assemble(*job[1:])
+            outcome = ("done", None)
     except BaseException as exc:  # every failure goes back to the parent
         outcome = ("failed", exc)
     try:
         pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # an exception that does not pickle
-        pickle.dump(("failed", RuntimeError(f"the staging helper failed: {exc!r}")), out)
+        pickle.dump(("failed", RuntimeError(f"the helper process failed: {exc!r}")), out)
     out.flush()
 
 

@@ -28,7 +28,7 @@ from lgds_components.address.changes import Change
 from lgds_components.address.records.contract import RawRecord
 from lgds_components.address.records.products.layouts import RecordLayout
 from lgds_components.address.records.products.reader import ChangeSet, Delivery, read
-from lgds_components.address.records.products.record import FIELDS, Where
+from lgds_components.address.records.products.record import FIELDS
 from lgds_components.errors import ValidationError
 
 __all__ = ["COLUMNS", "ProductLayout", "change_list"]
@@ -106,13 +106,11 @@ class ProductLayout:
                                              layouts=self.layouts)
         columns = COLUMNS[self.name]
         new = RawRecord._make
-        for entry in delivery.entries():
-            if isinstance(entry, ValidationError):
-                yield entry
-                continue
-            for record in entry.records:
-                where: Where = record.where
-                yield new((*record.values, where.line, where.source, columns))
+        for row in delivery.flat_rows():
+            if isinstance(row, ValidationError):
+                yield row  # an error in place of a record
+            else:
+                yield new((*row, columns))
 
     @property
     def parallel(self) -> bool:

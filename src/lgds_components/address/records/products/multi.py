@@ -372,6 +372,7 @@ def stage_changes(product: Product, sources: Sequence[Source],
     update replaces the record with the same key; a delete removes it.
     """
     conn = store.conn
+    store.index_for_updates()
     conn.execute("CREATE TEMP TABLE incoming (pro_order INTEGER, seq INTEGER, tab TEXT, "
                  "action TEXT, vals TEXT, src INTEGER, line INTEGER)")
     conn.execute("CREATE TEMP TABLE touched (uprn INTEGER PRIMARY KEY)")

@@ -27,7 +27,7 @@ __all__ = ["delivery_lines"]
 
 
 def delivery_lines(
-    *, organisation_name: str = "", department_name: str = "", po_box_number: str = "",
+    organisation_name: str = "", department_name: str = "", po_box_number: str = "",
     sub_building_name: str = "", building_name: str = "", building_number: str = "",
     dependent_thoroughfare: str = "", thoroughfare: str = "",
     double_dependent_locality: str = "", dependent_locality: str = "",

@@ -14,8 +14,9 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 import attrs
 
@@ -30,12 +31,13 @@ from lgds_components.address.records.products.sources import (
     open_sources,
     rows,
 )
-from lgds_components.address.records.products.staging import RecordsStore
+from lgds_components.address.records.products.staging import FlatRow, RecordsStore
 from lgds_components.errors import InvalidFormat, MissingValue, ValidationError
 
 __all__ = ["ChangeSet", "Delivery", "changes", "read", "strict"]
 
 PathArg = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
+_T = TypeVar("_T")
 
 
 def _format(sources: list[Source], format: str | None) -> str:
@@ -111,11 +113,32 @@ class Delivery:
             for source in self.sources:
                 yield from reader(source, self.progress)
             return
-        yield from self._assembled()
+        yield from self._assembled(_entries)
 
-    def _assembled(self) -> Iterator[Entry | ValidationError]:
+    def flat_rows(self) -> Iterator[FlatRow | ValidationError]:
+        """Each flat record as a plain tuple (:data:`~.staging.FlatRow`: its values,
+        line and source), or an error in place of a row or record that cannot be
+        read; a big multi-record supply is assembled by two processes
+        (:func:`~.helper.assembled_rows`)."""
+        if self.format in ("addressbase-plus", "addressbase-core") or self.store is not None:
+            for entry in self.entries():  # (an update's store is not committed yet)
+                if isinstance(entry, ValidationError):
+                    yield entry
+                    continue
+                for record in entry.records:
+                    yield (*record.values, record.where.line, record.where.source)
+            return
+        from lgds_components.address.records.products.helper import assembled_rows
+
+        yield from self._assembled(assembled_rows)
+
+    def _assembled(self, assemble: Callable[[RecordsStore], Iterator[_T]]
+                   ) -> Iterator[_T | ValidationError]:
+        """``assemble`` of the records store, staged from the sources first (with the
+        errors of the records that cannot be staged); the store is closed after
+        and, unless kept at ``records_path``, removed."""
         if self.store is not None:  # already staged (an update being applied)
-            yield from _entries(self.store)
+            yield from assemble(self.store)
             return
         product = _product(self.format, self.sources, self.layouts)
         with contextlib.ExitStack() as stack:
@@ -128,7 +151,7 @@ class Delivery:
             stack.callback(store.close)
             yield from multi.stage_full(product, self.sources, store, self.counts, self.progress)
             store.conn.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (self.format,))
-            yield from _entries(store)
+            yield from assemble(store)
 
 
 def read(paths: PathArg, format: str | None = None, *, records_path: str | os.PathLike[str]

@@ -164,8 +164,8 @@ def rows(source: Source, progress: DeliveryProgress | None = None
             for line, cells in csv_file.rows():
                 if isinstance(cells, ValidationError):
                     yield line, cells.located(line=line, source=source.name)
-                elif cells and any(cells):
-                    if "\x00" in "".join(cells):
+                elif joined := "".join(cells):  # not a blank row
+                    if "\x00" in joined:
                         yield line, InvalidFormat("the row holds a NUL character, which CSV "
                                                   "text cannot", field="row", line=line,
                                                   source=source.name)

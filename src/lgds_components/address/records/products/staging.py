@@ -30,7 +30,11 @@ from lgds_components.address.records.products.paf import delivery_lines
 from lgds_components.address.records.products.record import LANGUAGES, Flat, Where
 from lgds_components.errors import ValidationError
 
-__all__ = ["KEYS", "TABLES", "RecordsStore"]
+__all__ = ["KEYS", "TABLES", "FlatRow", "RecordsStore"]
+
+#: A flat record as a plain tuple (cheap to pickle): its values in
+#: :data:`~.record.FIELDS` order, then its line and source.
+FlatRow = tuple[Any, ...]
 
 #: Columns of each staging table (``src`` and ``line`` are added to every one).
 TABLES: dict[str, tuple[str, ...]] = {
@@ -56,18 +60,22 @@ KEYS: dict[str, tuple[str, ...]] = {
     "org": ("key",), "cls": ("key",),
 }
 
+# what assembly reads by
 _INDEXES = (
     # one BLPU a UPRN: a file given twice fails here (see RecordsStore.duplicate_blpus)
     "CREATE UNIQUE INDEX IF NOT EXISTS blpu_uprn ON blpu(uprn)",
     "CREATE INDEX IF NOT EXISTS lpi_uprn ON lpi(uprn)",
-    "CREATE INDEX IF NOT EXISTS lpi_key ON lpi(key)",
-    "CREATE INDEX IF NOT EXISTS lpi_usrn ON lpi(usrn)",
     "CREATE INDEX IF NOT EXISTS street_usrn ON street(usrn, language)",
     "CREATE INDEX IF NOT EXISTS dpa_uprn ON dpa(uprn, key)",
-    "CREATE INDEX IF NOT EXISTS dpa_key ON dpa(key)",
     "CREATE INDEX IF NOT EXISTS org_uprn ON org(uprn, end_date, key)",
-    "CREATE INDEX IF NOT EXISTS org_key ON org(key)",
     "CREATE INDEX IF NOT EXISTS cls_uprn ON cls(uprn, end_date, key)",
+)
+# what change-only updates find records by: made by the first update
+_UPDATE_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS lpi_key ON lpi(key)",
+    "CREATE INDEX IF NOT EXISTS lpi_usrn ON lpi(usrn)",
+    "CREATE INDEX IF NOT EXISTS dpa_key ON dpa(key)",
+    "CREATE INDEX IF NOT EXISTS org_key ON org(key)",
     "CREATE INDEX IF NOT EXISTS cls_key ON cls(key)",
 )
 
@@ -145,6 +153,12 @@ class RecordsStore:
         self.conn.execute("PRAGMA journal_mode = DELETE")
         self.conn.execute("PRAGMA synchronous = NORMAL")
 
+    def index_for_updates(self) -> None:
+        """Index the records by their keys for change-only updates (once: the first
+        update does it, inside its transaction)."""
+        for statement in _UPDATE_INDEXES:
+            self.conn.execute(statement)
+
     def meta(self) -> dict[str, str]:
         """What the full supply recorded (format, layout version)."""
         return dict(self.conn.execute("SELECT key, value FROM meta"))
@@ -158,17 +172,21 @@ class RecordsStore:
 
     # -- assembly ----------------------------------------------------------
 
-    def assemble(self, uprns_table: str | None = None
-                 ) -> Iterator[tuple[int, list[Flat | ValidationError]]]:
+    def assemble(self, uprns_table: str | None = None, *, after: int | None = None,
+                 upto: int | None = None) -> Iterator[tuple[int, list[Flat | ValidationError]]]:
         """Each UPRN's flat records (or an error in place of an LPI whose BLPU or
-        street descriptor is missing), in UPRN order (only the UPRNs listed in the
-        temporary table ``uprns_table`` when given).
+        street descriptor is missing), in UPRN order: only the UPRNs listed in the
+        temporary table ``uprns_table``, and those above ``after`` and up to ``upto``,
+        when given.
 
         One ordered scan of each table, merged UPRN by UPRN (no query per record);
         street descriptors are looked up by USRN through a bounded cache."""
-        only = f"uprn IN (SELECT uprn FROM {uprns_table})" if uprns_table else ""
+        only = [f"uprn IN (SELECT uprn FROM {uprns_table})"] if uprns_table else []
+        only += [f"uprn {test} {int(bound)}" for test, bound in ((">", after), ("<=", upto))
+                 if bound is not None]
+        where = " AND ".join(only)
         scans = {table: self.conn.cursor().execute(sql.format(
-            where=f"WHERE {only}" if only else "", and_where=f"AND {only}" if only else ""))
+            where=f"WHERE {where}" if where else "", and_where=f"AND {where}" if where else ""))
             for table, sql in _SCANS.items()}
         blpus, orgs, classes, dpas = (_Follower(scans[table])
                                       for table in ("blpu", "org", "cls", "dpa"))
@@ -179,8 +197,28 @@ class RecordsStore:
             group = list(rows)
             if len(group) > 1:
                 group.sort(key=_order)
-            yield uprn, [record for record in (
-                _flat(row, *found, streets, names) for row in group) if record is not None]
+            yield uprn, [record for row in group
+                         if (record := _flat(row, *found, streets, names)) is not None]
+
+    def flat_rows(self, *, after: int | None = None, upto: int | None = None
+                  ) -> Iterator[FlatRow | ValidationError]:
+        """:meth:`assemble`'s records as plain :data:`FlatRow` tuples, each UPRN's
+        errors after its records (``after`` and ``upto`` as there)."""
+        for _uprn, items in self.assemble(after=after, upto=upto):
+            errors = []
+            for item in items:
+                if isinstance(item, Flat):
+                    yield (*item.values, item.where.line, item.where.source)
+                else:
+                    errors.append(item)
+            yield from errors
+
+    def uprn_at(self, share: float) -> int | None:
+        """The UPRN that ``share`` (0 to 1) of the LPIs are at or below (None without LPIs)."""
+        row = self.conn.execute("SELECT uprn FROM lpi ORDER BY uprn LIMIT 1 OFFSET "
+                                "CAST((SELECT count(*) FROM lpi) * ? AS INTEGER)",
+                                (min(max(share, 0.0), 1.0),)).fetchone()
+        return None if row is None else int(row[0])
 
 
 class _Follower:
@@ -233,21 +271,13 @@ def _dpa_lines(dpa: tuple[Any, ...] | None, welsh: bool) -> tuple[str, str]:
     """A delivery point's UDPRN and its lines (the Welsh fields for a Welsh record)."""
     if dpa is None:
         return "", ""
-    (_, udprn, organisation, department, po_box, sub_building, building_name, building_number,
-     dependent_thoroughfare, thoroughfare, double_dependent_locality, dependent_locality,
-     post_town, postcode, *in_welsh) = dpa
+    # organisation name to postcode, in delivery_lines' order; then the Welsh forms of
+    # the thoroughfares, localities and post town
+    fields = dpa[2:14]
     if welsh:
-        dependent_thoroughfare, thoroughfare, double_dependent_locality, dependent_locality, \
-            post_town = (mine or theirs for mine, theirs in zip(in_welsh, (
-                dependent_thoroughfare, thoroughfare, double_dependent_locality,
-                dependent_locality, post_town), strict=True))
-    lines = delivery_lines(
-        organisation_name=organisation, department_name=department, po_box_number=po_box,
-        sub_building_name=sub_building, building_name=building_name,
-        building_number=building_number, dependent_thoroughfare=dependent_thoroughfare,
-        thoroughfare=thoroughfare, double_dependent_locality=double_dependent_locality,
-        dependent_locality=dependent_locality, post_town=post_town, postcode=postcode)
-    return str(udprn), "\n".join(lines)
+        fields = (*dpa[2:8], *(mine or theirs for mine, theirs in zip(dpa[14:19], dpa[8:13],
+                                                                      strict=True)), dpa[13])
+    return str(dpa[1]), "\n".join(delivery_lines(*fields))
 
 
 def _flat(row: tuple[Any, ...], blpu: tuple[Any, ...] | None, org: tuple[Any, ...] | None,
