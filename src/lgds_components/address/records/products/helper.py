@@ -243,6 +243,9 @@ def _assemble(path: str, after: int, spool: str) -> None:
     """Write the flat rows and errors of the UPRNs above ``after`` in the store at
     ``path`` to ``spool``, in pickled batches."""
     store = RecordsStore(path, fresh=False)
+    # its scans read the store in order: a small page cache does (three processes are
+    # running now, within the load's memory budget)
+    store.conn.execute("PRAGMA cache_size = -16384")
     try:
         with open(spool, "wb") as out:
             batch: list[FlatRow | ValidationError] = []

@@ -94,7 +94,7 @@ _SCANS = {
            "ORDER BY uprn, scheme NOT LIKE 'AddressBase%', key DESC",
     "dpa": f"SELECT uprn, key, {', '.join(_DPA)} FROM dpa {{where}} ORDER BY uprn, key",
 }
-_STREET_CACHE = 100_000
+_STREET_CACHE = 20_000  # street descriptors (the LPIs come in UPRN order, a street at a time)
 
 #: LPI logical statuses a gazetteer holds (candidate 5 and rejected 7, 9 are left out).
 _KEPT_STATUSES = frozenset({"1", "3", "6", "8"})
