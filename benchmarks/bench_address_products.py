@@ -6,8 +6,8 @@ tiles (``sample.write_product``, 1,000,000 lines a tile: BLPU, LPI, delivery
 point, organisation, classification, street and street descriptor records)
 and as the flat AddressBase-style CSV of the same records. Each measure runs
 in its own subprocess; the note gives its peak RSS: of every process of the load
-summed (the load process, the reading worker and the staging helper; sampled
-every 0.1 s), of the load process alone (``VmHWM``) and of its largest child
+summed (the load process, the reading worker and the staging and assembling
+helpers; sampled every 0.1 s), of the load process alone (``VmHWM``) and of its largest child
 (``RUSAGE_CHILDREN``).
 
 * **premium load**: ``Gazetteer.load`` of the tiles: every record checked
@@ -57,7 +57,7 @@ def peak_rss():
 """
 
 # the resident set of this process and every process under it (the reading worker,
-# the staging helper), summed, sampled every 0.1 s: its highest value
+# the staging and assembling helpers), summed, sampled every 0.1 s: its highest value
 _TREE = """
 import os, threading
 PAGE = os.sysconf("SC_PAGE_SIZE")

@@ -24,6 +24,7 @@ Two helpers share it with a second core:
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import pickle
 import struct
@@ -248,15 +249,10 @@ def _assemble(path: str, after: int, spool: str) -> None:
     store.conn.execute("PRAGMA cache_size = -16384")
     try:
         with open(spool, "wb") as out:
-            batch: list[FlatRow | ValidationError] = []
-            for item in store.flat_rows(after=after):
-                batch.append(item)
-                if len(batch) >= _BATCH:
-                    data = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
-                    out.write(_LENGTH.pack(len(data)) + data)
-                    batch.clear()
-            data = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
-            out.write(_LENGTH.pack(len(data)) + data)
+            rows = store.flat_rows(after=after)
+            while batch := list(itertools.islice(rows, _BATCH)):
+                data = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
+                out.write(_LENGTH.pack(len(data)) + data)
     finally:
         store.close()
 
