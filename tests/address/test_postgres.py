@@ -160,10 +160,10 @@ def test_connect_needs_a_migrated_schema(database: str) -> None:
 
 
 def test_migrate_is_idempotent_and_an_empty_gazetteer_answers(database: str) -> None:
-    assert PostgresGazetteer.migrate(database, schema="empty") == 2
-    assert PostgresGazetteer.migrate(database, schema="empty") == 2
+    assert PostgresGazetteer.migrate(database, schema="empty") == 3
+    assert PostgresGazetteer.migrate(database, schema="empty") == 3
     assert sql(database, "SELECT version FROM empty.schema_version ORDER BY version") == [
-        (1,), (2,)]
+        (1,), (2,), (3,)]
     with PostgresGazetteer.connect(database, schema="empty", pool_size=1) as gazetteer:
         assert isinstance(gazetteer, AddressLookup)
         assert len(gazetteer) == 0
@@ -178,12 +178,58 @@ def test_version_2_adds_the_delivered_products_columns(database: str) -> None:
     PostgresGazetteer.migrate(database, schema="older")
     sql(database, "ALTER TABLE older.address DROP COLUMN latitude, DROP COLUMN longitude, "
                   "DROP COLUMN udprn, DROP COLUMN delivery_lines")
-    sql(database, "DELETE FROM older.schema_version WHERE version = 2")
-    assert PostgresGazetteer.migrate(database, schema="older") == 2
+    sql(database, "DELETE FROM older.schema_version WHERE version >= 2")
+    assert PostgresGazetteer.migrate(database, schema="older") == 3
     columns = {name for (name,) in sql(
         database, "SELECT column_name FROM information_schema.columns "
                   "WHERE table_schema = 'older' AND table_name = 'address'")}
     assert {"latitude", "longitude", "udprn", "delivery_lines"} <= columns
+
+
+def assert_keys_match_the_tokens(database: str, schema: str) -> None:
+    """Each row's index keys are those of its words and prefix tokens, worked out in SQL."""
+    from lgds_components.address.stores.postgres_schema import KEY, WORDS
+
+    worked_out = f"ARRAY(SELECT {KEY} FROM unnest({WORDS}) AS t)"
+    differ = sql(database, f"SELECT count(*) FROM {schema}.address "
+                           f"WHERE keys IS DISTINCT FROM {worked_out}")
+    assert differ == [(0,)]
+
+
+def test_version_3_keys_a_gazetteer_loaded_before_it(database: str) -> None:
+    """A gazetteer of words index over text tokens (version 2) gets integer keys worked
+    out in SQL, the same as a load gives, and answers as before."""
+    with sample_csv() as source:
+        PostgresGazetteer.load(database, source, schema="keyless")
+    assert_keys_match_the_tokens(database, "keyless")
+    with PostgresGazetteer.connect(database, schema="keyless", pool_size=1) as gazetteer:
+        before = [[(m.uprn, m.score) for m in gazetteer.search(text)]
+                  for text in ("10 high street", "mic", "st michaels road", "orchard")]
+    sql(database, "DROP INDEX keyless.address_words")
+    sql(database, "ALTER TABLE keyless.address DROP COLUMN keys")
+    sql(database, "CREATE INDEX address_words ON keyless.address USING gin "
+                  "((string_to_array(btrim(body || prefixes), ' ')))")
+    sql(database, "DELETE FROM keyless.schema_version WHERE version = 3")
+    assert PostgresGazetteer.migrate(database, schema="keyless") == 3
+    assert_keys_match_the_tokens(database, "keyless")
+    with PostgresGazetteer.connect(database, schema="keyless", pool_size=1) as gazetteer:
+        after = [[(m.uprn, m.score) for m in gazetteer.search(text)]
+                 for text in ("10 high street", "mic", "st michaels road", "orchard")]
+    assert after == before and all(before)
+    assert sql(database, "SELECT indexdef FROM pg_indexes WHERE schemaname = 'keyless' "
+                         "AND indexname = 'address_words'")[0][0].endswith("USING gin (keys)")
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tokens=st.lists(st.text(st.characters(blacklist_categories=("Cs",),
+                                             blacklist_characters="\x00"), max_size=40),
+                       min_size=1, max_size=20))
+def test_token_keys_are_the_same_in_python_and_sql(database: str, tokens: list[str]) -> None:
+    from lgds_components.address.stores.postgres_schema import KEY, token_key
+
+    found = sql(database, f"SELECT ARRAY(SELECT {KEY} FROM unnest(%s::text[]) AS t)", (tokens,))
+    assert found == [([token_key(token) for token in tokens],)]
 
 
 def test_a_newer_schema_is_refused(database: str) -> None:
@@ -478,6 +524,7 @@ def test_duplicates_and_bad_rows_as_sqlite_reports_them(database: str, tmp_path:
     with PostgresGazetteer.connect(database, schema="dups", pool_size=1) as gazetteer:
         assert [a.uprn for a in gazetteer.by_postcode("EX4 1AA")].count(1020) == 1
     assert_prefix_counts_match_the_rows(database, "dups")
+    assert_keys_match_the_tokens(database, "dups")
 
 
 def test_load_options_as_sqlite(database: str, tmp_path: Path) -> None:
@@ -621,6 +668,7 @@ def test_deleting_a_street_removes_its_words(changed: PostgresGazetteer, databas
                   postcode="EX4 1AB", classification="RD04")
     changed.apply_changes([Change.insert(new), Change.update(new.evolve(pao_start_number=98))])
     assert_prefix_counts_match_the_rows(database, schema)
+    assert_keys_match_the_tokens(database, schema)
     assert [m.uprn for m in changed.search("98 mic")][:1] == [4005]
     assert changed.search("99 mic")[0].score < changed.search("98 mic")[0].score
 

@@ -19,6 +19,7 @@ from typing import Any, Final
 from lgds_components.address.ranking import Group, Term
 from lgds_components.address.stores import postgres_schema as schema_sql
 from lgds_components.address.stores.base import Row
+from lgds_components.address.stores.postgres_schema import token_key
 from lgds_components.errors import (
     ConfigurationError,
     LGDSError,
@@ -55,7 +56,6 @@ _SESSION = (
     "set_config('plan_cache_mode', 'force_custom_plan', false), "
     "set_config('enable_seqscan', 'off', false)"
 )
-_WORDS = schema_sql.WORDS.replace("body", "a.body").replace("prefixes", "a.prefixes")
 # Reading a loaded row in id order and checking it costs about as much as this
 # many postings of the words index: tuned on the 10 million benchmark
 # (PostgreSQL 15; 4 to 64 tried, 16 gave the lowest median and p99). The index's
@@ -148,9 +148,9 @@ def _row_checks(groups: list[Group]) -> list[tuple[str, list[Any]]]:
 
 def _index_checks(groups: list[Group]) -> list[tuple[str, list[Any]]]:
     """The same checks as conditions on the words index, answered in one GIN scan."""
-    single = [_token(group[0]) for group in groups if len(group) == 1]
-    out = [(f"{_WORDS} @> %s::text[]", [single])] if single else []
-    out.extend((f"{_WORDS} && %s::text[]", [[_token(term) for term in group]])
+    single = [token_key(_token(group[0])) for group in groups if len(group) == 1]
+    out = [("a.keys @> %s::bigint[]", [single])] if single else []
+    out.extend(("a.keys && %s::bigint[]", [[token_key(_token(term)) for term in group]])
                for group in groups if len(group) > 1)
     return out
 

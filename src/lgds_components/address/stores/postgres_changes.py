@@ -22,6 +22,7 @@ from lgds_components.address.records.contract import record_of
 from lgds_components.address.stores import postgres_schema as schema_sql
 from lgds_components.address.stores.postgres_load import (
     address_row,
+    copy_addresses,
     deletion_rows,
     prefix_tokens,
     secondary_records,
@@ -201,10 +202,7 @@ def _insert(conn: Any, s: str,
     added_prefixes = Counter[str]()
     if new_rows:
         top = conn.execute(f"SELECT coalesce(max(id), 0) FROM {s}.address").fetchone()[0]
-        columns = ", ".join(schema_sql.ADDRESS_INSERT)
-        with conn.cursor() as cursor, cursor.copy(
-            f"COPY {s}.address ({columns}) FROM STDIN"
-        ) as copy:
+        with copy_addresses(conn, f"{s}.address") as copy:
             for offset, (line, address) in enumerate(new_rows, start=1):
                 record = record_of(address, top + offset, line or 0)
                 words = record.words.split()

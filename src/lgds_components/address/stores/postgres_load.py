@@ -1,17 +1,23 @@
-"""Loading the PostgreSQL store: records copied into new tables, indexed as they go, swapped in.
+"""Loading the PostgreSQL store: records copied into new tables, indexed once, swapped in.
 
 A load runs in one transaction on its own connection. The new tables are made
-with their lookup and search indexes already on them, and the records stream
-from the shared record reader into ``address_new`` with a binary ``COPY ...
-FREEZE``: PostgreSQL indexes each row while the loader reads and checks the
-next, so the two processes share the work (the words index gathers rows in
-its pending list and merges them in batches). Meanwhile the loader counts
-each word and prefix token (the vocabulary and its typo deletions are copied
-in after), refuses a second approved record for a UPRN and language, and
-notes which records are not their UPRN's preferred one, all as the records
-stream in UPRN order (:mod:`~lgds_components.address.records.preferred`); a
-file out of UPRN order is checked in SQL instead, after the rows are in.
-Then the six live tables are locked (in
+without indexes, and the records stream from the shared record reader (read
+in a worker process for a large file, as for SQLite) into ``address_new`` with
+a binary ``COPY ... FREEZE``. Meanwhile the loader counts each word and prefix
+token (the vocabulary and its typo deletions are copied in after), refuses a
+second approved record for a UPRN and language, and notes which records are
+not their UPRN's preferred one, all as the records stream in UPRN order
+(:mod:`~lgds_components.address.records.preferred`); a file out of UPRN order
+is checked in SQL instead, after the rows are in. Then the lookup and words
+indexes are built, each in one pass over the rows (with the load's
+``maintenance_work_mem``). Building the words index once costs far less than
+keeping it up to date row by row: at 10 million rows the server's merges of
+new rows into an ever larger index grew faster than the rows did. Its keys are
+integers (:func:`~lgds_components.address.stores.postgres_schema.token_key`),
+which halves the build again. Change-only updates write into the live,
+indexed table, so PostgreSQL keeps every index up to date as they go.
+
+Last, the six live tables are locked (in
 :data:`~lgds_components.address.stores.postgres_schema.LOCK_ORDER`, so
 readers wait rather than deadlock), dropped, and the new ones renamed, and
 the transaction commits. Readers see the old gazetteer until that commit and
@@ -28,9 +34,11 @@ from __future__ import annotations
 
 import array
 import bisect
+import contextlib
 import functools
 import itertools
 import re
+import struct
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -46,11 +54,13 @@ from lgds_components.address.records.contract import (
 from lgds_components.address.records.preferred import DUPLICATE, UprnRuns, duplicate, preference
 from lgds_components.address.stores import postgres_schema as schema_sql
 from lgds_components.address.stores.postgres import connect, database_errors, safe_dsn
+from lgds_components.address.stores.postgres_schema import token_key
 from lgds_components.errors import InvalidFormat, ProviderUnavailable
 
 __all__ = [
     "PostgresLoad",
     "address_row",
+    "copy_addresses",
     "deletion_rows",
     "prefix_tokens",
     "secondary_records",
@@ -80,16 +90,69 @@ def _word_prefixes(word: str) -> tuple[str, ...]:
     return tuple(f"{word[:size]}*" for size in range(1, min(len(word), PREFIX_INDEXED) + 1))
 
 
+_ARRAY_HEADER: Final = struct.Struct(">iiIii")  # dimensions, flags, element type, length, base
+_INT8: Final = 20
+_EMPTY_ARRAY: Final = struct.pack(">iiI", 0, 0, _INT8)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _key_element(token: str) -> bytes:
+    """``token``'s key as one element of a binary ``bigint[]`` (length, then value)."""
+    return struct.pack(">iq", 8, token_key(token))
+
+
+def _keys(words: list[str], prefixes: list[str]) -> bytes:
+    """The ``keys`` of a record with ``words`` and ``prefixes``, as a binary ``bigint[]``
+    (built here: psycopg's list dumper would cost more than the rest of the row)."""
+    count = len(words) + len(prefixes)
+    if not count:
+        return _EMPTY_ARRAY
+    return b"".join((_ARRAY_HEADER.pack(1, 0, _INT8, count, 1), *map(_key_element, words),
+                     *map(_key_element, prefixes)))
+
+
 def address_row(record: Record, words: list[str], prefixes: list[str]) -> tuple[Any, ...]:
-    """``record`` as a row of ``address`` (the columns of
+    """``record`` as a row of ``address`` for :func:`copy_addresses` (the columns of
     :data:`~lgds_components.address.stores.postgres_schema.ADDRESS_INSERT`), given its
     words and prefix tokens: ``body`` holds each word between spaces, ``prefixes``
-    each token followed by a space."""
+    each token followed by a space, ``keys`` each one's
+    :func:`~lgds_components.address.stores.postgres_schema.token_key`."""
     return (
         record.id, f" {record.words} ", " ".join(prefixes) + " " if prefixes else "",
-        *record[1:_FIELDS + 1], record.postcode_key, record.sort_key.encode("utf-8"),
-        record.search, record.line,
+        _keys(words, prefixes), *record[1:_FIELDS + 1], record.postcode_key,
+        record.sort_key.encode("utf-8"), record.search, record.line,
     )
+
+
+@functools.cache
+def _keys_dumper() -> type[Any]:
+    from psycopg import postgres
+    from psycopg.adapt import Dumper
+    from psycopg.pq import Format
+
+    class KeysDumper(Dumper):
+        """Passes on ``keys`` already in binary ``bigint[]`` form (see :func:`_keys`)."""
+
+        format = Format.BINARY
+        oid = postgres.types["int8"].array_oid
+
+        def dump(self, obj: Any) -> bytes:
+            return obj  # type: ignore[no-any-return]
+
+    return KeysDumper
+
+
+@contextlib.contextmanager
+def copy_addresses(conn: Any, table: str, *, freeze: bool = False) -> Iterator[Any]:
+    """A binary ``COPY`` into ``table`` of rows from :func:`address_row` (``freeze``:
+    the rows are frozen as written, for a table made in this transaction)."""
+    columns = ", ".join(schema_sql.ADDRESS_INSERT)
+    options = "FORMAT binary, FREEZE" if freeze else "FORMAT binary"
+    with conn.cursor() as cursor:
+        cursor.adapters.register_dumper(None, _keys_dumper())
+        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH ({options})") as copy:
+            copy.set_types(schema_sql.ADDRESS_TYPES)
+            yield copy
 
 
 def take_lock(conn: Any, schema: str) -> None:
@@ -155,8 +218,9 @@ class PostgresLoad:
     """A load into one schema at ``dsn`` (a
     :class:`~lgds_components.address.loader.LoadTarget`); migrates the schema first."""
 
-    #: PostgreSQL already works beside the loader (copying and indexing as it reads).
-    worker = False
+    #: Read a large file in a worker process: PostgreSQL stores the rows beside the
+    #: loader, and builds the indexes after.
+    worker = True
 
     def __init__(self, dsn: str, schema: str, *, source_format: str,
                  maintenance_work_mem: str = "512MB",
@@ -200,21 +264,16 @@ class PostgresLoad:
 
     def _copy(self, conn: Any, records: RecordStream,
               progress: Callable[[str, int], None]) -> int:
-        """New tables with their indexes, and the records copied in; how many."""
+        """New tables (no indexes yet), and the records copied in; how many."""
         s = self.schema
         for table in schema_sql.LIVE_TABLES:
             conn.execute(f"DROP TABLE IF EXISTS {s}.{table}_new")
-        for statement in [*schema_sql.create_statements(s, "_new"),
-                          *schema_sql.address_indexes(s, "_new")]:
+        for statement in schema_sql.create_statements(s, "_new"):
             conn.execute(statement)
-        columns = ", ".join(schema_sql.ADDRESS_INSERT)
         loaded = 0
         source = ""
         take, words_seen, prefixes_seen = self.runs.take, self.word_counts, self.prefix_counts
-        with conn.cursor() as cursor, cursor.copy(
-            f"COPY {s}.address_new ({columns}) FROM STDIN WITH (FORMAT binary, FREEZE)"
-        ) as copy:
-            copy.set_types(schema_sql.ADDRESS_TYPES)
+        with copy_addresses(conn, f"{s}.address_new", freeze=True) as copy:
             for record in records:
                 if record.source is not source:
                     source = record.source
@@ -240,10 +299,11 @@ class PostgresLoad:
             self.secondary.extend(record.id for record in records if record is not best)
 
     def _finish(self, conn: Any, records: RecordStream, loaded: int) -> int:
-        """The words index's last rows merged, duplicates, preferred records, vocabulary,
-        prefix counts, keys, statistics, meta; how many rows remain."""
+        """The indexes, duplicates, preferred records, vocabulary, prefix counts, keys,
+        statistics, meta; how many rows remain."""
         s = self.schema
-        conn.execute(f"SELECT gin_clean_pending_list('{s}.address_new_words'::regclass)")
+        for statement in schema_sql.address_indexes(s, "_new"):
+            conn.execute(statement)
         conn.execute(f"ANALYZE {s}.address_new")
         loaded -= self._drop_duplicates(conn, records)
         if self.runs.in_order:

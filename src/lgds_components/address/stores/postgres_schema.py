@@ -46,6 +46,7 @@ the swap, and neither is chosen as a deadlock's victim. The statements are in
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from typing import Any, Final
@@ -59,6 +60,7 @@ __all__ = [
     "ADDRESS_INSERT",
     "ADDRESS_TYPES",
     "DEFAULT_SCHEMA",
+    "KEY",
     "LATEST_VERSION",
     "LIVE_TABLES",
     "LOCK_ORDER",
@@ -76,6 +78,8 @@ __all__ = [
     "rename_statements",
     "schema_version",
     "table_keys",
+    "token_key",
+    "words_index",
 ]
 
 #: The schema used when none is named.
@@ -99,12 +103,33 @@ LIVE_TABLES = ("address", "address_secondary", "address_term", "address_term_del
 LOCK_ORDER: Final = ("gazetteer_meta", "address", "address_secondary", "address_term_delete",
                      "address_term", "address_prefix")
 
-#: A record's words and prefix tokens as one array: the expression under the GIN index.
+#: A record's words and prefix tokens as one array (the tokens :data:`KEY` turns into
+#: the ``keys`` under the words index).
 WORDS: Final = "string_to_array(btrim(body || prefixes), ' ')"
 
+#: SQL of the words index's key of a token ``t`` (a text): the first eight bytes of
+#: the SHA-256 of its UTF-8, as a signed big-endian integer, the value
+#: :func:`token_key` gives. Integer keys make the index about twice as quick to
+#: build as text ones.
+KEY: Final = ("('x' || encode(substr(sha256(convert_to(t, 'UTF8')), 1, 8), 'hex'))"
+              "::bit(64)::bigint")
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def token_key(token: str) -> int:
+    """The words index's key of ``token`` (a word or a prefix token): the first eight
+    bytes of its SHA-256 as a signed integer, as :data:`KEY` works it out in SQL.
+
+    >>> token_key("high")
+    7996081427056547472
+    """
+    return int.from_bytes(hashlib.sha256(token.encode("utf-8")).digest()[:8], "big",
+                          signed=True)
+
+
 #: The columns a load or a change writes to ``address``, in order.
-ADDRESS_INSERT: Final = ("id", "body", "prefixes", *ADDRESS_FIELDS, "postcode_key", "sort_key",
-                         "search", "line")
+ADDRESS_INSERT: Final = ("id", "body", "prefixes", "keys", *ADDRESS_FIELDS, "postcode_key",
+                         "sort_key", "search", "line")
 
 
 def _copy_type(name: str) -> str:
@@ -114,7 +139,8 @@ def _copy_type(name: str) -> str:
 
 
 #: The PostgreSQL types of :data:`ADDRESS_INSERT`, for a binary ``COPY``.
-ADDRESS_TYPES: Final = ("int8", "text", "text", *(_copy_type(name) for name in ADDRESS_FIELDS),
+ADDRESS_TYPES: Final = ("int8", "text", "text", "int8[]",
+                        *(_copy_type(name) for name in ADDRESS_FIELDS),
                         "text", "bytea", "text", "int4")
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]{0,39}")
@@ -155,6 +181,7 @@ def create_statements(schema: str, suffix: str) -> list[str]:
     id bigint NOT NULL,
     body text COLLATE "C" NOT NULL,
     prefixes text COLLATE "C" NOT NULL,
+    keys bigint[] NOT NULL,
     {columns},
     postcode_key text COLLATE "C" NOT NULL,
     sort_key bytea NOT NULL,
@@ -180,10 +207,15 @@ def approved_index(schema: str, suffix: str) -> str:
     return f"CREATE UNIQUE INDEX {a}_approved ON {s}.{a} (uprn, language) WHERE logical_status = 1"
 
 
+def words_index(schema: str, suffix: str) -> str:
+    """SQL building ``address<suffix>``'s words index: GIN over each record's keys."""
+    s = check_schema_name(schema)
+    return f"CREATE INDEX address{suffix}_words ON {s}.address{suffix} USING gin (keys)"
+
+
 def address_indexes(schema: str, suffix: str) -> list[str]:
     """SQL building ``address<suffix>``'s lookup and search indexes (a load builds them
-    before the rows go in, so that PostgreSQL indexes each row as the loader reads the
-    next: see :mod:`~lgds_components.address.stores.postgres_load`)."""
+    after the rows are in: see :mod:`~lgds_components.address.stores.postgres_load`)."""
     s = check_schema_name(schema)
     a = f"address{suffix}"
     return [
@@ -191,7 +223,7 @@ def address_indexes(schema: str, suffix: str) -> list[str]:
         f"CREATE INDEX {a}_uprn ON {s}.{a} (uprn)",
         f"CREATE INDEX {a}_postcode ON {s}.{a} (postcode_key, sort_key)",
         f"CREATE INDEX {a}_parent ON {s}.{a} (parent_uprn) WHERE parent_uprn IS NOT NULL",
-        f"CREATE INDEX {a}_words ON {s}.{a} USING gin (({WORDS}))",
+        words_index(schema, suffix),
     ]
 
 
@@ -329,8 +361,22 @@ def _version_2(schema: str) -> list[str]:
             for name in ("latitude", "longitude", "udprn", "delivery_lines")]
 
 
+def _version_3(schema: str) -> list[str]:
+    """The words index over integer keys of the tokens (a schema made before gets the
+    ``keys`` column, worked out in SQL from its rows' tokens, and the index rebuilt)."""
+    s = check_schema_name(schema)
+    return [
+        f"ALTER TABLE {s}.address ADD COLUMN IF NOT EXISTS keys bigint[]",
+        f"UPDATE {s}.address SET keys = ARRAY(SELECT {KEY} FROM unnest({WORDS}) AS t) "
+        "WHERE keys IS NULL",
+        f"ALTER TABLE {s}.address ALTER COLUMN keys SET NOT NULL",
+        f"DROP INDEX IF EXISTS {s}.address_words",
+        words_index(s, ""),
+    ]
+
+
 #: Migration number -> function(schema) giving its SQL statements.
-MIGRATIONS = {1: _version_1, 2: _version_2}
+MIGRATIONS = {1: _version_1, 2: _version_2, 3: _version_3}
 
 #: The schema version this library reads and writes.
 LATEST_VERSION = max(MIGRATIONS)
