@@ -10,9 +10,9 @@ not their UPRN's preferred one, all as the records stream in UPRN order
 (:mod:`~lgds_components.address.records.preferred`); a file out of UPRN order
 is checked in SQL instead, after the rows are in. Then the lookup and words
 indexes are built, each in one pass over the rows (with the load's
-``maintenance_work_mem``). Building the words index once costs far less than
-keeping it up to date row by row: at 10 million rows the server's merges of
-new rows into an ever larger index grew faster than the rows did. Its keys are
+``maintenance_work_mem``). Building the words index once costs less than
+keeping it up to date row by row, which grew faster than the rows (see
+docs/benchmarks.md, "Gazetteer loads against their floors"). Its keys are
 integers (:func:`~lgds_components.address.stores.postgres_schema.token_key`),
 which halves the build again. Change-only updates write into the live,
 indexed table, so PostgreSQL keeps every index up to date as they go.
