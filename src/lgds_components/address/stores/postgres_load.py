@@ -98,7 +98,7 @@ _EMPTY_ARRAY: Final = struct.pack(">iiI", 0, 0, _INT8)
 @functools.lru_cache(maxsize=1 << 18)
 def _key_element(token: str) -> bytes:
     """``token``'s key as one element of a binary ``bigint[]`` (length, then value)."""
-    return struct.pack(">iq", 8, token_key(token))
+    return struct.pack(">iq", 8, token_key.__wrapped__(token))  # (cached here only)
 
 
 def _keys(words: list[str], prefixes: list[str]) -> bytes:
