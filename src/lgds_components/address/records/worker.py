@@ -21,10 +21,7 @@ costs about half a second.
 
 from __future__ import annotations
 
-import os
-import pickle
 import queue
-import struct
 import subprocess
 import sys
 import threading
@@ -33,6 +30,12 @@ from pathlib import Path
 from typing import IO, Any, Final
 
 from lgds_components.address.records.contract import Record
+from lgds_components.address.records.processes import (
+    can_start,
+    frame,
+    read_frame,
+    start_module,
+)
 from lgds_components.address.records.reader import RecordReader
 from lgds_components.errors import ValidationError
 from lgds_components.load_errors import ErrorLog
@@ -48,7 +51,6 @@ _BATCH = 2000  # records a message
 # left to itself, glibc serves them from its heap, which then stays grown (1 million
 # rows read for a slow parent: the child's peak 58 MB with this, 66 MB without)
 _MMAP_THRESHOLD = "MALLOC_MMAP_THRESHOLD_"
-_LENGTH = struct.Struct("<Q")
 
 
 def worth_a_worker(layout: object, sources: Sequence[Path], threshold: int | None = None) -> bool:
@@ -58,7 +60,7 @@ def worth_a_worker(layout: object, sources: Sequence[Path], threshold: int | Non
     start, and at least ``threshold`` (default :data:`WORKER_BYTES`) bytes to read."""
     if not getattr(layout, "parallel", False):
         return False
-    if (os.cpu_count() or 1) < 2 or not Path(sys.executable).name.startswith("python"):
+    if not can_start():
         return False
     limit = WORKER_BYTES if threshold is None else threshold
     size = 0
@@ -72,13 +74,8 @@ def worth_a_worker(layout: object, sources: Sequence[Path], threshold: int | Non
     return size >= limit
 
 
-def _message(*message: Any) -> bytes:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    return _LENGTH.pack(len(data)) + data
-
-
 def _send(stream: IO[bytes], *message: Any) -> None:
-    stream.write(_message(*message))
+    stream.write(frame(message))
     stream.flush()
 
 
@@ -119,7 +116,7 @@ class _Sender:
 
     def send(self, *message: Any) -> None:
         """Queue ``message`` for writing (waiting while :data:`AHEAD` are queued)."""
-        self._put(_message(*message))
+        self._put(frame(message))
 
     def close(self) -> None:
         """Write what is queued, then stop the thread."""
@@ -130,14 +127,10 @@ class _Sender:
 
 
 def _receive(stream: IO[bytes]) -> tuple[Any, ...] | None:
-    head = stream.read(_LENGTH.size)
-    if len(head) < _LENGTH.size:
-        return None
-    (size,) = _LENGTH.unpack(head)
-    data = stream.read(size)
-    if len(data) < size:
+    try:
+        message: tuple[Any, ...] | None = read_frame(stream)
+    except EOFError:
         return None  # the child ended part way through a message
-    message: tuple[Any, ...] = pickle.loads(data)
     return message
 
 
@@ -228,11 +221,8 @@ class WorkerReader:
         """
         if self._process is not None:
             return
-        environment = {_MMAP_THRESHOLD: "65536", **os.environ,
-                       "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
-        process = self._process = subprocess.Popen(
-            [sys.executable, "-m", "lgds_components.address.records.worker"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment)
+        process = self._process = start_module("lgds_components.address.records.worker",
+                                               {_MMAP_THRESHOLD: "65536"})
         reader = self._reader
         try:
             with _stream(process.stdin) as settings:

@@ -25,15 +25,19 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import os
 import pickle
-import struct
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+from lgds_components.address.records.processes import (
+    can_start,
+    frame,
+    read_frame,
+    start_module,
+)
 from lgds_components.address.records.products.sources import Source
 from lgds_components.address.records.products.staging import TABLES, FlatRow, RecordsStore
 from lgds_components.errors import ValidationError
@@ -48,21 +52,11 @@ HELPER_BYTES: Final = 64 * 1024 * 1024
 #: less than half, as the record reader checks every record in that process after.
 OWN_SHARE: Final = 1 / 3
 _BATCH = 2000  # flat rows a spooled batch
-_LENGTH = struct.Struct("<Q")
-
-
-def _can_help() -> bool:
-    """Two cores or more, and a Python interpreter to start."""
-    return (os.cpu_count() or 1) >= 2 and Path(sys.executable).name.startswith("python")
 
 
 def _start(job: tuple[object, ...]) -> subprocess.Popen[bytes]:
     """A helper process, sent its ``job``."""
-    environment = {**os.environ,
-                   "PYTHONPATH": os.pathsep.join(entry for entry in sys.path if entry)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "lgds_components.address.records.products.helper"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment)
+    process = start_module("lgds_components.address.records.products.helper")
     stdin = process.stdin
     if stdin is None:
         raise RuntimeError("the helper process has no pipe")
@@ -101,7 +95,7 @@ def helper_cut(sources: Sequence[Source], threshold: int | None = None) -> int:
     sizes = [source.size for source in sources]
     total = sum(sizes)
     limit = HELPER_BYTES if threshold is None else threshold
-    if len(sources) < 2 or total < limit or not _can_help():
+    if len(sources) < 2 or total < limit or not can_start():
         return len(sources)
     best, gap, before = 1, float(total), 0
     for cut in range(1, len(sources)):
@@ -187,9 +181,8 @@ class AssemblyHelper:
         if kind != "done":
             raise value
         with self.spool.open("rb") as spool:
-            while head := spool.read(_LENGTH.size):
-                (size,) = _LENGTH.unpack(head)
-                yield from pickle.loads(spool.read(size))
+            while (batch := read_frame(spool)) is not None:
+                yield from batch
 
     def close(self) -> None:
         """Stop the helper if it still runs, and remove its spool file."""
@@ -205,7 +198,7 @@ def assembled_rows(store: RecordsStore, threshold: int | None = None
     (default :data:`HELPER_BYTES`) bytes or more on a machine with two cores or more.
     The store must hold no uncommitted change (the helper reads the file)."""
     limit = HELPER_BYTES if threshold is None else threshold
-    cut = store.uprn_at(OWN_SHARE) if _can_help() and store.path.stat().st_size >= limit \
+    cut = store.uprn_at(OWN_SHARE) if can_start() and store.path.stat().st_size >= limit \
         else None
     if cut is None:
         yield from store.flat_rows()
@@ -251,8 +244,7 @@ def _assemble(path: str, after: int, spool: str) -> None:
         with open(spool, "wb") as out:
             rows = store.flat_rows(after=after)
             while batch := list(itertools.islice(rows, _BATCH)):
-                data = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
-                out.write(_LENGTH.pack(len(data)) + data)
+                out.write(frame(batch))
     finally:
         store.close()
 

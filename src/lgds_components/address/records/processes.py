@@ -1,0 +1,68 @@
+"""Helper Python processes of a load, and the length-framed pickles they exchange (internal).
+
+The record reader's worker (:mod:`~lgds_components.address.records.worker`)
+and the product helpers (:mod:`~lgds_components.address.records.products.helper`)
+run as fresh interpreters started by :func:`start_module`, and pass values
+through pipes or spool files as frames: an 8-byte length, then a pickle.
+
+>>> import io
+>>> stream = io.BytesIO(frame(("records", [1, 2])) + frame("done"))
+>>> read_frame(stream), read_frame(stream), read_frame(stream)
+(('records', [1, 2]), 'done', None)
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import IO, Any
+
+__all__ = ["can_start", "frame", "read_frame", "start_module"]
+
+_LENGTH = struct.Struct("<Q")
+
+
+def frame(value: object) -> bytes:
+    """``value`` pickled, after its length."""
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return _LENGTH.pack(len(data)) + data
+
+
+def read_frame(stream: IO[bytes]) -> Any:
+    """The next value :func:`frame` wrote to ``stream``, or None at its end.
+
+    Raises:
+        EOFError: the stream ends part way through a frame.
+    """
+    head = stream.read(_LENGTH.size)
+    if not head:
+        return None
+    if len(head) < _LENGTH.size:
+        raise EOFError("the stream ends part way through a frame's length")
+    (size,) = _LENGTH.unpack(head)
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError("the stream ends part way through a frame")
+    return pickle.loads(data)
+
+
+def can_start() -> bool:
+    """Whether helper processes are worth starting: two cores or more, and a Python
+    interpreter to start."""
+    return (os.cpu_count() or 1) >= 2 and Path(sys.executable).name.startswith("python")
+
+
+def start_module(module: str, environment: Mapping[str, str] | None = None
+                 ) -> subprocess.Popen[bytes]:
+    """``python -m module`` in this interpreter, with pipes to its stdin and stdout,
+    seeing this process's ``sys.path``; ``environment`` holds defaults the caller's
+    own environment variables override."""
+    variables = {**(environment or {}), **os.environ,
+                 "PYTHONPATH": os.pathsep.join(entry for entry in sys.path if entry)}
+    return subprocess.Popen([sys.executable, "-m", module], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, env=variables)
