@@ -215,6 +215,10 @@ def test_status_and_classification_filters(tmp_path: Path, small_csv: Path) -> N
         ({"logical_status": "2"}, "logical_status", "1, 3, 6 or 8"),
         ({"language": "fr"}, "language", "en, cy or gd"),
         ({"x_coordinate": "north"}, "x_coordinate", "number"),
+        ({"x_coordinate": "29_201"}, "x_coordinate", "number"),  # float() would read 29201
+        ({"y_coordinate": "\uff11\uff12"}, "y_coordinate", "number"),  # full-width digits
+        ({"y_coordinate": "\u0663"}, "y_coordinate", "number"),  # an Arabic-Indic digit
+        ({"x_coordinate": "nan"}, "x_coordinate", "number"),
         ({"addressbase_postal": "maybe"}, "addressbase_postal", "Y or N"),
         ({"street_description": "x" * 100_000}, "street_description", "200 characters"),
         ({"street_description": "", "pao_start_number": ""}, "street", "no street"),

@@ -165,6 +165,14 @@ def test_bad_number_names_the_record_it_stands_in(tmp_path: Path) -> None:
         list(strict(read(folder).entries()))
 
 
+@pytest.mark.parametrize("written", ["29_2010.00", "\uff12\uff19\uff12010.00", "nan", "inf"])
+def test_numbers_python_reads_but_a_csv_does_not_hold_are_refused(tmp_path: Path,
+                                                                   written: str) -> None:
+    folder = _premium_copy(tmp_path, lambda text: text.replace(",292010.00,", f",{written},", 1))
+    with pytest.raises(InvalidFormat, match=r"BLPU record \(21\): X_COORDINATE must be a number"):
+        list(strict(read(folder).entries()))
+
+
 def test_bad_postcode_names_the_blpu(tmp_path: Path) -> None:
     folder = _premium_copy(tmp_path, lambda text: text.replace('"EX4 1AA",0', '"EX4 1QQ9",0', 1))
     with pytest.raises(InvalidFormat, match=r"line 9, POSTCODE_LOCATOR: BLPU record \(21\): "

@@ -51,6 +51,7 @@ __all__ = [
     "check_place",
     "check_text",
     "check_unit",
+    "is_decimal",
 ]
 
 #: Longest text a field may hold.
@@ -205,6 +206,23 @@ def check_identifier(value: str, module: Any, field: str,
         raise exc.located(field=_name(columns, field)) from exc
 
 
+def is_decimal(text: str) -> bool:
+    """Whether ``text`` is a finite number written as a CSV holds one.
+
+    Python's ``float`` also reads underscores, non-ASCII digits, ``nan`` and
+    ``inf``; a gazetteer file holds none of those.
+
+    >>> [is_decimal(t) for t in ("292010.00", "-3.5", "1e3", "29_201", "\uff11", "nan")]
+    [True, True, True, False, False, False]
+    """
+    if not text.isascii() or "_" in text:
+        return False
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
 def _bounded(value: str, field: str, columns: Mapping[str, str], low: float, high: float,
              what: str, unit: str) -> float | None:
     """A number from ``low`` to ``high`` (``what`` names it in the message), or None."""
@@ -212,10 +230,9 @@ def _bounded(value: str, field: str, columns: Mapping[str, str], low: float, hig
     if not text:
         return None
     name = _name(columns, field)
-    try:
-        number = float(text)
-    except ValueError as exc:
-        raise InvalidFormat(f"{name} must be a number{unit}", field=name) from exc
+    if not is_decimal(text):
+        raise InvalidFormat(f"{name} must be a number{unit}", field=name)
+    number = float(text)
     if not low <= number <= high:
         raise InvalidFormat(f"{name} must be {what}", field=name)
     return number
@@ -245,7 +262,8 @@ NO_DELIVERY: Final = DeliveryValues(None, None, None, "")
 
 
 def _degrees(value: str, field: str, limit: float, columns: Mapping[str, str]) -> float | None:
-    if value and len(value) <= MAX_TEXT:  # the common case, a number in range: no more to do
+    # the common case, a number in range: no more to do
+    if value and len(value) <= MAX_TEXT and value.isascii() and "_" not in value:
         try:
             number = float(value)
         except ValueError:

@@ -422,7 +422,7 @@ class RecordReader:
 def _coordinate(cell: str, field: str, columns: Mapping[str, str]) -> float | None:
     if not cell:
         return None
-    if len(cell) <= checks.MAX_TEXT and "\x00" not in cell:
+    if len(cell) <= checks.MAX_TEXT and cell.isascii() and "\x00" not in cell and "_" not in cell:
         try:
             number = float(cell)
         except ValueError:

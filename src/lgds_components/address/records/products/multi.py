@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
+from lgds_components.address.records.checks import is_decimal
 from lgds_components.address.records.products import layouts as layouts_module
 from lgds_components.address.records.products.layouts import RecordLayout
 from lgds_components.address.records.products.record import LANGUAGES, Where
@@ -153,12 +154,8 @@ class _Plan:
                 if value and not (value.isdigit() and value.isascii() and len(value) <= 12):
                     raise _Fault(self.names[i], f"must be a whole number, not {value[:20]!r}")
         for i in self.decimal:
-            if values[i]:
-                try:
-                    float(values[i])
-                except ValueError:
-                    raise _Fault(self.names[i],
-                                 f"must be a number, not {values[i][:20]!r}") from None
+            if values[i] and not is_decimal(values[i]):
+                raise _Fault(self.names[i], f"must be a number, not {values[i][:20]!r}")
         at = self.language
         if at >= 0:
             code = values[at] = values[at].strip().upper()
