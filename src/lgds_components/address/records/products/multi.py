@@ -109,6 +109,7 @@ _INTEGER = frozenset({"uprn", "parent_uprn", "usrn", "sao_start_number", "sao_en
                       "pao_start_number", "pao_end_number", "logical_status"})
 _DECIMAL = frozenset({"x", "y", "lat", "lon"})
 _CHANGE = {"I": "insert", "U": "update", "D": "delete"}
+_BATCH = 5000  # records a staging table's insert
 
 
 @functools.lru_cache(maxsize=65536)
@@ -230,13 +231,20 @@ class _Reader:
                                 "as changes to a gazetteer loaded from the full supply",
                                 field="FILE_TYPE", line=where.line, source=where.source)
 
-    def records(self, source: Source, src: int) -> Iterator[Staged | ValidationError]:
+    def records(self, source: Source, src: int,
+                batches: dict[str, list[list[object]]] | None = None
+                ) -> Iterator[Staged | ValidationError]:
         """Each record kept, checked and ready to stage (``src`` is the source's id
         in the store), or an error in place of a record that cannot be read (raises
-        for a file that cannot be used at all)."""
+        for a file that cannot be used at all).
+
+        With ``batches`` (a full supply: one list a staging table), each record's
+        values are added to its table's batch instead of yielded, and a batch of
+        :data:`_BATCH` written to the store; only the errors are yielded."""
         plans, counts, full = self._plans, self.counts, not self.changes
+        insert = self.store.insert
         for line, cells in rows(source, self.progress):
-            if isinstance(cells, ValidationError):
+            if cells.__class__ is not list:
                 yield cells  # a row the CSV reader could not read
                 continue
             record = cells[0]
@@ -267,7 +275,14 @@ class _Reader:
                 continue
             values.append(src)
             values.append(line)
-            yield Staged(plan.table, action, values, order)
+            if batches is None:
+                yield Staged(plan.table, action, values, order)
+                continue
+            batch = batches[plan.table]
+            batch.append(values)
+            if len(batch) >= _BATCH:
+                insert(plan.table, batch)
+                batch.clear()
 
     def _checked(self, cells: list[str], where: Where) -> tuple[str, int]:
         """The action and PRO_ORDER of a record (its size checked)."""
@@ -293,15 +308,9 @@ def stage_part(product: Product, sources: Sequence[Source], ids: Sequence[int],
     reader = _Reader(product, store, changes=False, counts=counts, progress=progress)
     batches: dict[str, list[list[object]]] = {table: [] for table in TABLES}
     for source, src in zip(sources, ids, strict=True):
-        for item in reader.records(source, src):
+        for item in reader.records(source, src, batches):
             if isinstance(item, ValidationError):
                 yield item
-                continue
-            batch = batches[item.table]
-            batch.append(item.values)
-            if len(batch) >= 5000:
-                store.insert(item.table, batch)
-                batch.clear()
     for table, batch in batches.items():
         store.insert(table, batch)
 

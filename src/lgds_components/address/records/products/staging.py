@@ -177,7 +177,29 @@ class RecordsStore:
         """Each UPRN's flat records (or an error in place of an LPI whose BLPU or
         street descriptor is missing), in UPRN order: only the UPRNs listed in the
         temporary table ``uprns_table``, and those above ``after`` and up to ``upto``,
-        when given.
+        when given."""
+        for uprn, items in self._assembled(uprns_table, after, upto):
+            yield uprn, [item if item.__class__ is not tuple else  # a ValidationError
+                         Flat(Where(item[-1], item[-2], "24", "LPI"), item[:-2])
+                         for item in items]
+
+    def flat_rows(self, *, after: int | None = None, upto: int | None = None
+                  ) -> Iterator[FlatRow | ValidationError]:
+        """:meth:`assemble`'s records as plain :data:`FlatRow` tuples, each UPRN's
+        errors after its records (``after`` and ``upto`` as there)."""
+        for _uprn, items in self._assembled(None, after, upto):
+            errors = None
+            for item in items:
+                if item.__class__ is tuple:
+                    yield item  # type: ignore[misc]  # a FlatRow
+                else:
+                    errors = [*(errors or ()), item]
+            if errors:
+                yield from errors
+
+    def _assembled(self, uprns_table: str | None, after: int | None, upto: int | None
+                   ) -> Iterator[tuple[int, list[FlatRow | ValidationError]]]:
+        """:meth:`assemble`'s records as :data:`FlatRow` tuples.
 
         One ordered scan of each table, merged UPRN by UPRN (no query per record);
         street descriptors are looked up by USRN through a bounded cache."""
@@ -199,19 +221,6 @@ class RecordsStore:
                 group.sort(key=_order)
             yield uprn, [record for row in group
                          if (record := _flat(row, *found, streets, names)) is not None]
-
-    def flat_rows(self, *, after: int | None = None, upto: int | None = None
-                  ) -> Iterator[FlatRow | ValidationError]:
-        """:meth:`assemble`'s records as plain :data:`FlatRow` tuples, each UPRN's
-        errors after its records (``after`` and ``upto`` as there)."""
-        for _uprn, items in self.assemble(after=after, upto=upto):
-            errors = []
-            for item in items:
-                if isinstance(item, Flat):
-                    yield (*item.values, item.where.line, item.where.source)
-                else:
-                    errors.append(item)
-            yield from errors
 
     def uprn_at(self, share: float) -> int | None:
         """The UPRN that ``share`` (0 to 1) of the LPIs are at or below (None without LPIs)."""
@@ -282,25 +291,26 @@ def _dpa_lines(dpa: tuple[Any, ...] | None, welsh: bool) -> tuple[str, str]:
 
 def _flat(row: tuple[Any, ...], blpu: tuple[Any, ...] | None, org: tuple[Any, ...] | None,
           cls: tuple[Any, ...] | None, dpa: tuple[Any, ...] | None, streets: _Streets,
-          names: dict[int, str]) -> Flat | ValidationError | None:
+          names: dict[int, str]) -> FlatRow | ValidationError | None:
     (uprn, _key, language, status, s1, s2, s3, s4, s5, p1, p2, p3, p4, p5, usrn, lpi_postal,
      lpi_postcode, src, line) = row
     if status not in _KEPT_STATUSES:
         return None
-    where = Where(names.get(src, "?"), line, "24", "LPI")
     if blpu is None:
-        return where.error("UPRN", f"{uprn} has no BLPU record (21) in the supply")
+        return Where(names.get(src, "?"), line, "24", "LPI").error(
+            "UPRN", f"{uprn} has no BLPU record (21) in the supply")
     street = streets.get(usrn, language)
     if street is None:
-        return where.error("USRN", f"{usrn} has no street descriptor record (15) in the supply")
+        return Where(names.get(src, "?"), line, "24", "LPI").error(
+            "USRN", f"{usrn} has no street descriptor record (15) in the supply")
     _, parent, x, y, lat, lon, blpu_postal, blpu_postcode, blpu_class, blpu_org = blpu
     iso = LANGUAGES[language]
     # the delivery point is the UPRN's current postal form: not given to historical LPIs
     udprn, paf = _dpa_lines(None if status == "8" else dpa, welsh=iso == "cy")
     postal = _POSTAL.get(lpi_postal or blpu_postal or "", "")
-    return Flat(where, (
+    return (
         str(uprn), parent or "", usrn, (org[1] if org else "") or blpu_org or "",
         s1, s2, s3, s4, s5, p1, p2, p3, p4, p5, *street,
         lpi_postcode or blpu_postcode or "", x, y, (cls[1] if cls else "") or blpu_class or "",
-        status, iso, postal or "Y", lat or "", lon or "", udprn, paf,
-    ))
+        status, iso, postal or "Y", lat or "", lon or "", udprn, paf, line, names.get(src, "?"),
+    )
