@@ -244,7 +244,7 @@ class _Reader:
         plans, counts, full = self._plans, self.counts, not self.changes
         insert = self.store.insert
         for line, cells in rows(source, self.progress):
-            if cells.__class__ is not list:
+            if isinstance(cells, ValidationError):
                 yield cells  # a row the CSV reader could not read
                 continue
             record = cells[0]

@@ -179,7 +179,7 @@ class RecordsStore:
         temporary table ``uprns_table``, and those above ``after`` and up to ``upto``,
         when given."""
         for uprn, items in self._assembled(uprns_table, after, upto):
-            yield uprn, [item if item.__class__ is not tuple else  # a ValidationError
+            yield uprn, [item if isinstance(item, ValidationError) else
                          Flat(Where(item[-1], item[-2], "24", "LPI"), item[:-2])
                          for item in items]
 
@@ -188,14 +188,13 @@ class RecordsStore:
         """:meth:`assemble`'s records as plain :data:`FlatRow` tuples, each UPRN's
         errors after its records (``after`` and ``upto`` as there)."""
         for _uprn, items in self._assembled(None, after, upto):
-            errors = None
+            errors: list[ValidationError] = []
             for item in items:
-                if item.__class__ is tuple:
-                    yield item  # type: ignore[misc]  # a FlatRow
+                if isinstance(item, ValidationError):
+                    errors.append(item)
                 else:
-                    errors = [*(errors or ()), item]
-            if errors:
-                yield from errors
+                    yield item
+            yield from errors
 
     def _assembled(self, uprns_table: str | None, after: int | None, upto: int | None
                    ) -> Iterator[tuple[int, list[FlatRow | ValidationError]]]:
