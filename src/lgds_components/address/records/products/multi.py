@@ -20,7 +20,7 @@ import functools
 import json
 import operator
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import attrs
@@ -30,10 +30,17 @@ from lgds_components.address.records.products import layouts as layouts_module
 from lgds_components.address.records.products.layouts import RecordLayout
 from lgds_components.address.records.products.record import LANGUAGES, Where
 from lgds_components.address.records.products.sources import DeliveryProgress, Source, rows
-from lgds_components.address.records.products.staging import KEYS, TABLES, RecordsStore
+from lgds_components.address.records.products.staging import (
+    DELIVERY_FIELDS,
+    KEYS,
+    STORE_LAYOUT,
+    TABLES,
+    RecordsStore,
+    delivery_point,
+)
 from lgds_components.errors import InvalidFormat, ValidationError
 
-__all__ = ["PRODUCTS", "Binding", "Product", "Staged", "stage_changes", "stage_full",
+__all__ = ["PRODUCTS", "READ", "Binding", "Product", "Staged", "stage_changes", "stage_full",
            "stage_part"]
 
 _IGNORED_PREMIUM = frozenset({"10", "11", "23", "29", "30", "99"})
@@ -41,23 +48,31 @@ _IGNORED_DTF = frozenset({"10", "11", "12", "13", "14", "16", "17", "22", "23", 
                           "99"})
 
 
+#: The columns read from each record type for each staging table: the table's own,
+#: but a delivery point's fields, kept as its lines (:func:`~.staging.delivery_point`).
+READ: Mapping[str, tuple[str, ...]] = {
+    **TABLES, "dpa": ("key", "uprn", *DELIVERY_FIELDS)}
+# how the values read become the table's (where they differ)
+_KEPT: Mapping[str, Callable[[list[Any]], list[Any]]] = {"dpa": delivery_point}
+
+
 @attrs.frozen(slots=True)
 class Binding:
     """How one record type fills one staging table: the layout field read into
-    each of the table's columns (``""`` leaves the column empty)."""
+    each of the table's :data:`READ` columns (``""`` leaves the column empty)."""
 
     table: str
     fields: tuple[str, ...]
 
 
 def _bind(table: str, **fields: str) -> Binding:
-    return Binding(table, tuple(fields.get(column, "") for column in TABLES[table]))
+    return Binding(table, tuple(fields.get(column, "") for column in READ[table]))
 
 
 _LPI_FIELDS = {name: name.upper() for name in TABLES["lpi"] if name.startswith(("sao", "pao"))}
 _LPI = dict(key="LPI_KEY", uprn="UPRN", language="LANGUAGE", logical_status="LOGICAL_STATUS",
             usrn="USRN", **_LPI_FIELDS)
-_DPA = {name: name.upper() for name in TABLES["dpa"][2:]}
+_DPA = {name: name.upper() for name in DELIVERY_FIELDS}
 _ORG = _bind("org", key="ORG_KEY", uprn="UPRN", organisation="ORGANISATION", end_date="END_DATE")
 _CLS = _bind("cls", key="CLASS_KEY", uprn="UPRN", code="CLASSIFICATION_CODE",
              scheme="CLASS_SCHEME", end_date="END_DATE")
@@ -134,7 +149,8 @@ class _Plan:
         pad = max(self.sizes)  # the blank cell appended to each row, for absent fields
         self.take = operator.itemgetter(*(layout.index(field) if field else pad
                                           for field in binding.fields))
-        columns = TABLES[binding.table]
+        columns = READ[binding.table]
+        self.kept = _KEPT.get(binding.table)
         self.integer = [i for i, column in enumerate(columns) if column in _INTEGER and
                         binding.fields[i]]
         self.decimal = [i for i, column in enumerate(columns) if column in _DECIMAL and
@@ -171,7 +187,7 @@ class _Plan:
                              f"{error.message}") from None
         if self.uprn >= 0 and not values[self.uprn]:
             raise _Fault("UPRN", "is missing")
-        return values
+        return values if self.kept is None else self.kept(values)
 
 
 class _Fault(Exception):
@@ -342,7 +358,7 @@ def stage_full(product: Product, sources: Sequence[Source], store: RecordsStore,
         if helper is not None:
             helper.close()
     try:
-        store.finish_full({"product": product.name})
+        store.finish_full({"product": product.name, "store_layout": STORE_LAYOUT})
     except sqlite3.IntegrityError:
         uprn, first, first_line, second, second_line = store.duplicate_blpus()[0]
         raise InvalidFormat(
@@ -378,6 +394,11 @@ def stage_changes(product: Product, sources: Sequence[Source],
     update replaces the record with the same key; a delete removes it.
     """
     conn = store.conn
+    if store.meta().get("store_layout") != STORE_LAYOUT:
+        raise InvalidFormat(f"the records store {store.path} was written by an earlier version "
+                            "of lgds-components, in another layout: load the full supply again "
+                            "(with records_path) and apply the update to that",
+                            field="records_path")
     store.index_for_updates()
     conn.execute("CREATE TEMP TABLE incoming (pro_order INTEGER, seq INTEGER, tab TEXT, "
                  "action TEXT, vals TEXT, src INTEGER, line INTEGER)")

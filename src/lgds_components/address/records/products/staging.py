@@ -24,13 +24,14 @@ import operator
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from lgds_components.address.records.products.paf import delivery_lines
 from lgds_components.address.records.products.record import LANGUAGES, Flat, Where
 from lgds_components.errors import ValidationError
 
-__all__ = ["KEYS", "TABLES", "FlatRow", "RecordsStore"]
+__all__ = ["DELIVERY_FIELDS", "KEYS", "STORE_LAYOUT", "TABLES", "FlatRow", "RecordsStore",
+           "delivery_point"]
 
 #: A flat record as a plain tuple (cheap to pickle): its values in
 #: :data:`~.record.FIELDS` order, then its line and source.
@@ -45,14 +46,25 @@ TABLES: dict[str, tuple[str, ...]] = {
             "sao_text", "pao_start_number", "pao_start_suffix", "pao_end_number",
             "pao_end_suffix", "pao_text", "usrn", "postal", "postcode"),
     "street": ("usrn", "language", "street", "locality", "town"),
-    "dpa": ("key", "uprn", "organisation_name", "department_name", "po_box_number",
-            "sub_building_name", "building_name", "building_number", "dependent_thoroughfare",
-            "thoroughfare", "double_dependent_locality", "dependent_locality", "post_town",
-            "postcode", "welsh_dependent_thoroughfare", "welsh_thoroughfare",
-            "welsh_double_dependent_locality", "welsh_dependent_locality", "welsh_post_town"),
+    "dpa": ("key", "uprn", "lines", "welsh_lines"),
     "org": ("key", "uprn", "organisation", "end_date"),
     "cls": ("key", "uprn", "code", "scheme", "end_date"),
 }
+
+#: A delivery point's fields as read, after its key (UDPRN) and UPRN: Royal Mail's
+#: fields in :func:`~.paf.delivery_lines` order, then the Welsh forms of the
+#: thoroughfares, localities and post town. The store keeps its lines
+#: (:func:`delivery_point`), not the fields.
+DELIVERY_FIELDS: tuple[str, ...] = (
+    "organisation_name", "department_name", "po_box_number", "sub_building_name",
+    "building_name", "building_number", "dependent_thoroughfare", "thoroughfare",
+    "double_dependent_locality", "dependent_locality", "post_town", "postcode",
+    "welsh_dependent_thoroughfare", "welsh_thoroughfare", "welsh_double_dependent_locality",
+    "welsh_dependent_locality", "welsh_post_town")
+
+#: What :meth:`RecordsStore.meta` records of the store's own layout: a store written
+#: with another layout cannot take a change-only update.
+STORE_LAYOUT: Final = "2"  # 2: delivery points kept as their lines
 
 #: The columns identifying a record of each table (what an update or delete names).
 KEYS: dict[str, tuple[str, ...]] = {
@@ -79,7 +91,6 @@ _UPDATE_INDEXES = (
     "CREATE INDEX IF NOT EXISTS cls_key ON cls(key)",
 )
 
-_DPA = TABLES["dpa"][2:]
 _LPI_COLUMNS = ", ".join(("uprn", "key", "language", "logical_status", *TABLES["lpi"][4:14],
                           "usrn", "postal", "postcode", "src", "line"))
 _BLPU_COLUMNS = "uprn, parent_uprn, x, y, lat, lon, postal, postcode, classification, organisation"
@@ -92,7 +103,7 @@ _SCANS = {
            "ORDER BY uprn, key DESC",
     "cls": "SELECT uprn, code FROM cls WHERE end_date = '' {and_where} "
            "ORDER BY uprn, scheme NOT LIKE 'AddressBase%', key DESC",
-    "dpa": f"SELECT uprn, key, {', '.join(_DPA)} FROM dpa {{where}} ORDER BY uprn, key",
+    "dpa": "SELECT uprn, key, lines, welsh_lines FROM dpa {where} ORDER BY uprn, key",
 }
 _STREET_CACHE = 20_000  # street descriptors (the LPIs come in UPRN order, a street at a time)
 
@@ -275,17 +286,25 @@ def _order(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return (row[3], row[2] != "ENG", row[2], row[1])
 
 
-def _dpa_lines(dpa: tuple[Any, ...] | None, welsh: bool) -> tuple[str, str]:
-    """A delivery point's UDPRN and its lines (the Welsh fields for a Welsh record)."""
-    if dpa is None:
-        return "", ""
-    # organisation name to postcode, in delivery_lines' order; then the Welsh forms of
-    # the thoroughfares, localities and post town
-    fields = dpa[2:14]
-    if welsh:
-        fields = (*dpa[2:8], *(mine or theirs for mine, theirs in zip(dpa[14:19], dpa[8:13],
-                                                                      strict=True)), dpa[13])
-    return str(dpa[1]), "\n".join(delivery_lines(*fields))
+def delivery_point(values: list[Any]) -> list[Any]:
+    """A delivery point's checked values (key, UPRN, then :data:`DELIVERY_FIELDS`) as
+    the store keeps them: key, UPRN, its lines and, if it has Welsh fields, its lines
+    in Welsh (else ``""``: the same lines).
+
+    >>> fields = dict.fromkeys(DELIVERY_FIELDS, "")
+    >>> fields.update(building_number="3", thoroughfare="High Street", post_town="LLANDUDNO",
+    ...               postcode="LL30 2AB", welsh_thoroughfare="Stryd Fawr")
+    >>> delivery_point(["51", "10001", *fields.values()])
+    ['51', '10001', '3 High Street\\nLLANDUDNO\\nLL30 2AB', '3 Stryd Fawr\\nLLANDUDNO\\nLL30 2AB']
+    """
+    key, uprn, *fields = values
+    welsh = fields[12:]
+    lines = "\n".join(delivery_lines(*fields[:12]))
+    if not any(welsh):
+        return [key, uprn, lines, ""]
+    # the Welsh form of each thoroughfare, locality and the post town, else the English
+    fields[6:11] = (mine or theirs for mine, theirs in zip(welsh, fields[6:11], strict=True))
+    return [key, uprn, lines, "\n".join(delivery_lines(*fields[:12]))]
 
 
 def _flat(row: tuple[Any, ...], blpu: tuple[Any, ...] | None, org: tuple[Any, ...] | None,
@@ -305,7 +324,10 @@ def _flat(row: tuple[Any, ...], blpu: tuple[Any, ...] | None, org: tuple[Any, ..
     _, parent, x, y, lat, lon, blpu_postal, blpu_postcode, blpu_class, blpu_org = blpu
     iso = LANGUAGES[language]
     # the delivery point is the UPRN's current postal form: not given to historical LPIs
-    udprn, paf = _dpa_lines(None if status == "8" else dpa, welsh=iso == "cy")
+    if dpa is None or status == "8":
+        udprn = paf = ""
+    else:
+        udprn, paf = str(dpa[1]), (iso == "cy" and dpa[3]) or dpa[2]
     postal = _POSTAL.get(lpi_postal or blpu_postal or "", "")
     return (
         str(uprn), parent or "", usrn, (org[1] if org else "") or blpu_org or "",
