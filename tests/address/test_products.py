@@ -258,6 +258,20 @@ def test_a_failed_update_changes_nothing(tmp_path: Path) -> None:
     assert before == after
 
 
+def test_an_update_to_a_store_of_an_earlier_layout_is_refused(tmp_path: Path) -> None:
+    store = tmp_path / "records.sqlite"
+    list(strict(read(FIXTURES / "premium", records_path=store).entries()))
+    with sqlite3.connect(store) as conn:  # as an earlier version left it: no layout recorded
+        conn.execute("DELETE FROM meta WHERE key = 'store_layout'")
+    count = "SELECT count(*) FROM lpi"
+    before = sqlite3.connect(store).execute(count).fetchone()
+    with pytest.raises(InvalidFormat, match="earlier version") as caught, \
+            changes(FIXTURES / "premium_cou", store):
+        pass
+    assert caught.value.field == "records_path"
+    assert sqlite3.connect(store).execute(count).fetchone() == before
+
+
 def test_plus_change_only_update_rows() -> None:
     with changes(FIXTURES / "plus_cou", records_path=None) as update:
         actions = {entry.uprn: entry.action for entry in update.entries}
