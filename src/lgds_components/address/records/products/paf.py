@@ -35,7 +35,11 @@ def delivery_lines(
 ) -> tuple[str, ...]:
     """Royal Mail's layout of a delivery point's fields, one line per tuple item
     (empty fields leave no line)."""
-    out = [part for part in (organisation_name, department_name) if part]
+    out = []  # (plain tests, not loops: this runs once a delivery point)
+    if organisation_name:
+        out.append(organisation_name)
+    if department_name:
+        out.append(department_name)
     if po_box_number:
         out.append(f"PO BOX {po_box_number}")
     number = building_number
@@ -53,12 +57,21 @@ def delivery_lines(
             out.append(sub_building_name)
     if name:
         out.append(name)
-    streets = [street for street in (dependent_thoroughfare, thoroughfare) if street]
-    if number and streets:
-        streets[0] = f"{number} {streets[0]}"
+    street = dependent_thoroughfare or thoroughfare
+    if number and street:
+        out.append(f"{number} {street}")
     elif number:
         out.append(number)
-    out.extend(streets)
-    out.extend(part for part in (double_dependent_locality, dependent_locality, post_town,
-                                 postcode) if part)
+    elif street:
+        out.append(street)
+    if dependent_thoroughfare and thoroughfare:
+        out.append(thoroughfare)
+    if double_dependent_locality:
+        out.append(double_dependent_locality)
+    if dependent_locality:
+        out.append(dependent_locality)
+    if post_town:
+        out.append(post_town)
+    if postcode:
+        out.append(postcode)
     return tuple(out)
