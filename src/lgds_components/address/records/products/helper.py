@@ -1,4 +1,4 @@
-"""Helper processes for big multi-record supplies: staging half, assembling (internal).
+"""Helper processes for big multi-record supplies: staging half, assembling half (internal).
 
 Reading and checking each record of an AddressBase Premium or DTF supply, and
 assembling each address from the staged records, is Python work on one core.
@@ -14,12 +14,11 @@ Two helpers share it with a second core:
   after this process's own, so the records, their order and the errors are
   those of staging every tile in one process.
 - **Assembling** (:func:`assembled_rows`). A records store of
-  :data:`HELPER_BYTES` or more is assembled by a helper process, which sends
-  the flat rows and errors through a pipe in batches as it goes, while this
-  process checks each address it has had (the record reader) and the load
-  process stores them: three stages at once, on two cores. The pipe holds a
-  few batches, so the helper waits when it is ahead and memory stays bounded.
-  The rows and errors, in order, of assembling the store in this process.
+  :data:`HELPER_BYTES` or more is assembled in two UPRN ranges at once: this
+  process the lowest UPRNs (:data:`OWN_SHARE` of the LPIs), a helper the rest
+  into a spool file beside the store (pickled batches of flat rows and errors,
+  on disk, not in memory), read back once this process's range is done: the
+  rows and errors, in order, of assembling the whole store in one process.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import Any, Final
 
 from lgds_components.address.records.processes import (
     can_start,
@@ -43,13 +42,16 @@ from lgds_components.address.records.products.sources import Source
 from lgds_components.address.records.products.staging import TABLES, FlatRow, RecordsStore
 from lgds_components.errors import ValidationError
 
-__all__ = ["HELPER_BYTES", "AssemblyHelper", "StagingHelper", "assembled_rows", "helper_cut",
-           "main"]
+__all__ = ["HELPER_BYTES", "OWN_SHARE", "AssemblyHelper", "StagingHelper", "assembled_rows",
+           "helper_cut", "main"]
 
 #: Supplies (in two tiles or more) and records stores of at least this many bytes
 #: are staged, and assembled, by two processes.
 HELPER_BYTES: Final = 64 * 1024 * 1024
-_BATCH = 2000  # flat rows a batch sent
+#: The share of the UPRNs a process assembles itself when a helper assembles the rest:
+#: less than half, as the record reader checks every record in that process after.
+OWN_SHARE: Final = 1 / 3
+_BATCH = 2000  # flat rows a spooled batch
 
 
 def _start(job: tuple[object, ...]) -> subprocess.Popen[bytes]:
@@ -63,30 +65,18 @@ def _start(job: tuple[object, ...]) -> subprocess.Popen[bytes]:
     return process
 
 
-def _messages(process: subprocess.Popen[bytes]) -> Iterator[tuple[str, Any]]:
-    """A helper's messages until its outcome, ``("done", its answer)`` or ``("failed",
-    the exception)``, which comes last (then the helper has ended)."""
+def _outcome(process: subprocess.Popen[bytes]) -> tuple[str, Any]:
+    """Wait for a helper: ``("done", its answer)`` or ``("failed", the exception)``."""
     if process.stdout is None:
         raise RuntimeError("the helper process has no pipe")
     with process.stdout:
-        while True:
-            try:
-                message: tuple[str, Any] | None = read_frame(process.stdout)
-            except EOFError:
-                message = None
-            if message is None:
-                message = ("failed", RuntimeError(
-                    f"the helper process ended without a word (exit {process.wait()})"))
-            if message[0] in ("done", "failed"):
-                process.wait()
-                yield message
-                return
-            yield message
-
-
-def _outcome(process: subprocess.Popen[bytes]) -> tuple[str, Any]:
-    """Wait for a helper: ``("done", its answer)`` or ``("failed", the exception)``."""
-    return list(_messages(process))[-1]
+        try:
+            outcome: tuple[str, Any] = pickle.load(process.stdout)
+        except EOFError:
+            outcome = ("failed", RuntimeError(
+                f"the helper process ended without a word (exit {process.wait()})"))
+    process.wait()
+    return outcome
 
 
 def _stop(process: subprocess.Popen[bytes] | None) -> None:
@@ -170,46 +160,52 @@ class StagingHelper:
 
 
 class AssemblyHelper:
-    """A helper process assembling the records store at ``store``; :meth:`rows` reads
-    its rows as it sends them."""
+    """A helper process assembling the UPRNs above ``after`` of the records store at
+    ``store`` into the spool file ``spool``; :meth:`rows` waits for it and reads them."""
 
-    def __init__(self, store: Path) -> None:
-        self._process: subprocess.Popen[bytes] | None = _start(("assemble", str(store)))
+    def __init__(self, store: Path, after: int, spool: Path) -> None:
+        self.spool: Path = spool
+        self._process: subprocess.Popen[bytes] | None = _start(
+            ("assemble", str(store), after, str(spool)))
 
     def rows(self) -> Iterator[FlatRow | ValidationError]:
-        """The flat rows and errors of the store, in order.
+        """The flat rows and errors of the helper's UPRNs, in order.
 
         Raises:
             Exception: what stopped the helper.
         """
-        process = self._process
+        process, self._process = self._process, None
         if process is None:
             raise RuntimeError("the assembling helper has stopped")
-        for kind, value in _messages(process):
-            if kind == "rows":
-                yield from value
-            elif kind == "failed":
-                raise value
-        self._process = None
+        kind, value = _outcome(process)
+        if kind != "done":
+            raise value
+        with self.spool.open("rb") as spool:
+            while (batch := read_frame(spool)) is not None:
+                yield from batch
 
     def close(self) -> None:
-        """Stop the helper if it still runs."""
+        """Stop the helper if it still runs, and remove its spool file."""
         process, self._process = self._process, None
         _stop(process)
+        self.spool.unlink(missing_ok=True)
 
 
 def assembled_rows(store: RecordsStore, threshold: int | None = None
                    ) -> Iterator[FlatRow | ValidationError]:
     """The store's flat rows and errors in UPRN order (see :meth:`.RecordsStore.flat_rows`),
-    assembled by a helper process when the store file holds ``threshold`` (default
-    :data:`HELPER_BYTES`) bytes or more on a machine with two cores or more.
+    the higher UPRNs assembled by a helper process when the store file holds ``threshold``
+    (default :data:`HELPER_BYTES`) bytes or more on a machine with two cores or more.
     The store must hold no uncommitted change (the helper reads the file)."""
     limit = HELPER_BYTES if threshold is None else threshold
-    if not (can_start() and store.path.stat().st_size >= limit):
+    cut = store.uprn_at(OWN_SHARE) if can_start() and store.path.stat().st_size >= limit \
+        else None
+    if cut is None:
         yield from store.flat_rows()
         return
-    helper = AssemblyHelper(store.path)
+    helper = AssemblyHelper(store.path, cut, store.path.with_name(store.path.name + ".rows"))
     try:
+        yield from store.flat_rows(upto=cut)
         yield from helper.rows()
     finally:
         helper.close()
@@ -237,40 +233,40 @@ def _stage(product: object, sources: Sequence[Source], ids: Sequence[int],
     return counts
 
 
-def _assemble(path: str, out: IO[bytes]) -> None:
-    """Send the flat rows and errors of the store at ``path`` to ``out``, in batches."""
+def _assemble(path: str, after: int, spool: str) -> None:
+    """Write the flat rows and errors of the UPRNs above ``after`` in the store at
+    ``path`` to ``spool``, in pickled batches."""
     store = RecordsStore(path, fresh=False)
     # its scans read the store in order: a small page cache does (three processes are
     # running now, within the load's memory budget)
     store.conn.execute("PRAGMA cache_size = -16384")
     try:
-        rows = store.flat_rows()
-        while batch := list(itertools.islice(rows, _BATCH)):
-            out.write(frame(("rows", batch)))
-            out.flush()
+        with open(spool, "wb") as out:
+            rows = store.flat_rows(after=after)
+            while batch := list(itertools.islice(rows, _BATCH)):
+                out.write(frame(batch))
     finally:
         store.close()
 
 
 def main() -> None:
     """The helper: do the job it is sent (``("stage", product, sources, ids, path)``
-    or ``("assemble", store)``, sending ``("rows", batch)`` messages as it goes) and
-    answer ``("done", answer)`` or ``("failed", exception)``."""
+    or ``("assemble", store, after, spool)``) and answer ``("done", answer)`` or
+    ``("failed", exception)``."""
     job = pickle.load(sys.stdin.buffer)
     out = sys.stdout.buffer
     try:
         if job[0] == "stage":
             outcome: tuple[str, object] = ("done", _stage(*job[1:]))
         else:
-            _assemble(job[1], out)
+            _assemble(*job[1:])
             outcome = ("done", None)
     except BaseException as exc:  # every failure goes back to the parent
         outcome = ("failed", exc)
     try:
-        message = frame(outcome)
+        pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # an exception that does not pickle
-        message = frame(("failed", RuntimeError(f"the helper process failed: {exc!r}")))
-    out.write(message)
+        pickle.dump(("failed", RuntimeError(f"the helper process failed: {exc!r}")), out)
     out.flush()
 
 

@@ -183,20 +183,22 @@ class RecordsStore:
 
     # -- assembly ----------------------------------------------------------
 
-    def assemble(self, uprns_table: str | None = None
-                 ) -> Iterator[tuple[int, list[Flat | ValidationError]]]:
+    def assemble(self, uprns_table: str | None = None, *, after: int | None = None,
+                 upto: int | None = None) -> Iterator[tuple[int, list[Flat | ValidationError]]]:
         """Each UPRN's flat records (or an error in place of an LPI whose BLPU or
         street descriptor is missing), in UPRN order: only the UPRNs listed in the
-        temporary table ``uprns_table``, when given."""
-        for uprn, items in self._assembled(uprns_table):
+        temporary table ``uprns_table``, and those above ``after`` and up to ``upto``,
+        when given."""
+        for uprn, items in self._assembled(uprns_table, after, upto):
             yield uprn, [item if isinstance(item, ValidationError) else
                          Flat(Where(item[-1], item[-2], "24", "LPI"), item[:-2])
                          for item in items]
 
-    def flat_rows(self) -> Iterator[FlatRow | ValidationError]:
+    def flat_rows(self, *, after: int | None = None, upto: int | None = None
+                  ) -> Iterator[FlatRow | ValidationError]:
         """:meth:`assemble`'s records as plain :data:`FlatRow` tuples, each UPRN's
-        errors after its records."""
-        for _uprn, items in self._assembled(None):
+        errors after its records (``after`` and ``upto`` as there)."""
+        for _uprn, items in self._assembled(None, after, upto):
             errors: list[ValidationError] = []
             for item in items:
                 if isinstance(item, ValidationError):
@@ -205,13 +207,16 @@ class RecordsStore:
                     yield item
             yield from errors
 
-    def _assembled(self, uprns_table: str | None
+    def _assembled(self, uprns_table: str | None, after: int | None, upto: int | None
                    ) -> Iterator[tuple[int, list[FlatRow | ValidationError]]]:
         """:meth:`assemble`'s records as :data:`FlatRow` tuples.
 
         One ordered scan of each table, merged UPRN by UPRN (no query per record);
         street descriptors are looked up by USRN through a bounded cache."""
-        where = f"uprn IN (SELECT uprn FROM {uprns_table})" if uprns_table else ""
+        only = [f"uprn IN (SELECT uprn FROM {uprns_table})"] if uprns_table else []
+        only += [f"uprn {test} {int(bound)}" for test, bound in ((">", after), ("<=", upto))
+                 if bound is not None]
+        where = " AND ".join(only)
         scans = {table: self.conn.cursor().execute(sql.format(
             where=f"WHERE {where}" if where else "", and_where=f"AND {where}" if where else ""))
             for table, sql in _SCANS.items()}
@@ -226,6 +231,13 @@ class RecordsStore:
                 group.sort(key=_order)
             yield uprn, [record for row in group
                          if (record := _flat(row, *found, streets, names)) is not None]
+
+    def uprn_at(self, share: float) -> int | None:
+        """The UPRN that ``share`` (0 to 1) of the LPIs are at or below (None without LPIs)."""
+        row = self.conn.execute("SELECT uprn FROM lpi ORDER BY uprn LIMIT 1 OFFSET "
+                                "CAST((SELECT count(*) FROM lpi) * ? AS INTEGER)",
+                                (min(max(share, 0.0), 1.0),)).fetchone()
+        return None if row is None else int(row[0])
 
 
 class _Follower:
