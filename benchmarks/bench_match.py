@@ -16,6 +16,11 @@ there). Both matchers answer the same query text:
   ``LGDS_BENCH_MATCH_BEFORE`` set to the ``src`` directory of an earlier
   version (``git archive <commit> | tar -x -C /tmp/before``), that version runs
   too, on a gazetteer its own loader builds from the same CSV;
+* **lgds on PostgreSQL** (with ``LGDS_BENCH_MATCH_POSTGRES=1``):
+  ``PostgresGazetteer.match_many`` in one process, on a throwaway local server
+  (:func:`lgds_components.testing.postgres.temporary_server`, on the same
+  cores) loaded from the same CSV (not timed), and how many of its answers are
+  the SQLite gazetteer's;
 * **uk-address-matcher 1.5.3** from PyPI, installed by this benchmark into its
   own virtual environment (``benchmarks/.cache/uam-venv``), never into the
   project's: its canonical folder is prepared once from the same addresses
@@ -37,6 +42,7 @@ on one machine; uk-address-matcher uses every core (DuckDB), lgds one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -45,6 +51,7 @@ import subprocess
 import sys
 import time
 import venv
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +74,8 @@ WORKERS = int(os.environ.get("LGDS_BENCH_MATCH_WORKERS", str(os.cpu_count() or 2
 """Processes for the second lgds row (default: one per core, as uk-address-matcher uses)."""
 BEFORE = os.environ.get("LGDS_BENCH_MATCH_BEFORE", "")
 """The ``src`` directory of an earlier version to run beside this one (before and after)."""
+POSTGRES = os.environ.get("LGDS_BENCH_MATCH_POSTGRES", "0") == "1"
+"""Also match through ``PostgresGazetteer`` (a throwaway local server, one process)."""
 UAM_STRICT = (0.0, 5.0)
 """A stricter reading of uk-address-matcher's answers: match weight at least the
 first, distinguishability at least the second (its defaults are -20 and 0)."""
@@ -99,12 +108,25 @@ path, queries_path, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
 queries = [json.loads(line) for line in open(queries_path, encoding="utf-8")]
 texts = (q["text"] for q in queries)
 started = time.perf_counter()
-with Gazetteer.open(path, readonly=True) as gazetteer:
+if path.startswith("postgresql://"):  # (the PostgreSQL gazetteer in schema "match")
+    from lgds_components.address.postgres import PostgresGazetteer
+    opened = PostgresGazetteer.connect(path, schema="match", pool_size=1)
+else:
+    opened = Gazetteer.open(path, readonly=True)
+with opened as gazetteer:
     found = gazetteer.match_many(texts, workers=workers) if workers > 1 \
         else gazetteer.match_many(texts)
     answers = [None if m is None else m.uprn for m in found]
 seconds = time.perf_counter() - started
 print(json.dumps({"answers": answers, "seconds": seconds, "peak": peak_rss()}))
+"""
+
+_PG_LOAD = """
+import json, sys, time
+from lgds_components.address.postgres import PostgresGazetteer
+started = time.perf_counter()
+report = PostgresGazetteer.load(sys.argv[1], sys.argv[2], schema="match")
+print(json.dumps({"rows": report.rows_loaded, "seconds": time.perf_counter() - started}))
 """
 
 _UAM_PREPARE = """
@@ -256,7 +278,20 @@ def uam_canonical(path: Path) -> tuple[Path, float]:
     return folder, float(seconds_file.read_text())
 
 
-def run_lgds(path: Path, queries: Path, before: str = "", workers: int = 1) -> dict[str, Any]:
+@contextlib.contextmanager
+def postgres_gazetteer() -> Iterator[str]:
+    """A throwaway PostgreSQL server holding the benchmark's addresses (schema
+    ``match``, loaded in a subprocess, not timed); yields its connection string."""
+    from lgds_components.testing.postgres import temporary_server
+
+    with temporary_server(database="lgds_match") as dsn:
+        _log("loading the addresses into PostgreSQL ...")
+        _run_json(sys.executable, _PG_LOAD, dsn, str(_source_csv()))
+        yield dsn
+
+
+def run_lgds(path: Path | str, queries: Path, before: str = "",
+             workers: int = 1) -> dict[str, Any]:
     """lgds ``match_many`` over the queries in a fresh process (``workers`` processes
     with ``workers`` above one; the peak RSS is then the parent's); with ``before``
     (the ``src`` directory of another version), that version, on a gazetteer it
@@ -322,31 +357,49 @@ def _row(style: str, tool: str, cases: list[Any], answers: list[int | None], sec
             "peak_mb": peak / 2**20, "evaluation": evaluation}
 
 
+def _lgds_rows(style: str, path: Path, queries: Path, cases: list[Any],
+               dsn: str | None) -> list[dict[str, Any]]:
+    """lgds's rows for one set: before (with ``BEFORE``), one process, ``WORKERS``
+    processes and (with ``dsn``) one process on PostgreSQL."""
+    rows = []
+    if BEFORE:
+        _log(f"lgds match_many (before) on {style} ...")
+        earlier = run_lgds(path, queries, BEFORE)
+        rows.append(_row(style, "lgds match_many, before", cases, earlier["answers"],
+                         earlier["seconds"], earlier["peak"]))
+    _log(f"lgds match_many on {style} ...")
+    lgds = run_lgds(path, queries)
+    rows.append(_row(style, "lgds match_many", cases, lgds["answers"], lgds["seconds"],
+                     lgds["peak"]))
+    _log(f"lgds match_many, {WORKERS} workers, on {style} ...")
+    shared = run_lgds(path, queries, workers=WORKERS)
+    rows.append(_row(style, f"lgds match_many, {WORKERS} workers", cases,
+                     shared["answers"], shared["seconds"], shared["peak"]))
+    if dsn is not None:
+        _log(f"lgds match_many on PostgreSQL on {style} ...")
+        found = run_lgds(dsn, queries)
+        same = sum(a == b for a, b in zip(found["answers"], lgds["answers"], strict=True))
+        rows.append(_row(style, f"lgds match_many, PostgreSQL ({same:,} of {len(cases):,} "
+                         "answers as SQLite's)", cases, found["answers"], found["seconds"],
+                         found["peak"]))
+    return rows
+
+
 def measure(styles: tuple[str, ...] = STYLES, *, with_uam: bool = True) -> list[dict[str, Any]]:
     """Every figure: one row per (set, tool)."""
     from lgds_components.address.messy import MessyCase
 
     path = gazetteer_path()
+    servers = contextlib.ExitStack()
     try:
         sets = query_sets(path, styles)
         folder, prepare_seconds = uam_canonical(path) if with_uam else (None, 0.0)
+        dsn = servers.enter_context(postgres_gazetteer()) if POSTGRES else None
         rows = []
         for style, queries in sets.items():
             cases = [MessyCase(q["text"], q["uprn"], q["noise"], q["kind"])
                      for q in map(json.loads, queries.read_text(encoding="utf-8").splitlines())]
-            if BEFORE:
-                _log(f"lgds match_many (before) on {style} ...")
-                earlier = run_lgds(path, queries, BEFORE)
-                rows.append(_row(style, "lgds match_many, before", cases, earlier["answers"],
-                                 earlier["seconds"], earlier["peak"]))
-            _log(f"lgds match_many on {style} ...")
-            lgds = run_lgds(path, queries)
-            rows.append(_row(style, "lgds match_many", cases, lgds["answers"], lgds["seconds"],
-                             lgds["peak"]))
-            _log(f"lgds match_many, {WORKERS} workers, on {style} ...")
-            shared = run_lgds(path, queries, workers=WORKERS)
-            rows.append(_row(style, f"lgds match_many, {WORKERS} workers", cases,
-                             shared["answers"], shared["seconds"], shared["peak"]))
+            rows += _lgds_rows(style, path, queries, cases, dsn)
             if folder is None:
                 continue
             _log(f"uk-address-matcher on {style} ...")
@@ -362,6 +415,7 @@ def measure(styles: tuple[str, ...] = STYLES, *, with_uam: bool = True) -> list[
                          "seconds": prepare_seconds})
         return rows
     finally:
+        servers.close()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
