@@ -108,9 +108,10 @@ path, queries_path, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
 queries = [json.loads(line) for line in open(queries_path, encoding="utf-8")]
 texts = (q["text"] for q in queries)
 started = time.perf_counter()
-if path.startswith("postgresql://"):  # (the PostgreSQL gazetteer in schema "match")
+if path.startswith("postgres:"):  # a connection string: the gazetteer in schema "match"
     from lgds_components.address.postgres import PostgresGazetteer
-    opened = PostgresGazetteer.connect(path, schema="match", pool_size=1)
+    opened = PostgresGazetteer.connect(path.removeprefix("postgres:"), schema="match",
+                                       pool_size=1)
 else:
     opened = Gazetteer.open(path, readonly=True)
 with opened as gazetteer:
@@ -377,7 +378,7 @@ def _lgds_rows(style: str, path: Path, queries: Path, cases: list[Any],
                      shared["answers"], shared["seconds"], shared["peak"]))
     if dsn is not None:
         _log(f"lgds match_many on PostgreSQL on {style} ...")
-        found = run_lgds(dsn, queries)
+        found = run_lgds(f"postgres:{dsn}", queries)
         same = sum(a == b for a, b in zip(found["answers"], lgds["answers"], strict=True))
         rows.append(_row(style, f"lgds match_many, PostgreSQL ({same:,} of {len(cases):,} "
                          "answers as SQLite's)", cases, found["answers"], found["seconds"],
