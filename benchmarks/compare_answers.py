@@ -141,7 +141,7 @@ def _postgres_rows(dsn: str, schema: str, sections: Sections) -> None:
     import psycopg
 
     queries = {
-        "rows: address": f"SELECT id, body, prefixes, {', '.join(FIELDS)}, postcode_key, "
+        "rows: address": f"SELECT id, body, keys, {', '.join(FIELDS)}, postcode_key, "
         f"sort_key, search, line FROM {schema}.address ORDER BY id",
         "rows: address_secondary": f"SELECT id FROM {schema}.address_secondary ORDER BY id",
         "rows: address_term": f"SELECT term, docs FROM {schema}.address_term ORDER BY term",

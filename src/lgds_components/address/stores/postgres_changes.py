@@ -186,11 +186,12 @@ def _delete(conn: Any, s: str, ids: list[int]) -> tuple[Counter[str], Counter[st
     removed = Counter[str]()
     removed_prefixes = Counter[str]()
     if ids:
-        for body, prefixes in conn.execute(
-            f"DELETE FROM {s}.address WHERE id = ANY(%s) RETURNING body, prefixes", (ids,)
+        for (body,) in conn.execute(
+            f"DELETE FROM {s}.address WHERE id = ANY(%s) RETURNING body", (ids,)
         ):
-            removed.update(body.split())
-            removed_prefixes.update(prefixes.split())
+            words = body.split()
+            removed.update(words)
+            removed_prefixes.update(prefix_tokens(words))
         conn.execute(f"DELETE FROM {s}.address_secondary WHERE id = ANY(%s)", (ids,))
     return removed, removed_prefixes
 

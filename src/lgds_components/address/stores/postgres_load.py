@@ -114,13 +114,11 @@ def _keys(words: list[str], prefixes: list[str]) -> bytes:
 def address_row(record: Record, words: list[str], prefixes: list[str]) -> tuple[Any, ...]:
     """``record`` as a row of ``address`` for :func:`copy_addresses` (the columns of
     :data:`~lgds_components.address.stores.postgres_schema.ADDRESS_INSERT`), given its
-    words and prefix tokens: ``body`` holds each word between spaces, ``prefixes``
-    each token followed by a space, ``keys`` each one's
-    :func:`~lgds_components.address.stores.postgres_schema.token_key`."""
+    words and prefix tokens: ``body`` holds each word between spaces, ``keys`` each
+    word's and token's :func:`~lgds_components.address.stores.postgres_schema.token_key`."""
     return (
-        record.id, f" {record.words} ", " ".join(prefixes) + " " if prefixes else "",
-        _keys(words, prefixes), *record[1:_FIELDS + 1], record.postcode_key,
-        record.sort_key.encode("utf-8"), record.search, record.line,
+        record.id, f" {record.words} ", _keys(words, prefixes), *record[1:_FIELDS + 1],
+        record.postcode_key, record.sort_key.encode("utf-8"), record.search, record.line,
     )
 
 
@@ -365,11 +363,12 @@ class PostgresLoad:
             source = self.sources[bisect.bisect_right(firsts, identifier) - 1][1]
             records.reject(InvalidFormat(DUPLICATE, field="uprn", line=line,
                                          source=source_in_errors(records.sources, source)))
-        for body, prefixes in conn.execute(
-            f"DELETE FROM {self.schema}.address_new WHERE id = ANY(%s) RETURNING body, prefixes",
+        for (body,) in conn.execute(
+            f"DELETE FROM {self.schema}.address_new WHERE id = ANY(%s) RETURNING body",
             ([identifier for identifier, _ in duplicates],)):
-            self.word_counts.subtract(body.split())
-            self.prefix_counts.subtract(prefixes.split())
+            words = body.split()
+            self.word_counts.subtract(words)
+            self.prefix_counts.subtract(prefix_tokens(words))
         conn.execute(unique_index)
         return len(duplicates)
 

@@ -8,16 +8,16 @@ name is given), so several gazetteers can share a database:
     :data:`LATEST_VERSION` and refuses one that a newer library has migrated.
 ``address``
     one row per LPI record (as the SQLite gazetteer's table), plus ``body``
-    (the indexed words, each between spaces), ``prefixes`` (the first one,
-    two and three characters of each word, each followed by ``*`` and a
-    space), ``postcode_key``, ``sort_key`` (``bytea``: the natural key's UTF-8
-    bytes, which order as SQLite's ``BINARY`` collation does and may hold the
-    NUL separators the key uses), ``search`` (the scoring text) and ``line``
-    (the source CSV line). ``body`` comes straight after ``id`` so that a
-    row-by-row check reaches it cheaply. One GIN index serves search: over
-    ``body``'s words and ``prefixes``' tokens as one array (:data:`WORDS`),
-    so whole words and words being typed are found, and intersected, in one
-    index scan, as SQLite's FTS5 prefix index does.
+    (the indexed words, each between spaces), ``keys`` (``bigint[]``: the
+    :func:`token_key` of each word and of each prefix token, the first one,
+    two and three characters of a word followed by ``*``), ``postcode_key``,
+    ``sort_key`` (``bytea``: the natural key's UTF-8 bytes, which order as
+    SQLite's ``BINARY`` collation does and may hold the NUL separators the key
+    uses), ``search`` (the scoring text) and ``line`` (the source CSV line).
+    ``body`` comes straight after ``id`` so that a row-by-row check reaches it
+    cheaply. One GIN index serves search, over ``keys``, so whole words and
+    words being typed are found, and intersected, in one index scan, as
+    SQLite's FTS5 prefix index does.
 ``address_secondary``
     the ids of records that are not their UPRN's preferred record (a Welsh
     alternate, an alternative address); every other record is preferred.
@@ -65,7 +65,6 @@ __all__ = [
     "LIVE_TABLES",
     "LOCK_ORDER",
     "MIGRATIONS",
-    "WORDS",
     "Queries",
     "address_indexes",
     "approved_index",
@@ -103,10 +102,6 @@ LIVE_TABLES = ("address", "address_secondary", "address_term", "address_term_del
 LOCK_ORDER: Final = ("gazetteer_meta", "address", "address_secondary", "address_term_delete",
                      "address_term", "address_prefix")
 
-#: A record's words and prefix tokens as one array (the tokens :data:`KEY` turns into
-#: the ``keys`` under the words index).
-WORDS: Final = "string_to_array(btrim(body || prefixes), ' ')"
-
 #: SQL of the words index's key of a token ``t`` (a text): the first eight bytes of
 #: the SHA-256 of its UTF-8, as a signed big-endian integer, the value
 #: :func:`token_key` gives. Integer keys make the index about twice as quick to
@@ -128,8 +123,8 @@ def token_key(token: str) -> int:
 
 
 #: The columns a load or a change writes to ``address``, in order.
-ADDRESS_INSERT: Final = ("id", "body", "prefixes", "keys", *ADDRESS_FIELDS, "postcode_key",
-                         "sort_key", "search", "line")
+ADDRESS_INSERT: Final = ("id", "body", "keys", *ADDRESS_FIELDS, "postcode_key", "sort_key",
+                         "search", "line")
 
 
 def _copy_type(name: str) -> str:
@@ -139,7 +134,7 @@ def _copy_type(name: str) -> str:
 
 
 #: The PostgreSQL types of :data:`ADDRESS_INSERT`, for a binary ``COPY``.
-ADDRESS_TYPES: Final = ("int8", "text", "text", "int8[]",
+ADDRESS_TYPES: Final = ("int8", "text", "int8[]",
                         *(_copy_type(name) for name in ADDRESS_FIELDS),
                         "text", "bytea", "text", "int4")
 
@@ -180,7 +175,6 @@ def create_statements(schema: str, suffix: str) -> list[str]:
         f"""CREATE TABLE {s}.address{suffix} (
     id bigint NOT NULL,
     body text COLLATE "C" NOT NULL,
-    prefixes text COLLATE "C" NOT NULL,
     keys bigint[] NOT NULL,
     {columns},
     postcode_key text COLLATE "C" NOT NULL,
@@ -362,15 +356,21 @@ def _version_2(schema: str) -> list[str]:
 
 
 def _version_3(schema: str) -> list[str]:
-    """The words index over integer keys of the tokens (a schema made before gets the
-    ``keys`` column, worked out in SQL from its rows' tokens, and the index rebuilt)."""
+    """The words index over integer keys of the tokens: a schema made before gets the
+    ``keys`` column, worked out in SQL from its rows' words and their prefix tokens
+    (the ``prefixes`` column it then drops), and the index rebuilt. (A schema made
+    since has ``keys`` and no ``prefixes``: the first statement gives it an empty
+    ``prefixes`` for the others to read and drop.)"""
     s = check_schema_name(schema)
+    tokens = "string_to_array(btrim(body || prefixes), ' ')"
     return [
+        f"ALTER TABLE {s}.address ADD COLUMN IF NOT EXISTS prefixes text NOT NULL DEFAULT ''",
         f"ALTER TABLE {s}.address ADD COLUMN IF NOT EXISTS keys bigint[]",
-        f"UPDATE {s}.address SET keys = ARRAY(SELECT {KEY} FROM unnest({WORDS}) AS t) "
+        f"UPDATE {s}.address SET keys = ARRAY(SELECT {KEY} FROM unnest({tokens}) AS t) "
         "WHERE keys IS NULL",
         f"ALTER TABLE {s}.address ALTER COLUMN keys SET NOT NULL",
         f"DROP INDEX IF EXISTS {s}.address_words",
+        f"ALTER TABLE {s}.address DROP COLUMN prefixes",
         words_index(s, ""),
     ]
 
