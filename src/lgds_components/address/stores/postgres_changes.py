@@ -21,7 +21,7 @@ from lgds_components.address.model import Address
 from lgds_components.address.records.contract import record_of
 from lgds_components.address.stores import postgres_schema as schema_sql
 from lgds_components.address.stores.postgres_load import (
-    address_row,
+    AddressRows,
     copy_addresses,
     deletion_rows,
     prefix_tokens,
@@ -199,22 +199,14 @@ def _delete(conn: Any, s: str, ids: list[int]) -> tuple[Counter[str], Counter[st
 def _insert(conn: Any, s: str,
             new_rows: list[tuple[int, Address]]) -> tuple[Counter[str], Counter[str]]:
     """Insert ``(line, address)`` rows after the last id; the words and prefix tokens added."""
-    added = Counter[str]()
-    added_prefixes = Counter[str]()
+    rows = AddressRows()
     if new_rows:
         top = conn.execute(f"SELECT coalesce(max(id), 0) FROM {s}.address").fetchone()[0]
         with copy_addresses(conn, f"{s}.address") as copy:
             for offset, (line, address) in enumerate(new_rows, start=1):
-                record = record_of(address, top + offset, line or 0)
-                words = record.words.split()
-                prefixes = prefix_tokens(words)
-                row = address_row(record, words, prefixes)
-                if not line:
-                    row = (*row[:-1], None)
-                added.update(words)
-                added_prefixes.update(prefixes)
-                copy.write_row(row)
-    return added, added_prefixes
+                row = rows.row(record_of(address, top + offset, line or 0))
+                copy.write_row(row if line else (*row[:-1], None))
+    return rows.counts()
 
 
 def _preferred_count(conn: Any, s: str, uprns: list[int]) -> int:

@@ -42,7 +42,7 @@ import struct
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from lgds_components.address.ranking import PREFIX_INDEXED
 from lgds_components.address.records.contract import (
@@ -58,8 +58,8 @@ from lgds_components.address.stores.postgres_schema import token_key
 from lgds_components.errors import InvalidFormat, ProviderUnavailable
 
 __all__ = [
+    "AddressRows",
     "PostgresLoad",
-    "address_row",
     "copy_addresses",
     "deletion_rows",
     "prefix_tokens",
@@ -70,6 +70,7 @@ __all__ = [
 _PROVIDER = "postgres"
 _FIELDS: Final = len(ADDRESS_FIELDS)
 _REPORT_EVERY = 5000
+_COUNT_EVERY: Final = 100_000  # prefix tokens waiting to be counted, at most
 _PREFERENCE: Final = "logical_status <> 1, language <> 'en', logical_status, id"
 
 
@@ -83,10 +84,8 @@ def prefix_tokens(words: list[str]) -> list[str]:
     return list(dict.fromkeys(itertools.chain.from_iterable(map(_word_prefixes, words))))
 
 
-@functools.lru_cache(maxsize=65536)
 def _word_prefixes(word: str) -> tuple[str, ...]:
-    """``word``'s prefix tokens (words repeat: a load meets the same street and town
-    names many times)."""
+    """``word``'s prefix tokens."""
     return tuple(f"{word[:size]}*" for size in range(1, min(len(word), PREFIX_INDEXED) + 1))
 
 
@@ -95,31 +94,85 @@ _INT8: Final = 20
 _EMPTY_ARRAY: Final = struct.pack(">iiI", 0, 0, _INT8)
 
 
-@functools.lru_cache(maxsize=1 << 18)
 def _key_element(token: str) -> bytes:
     """``token``'s key as one element of a binary ``bigint[]`` (length, then value)."""
-    return struct.pack(">iq", 8, token_key.__wrapped__(token))  # (cached here only)
+    return struct.pack(">iq", 8, token_key.__wrapped__(token))  # (cached by AddressRows)
 
 
-def _keys(words: list[str], prefixes: list[str]) -> bytes:
-    """The ``keys`` of a record with ``words`` and ``prefixes``, as a binary ``bigint[]``
-    (built here: psycopg's list dumper would cost more than the rest of the row)."""
-    count = len(words) + len(prefixes)
-    if not count:
-        return _EMPTY_ARRAY
-    return b"".join((_ARRAY_HEADER.pack(1, 0, _INT8, count, 1), *map(_key_element, words),
-                     *map(_key_element, prefixes)))
+_Value = TypeVar("_Value")
 
 
-def address_row(record: Record, words: list[str], prefixes: list[str]) -> tuple[Any, ...]:
-    """``record`` as a row of ``address`` for :func:`copy_addresses` (the columns of
-    :data:`~lgds_components.address.stores.postgres_schema.ADDRESS_INSERT`), given its
-    words and prefix tokens: ``body`` holds each word between spaces, ``keys`` each
-    word's and token's :func:`~lgds_components.address.stores.postgres_schema.token_key`."""
-    return (
-        record.id, f" {record.words} ", _keys(words, prefixes), *record[1:_FIELDS + 1],
-        record.postcode_key, record.sort_key.encode("utf-8"), record.search, record.line,
-    )
+class _Derived(dict[str, _Value]):
+    """``derive(key)`` for each key looked up, worked out once (words repeat: a load meets
+    the same street and town names many times); emptied past ``limit`` keys."""
+
+    def __init__(self, derive: Callable[[str], _Value], limit: int) -> None:
+        super().__init__()
+        self._derive = derive
+        self._limit = limit
+
+    def __missing__(self, key: str) -> _Value:
+        if len(self) >= self._limit:
+            self.clear()
+        value = self[key] = self._derive(key)
+        return value
+
+
+class AddressRows:
+    """Rows of ``address`` for :func:`copy_addresses`, made from records, counting the
+    records that hold each word and each prefix token (:meth:`counts`).
+
+    A row has the columns of
+    :data:`~lgds_components.address.stores.postgres_schema.ADDRESS_INSERT`: ``body``
+    holds each word between spaces, ``keys`` (binary ``bigint[]``, built here: psycopg's
+    list dumper would cost more than the rest of the row) each word's and then each
+    prefix token's :func:`~lgds_components.address.stores.postgres_schema.token_key`.
+
+    >>> from lgds_components.address.records.contract import record_of
+    >>> from lgds_components.address.model import Address
+    >>> rows = AddressRows()
+    >>> row = rows.row(record_of(Address(uprn=1, postcode="AB1 2CD", street="High St",
+    ...                                  town="Leeds", pao_start_number=3), 1, 2))
+    >>> row[1]
+    ' high st leeds 3 ab1 2cd ab12cd '
+    >>> words, prefixes = rows.counts()
+    >>> words["high"], prefixes["hi*"], sorted(prefixes)[:4]
+    (1, 1, ['2*', '2c*', '2cd*', '3*'])
+    """
+
+    def __init__(self) -> None:
+        self._word_counts = Counter[str]()
+        self._prefix_counts = Counter[str]()
+        # tokens not yet counted: one Counter.update of many costs less than one a row
+        self._words: list[str] = []
+        self._prefixes: list[str] = []
+        self._prefixes_of = _Derived(_word_prefixes, 1 << 16)
+        self._element = _Derived(_key_element, 1 << 18)
+
+    def row(self, record: Record) -> tuple[Any, ...]:
+        """``record``'s row, its words and prefix tokens counted."""
+        words = record.words.split()
+        prefixes = list(dict.fromkeys(itertools.chain.from_iterable(
+            map(self._prefixes_of.__getitem__, words))))
+        self._words += words
+        self._prefixes += prefixes
+        if len(self._prefixes) >= _COUNT_EVERY:
+            self.counts()
+        count = len(words) + len(prefixes)
+        element = self._element.__getitem__
+        keys = b"".join((_ARRAY_HEADER.pack(1, 0, _INT8, count, 1), *map(element, words),
+                         *map(element, prefixes))) if count else _EMPTY_ARRAY
+        return (record.id, f" {record.words} ", keys, *record[1:_FIELDS + 1],
+                record.postcode_key, record.sort_key.encode("utf-8"), record.search,
+                record.line)
+
+    def counts(self) -> tuple[Counter[str], Counter[str]]:
+        """How many rows made so far hold each word, and each prefix token."""
+        self._word_counts.update(self._words)
+        self._prefix_counts.update(self._prefixes)
+        self._words.clear()
+        self._prefixes.clear()
+        return self._word_counts, self._prefix_counts
 
 
 @functools.cache
@@ -129,7 +182,7 @@ def _keys_dumper() -> type[Any]:
     from psycopg.pq import Format
 
     class KeysDumper(Dumper):
-        """Passes on ``keys`` already in binary ``bigint[]`` form (see :func:`_keys`)."""
+        """Passes on ``keys`` already in binary ``bigint[]`` form (see :class:`AddressRows`)."""
 
         format = Format.BINARY
         oid = postgres.types["int8"].array_oid
@@ -142,7 +195,7 @@ def _keys_dumper() -> type[Any]:
 
 @contextlib.contextmanager
 def copy_addresses(conn: Any, table: str, *, freeze: bool = False) -> Iterator[Any]:
-    """A binary ``COPY`` into ``table`` of rows from :func:`address_row` (``freeze``:
+    """A binary ``COPY`` into ``table`` of rows from :class:`AddressRows` (``freeze``:
     the rows are frozen as written, for a table made in this transaction)."""
     columns = ", ".join(schema_sql.ADDRESS_INSERT)
     options = "FORMAT binary, FREEZE" if freeze else "FORMAT binary"
@@ -228,6 +281,8 @@ class PostgresLoad:
         self.source_format = source_format
         self.maintenance_work_mem = maintenance_work_mem
         self.connect_kwargs = connect_kwargs
+        self.rows = AddressRows()
+        # the records holding each word and prefix token (once the rows are in)
         self.word_counts: Counter[str] = Counter[str]()
         self.prefix_counts: Counter[str] = Counter[str]()
         # records that are not their UPRN's preferred one, while in UPRN order
@@ -270,8 +325,9 @@ class PostgresLoad:
             conn.execute(statement)
         loaded = 0
         source = ""
-        take, words_seen, prefixes_seen = self.runs.take, self.word_counts, self.prefix_counts
+        take, row = self.runs.take, self.rows.row
         with copy_addresses(conn, f"{s}.address_new", freeze=True) as copy:
+            write = copy.write_row
             for record in records:
                 if record.source is not source:
                     source = record.source
@@ -279,14 +335,11 @@ class PostgresLoad:
                 if not take(record):
                     records.reject(duplicate(record, records.sources))
                     continue
-                words = record.words.split()
-                prefixes = prefix_tokens(words)
-                words_seen.update(words)
-                prefixes_seen.update(prefixes)
-                copy.write_row(address_row(record, words, prefixes))
+                write(row(record))
                 loaded += 1
                 if loaded % _REPORT_EVERY == 0:
                     progress("reading", loaded)
+        self.word_counts, self.prefix_counts = self.rows.counts()
         self.runs.finish()
         return loaded
 
