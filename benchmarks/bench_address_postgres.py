@@ -103,7 +103,7 @@ started = time.perf_counter()
 def progress(state):
     phases.setdefault(state.phase, time.perf_counter() - started)
 report = PostgresGazetteer.load(sys.argv[1], sys.argv[2], schema=sys.argv[3],
-                                progress=progress, maintenance_work_mem="1GB")
+                                progress=progress, maintenance_work_mem="2GB")
 seconds = time.perf_counter() - started
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
@@ -145,7 +145,7 @@ text = " || ' ' || ".join(f"coalesce({name}, '')" for name in (
     "street_description", "locality", "town_name", "postcode_locator"))
 with psycopg.connect(sys.argv[1], autocommit=True) as conn:
     with conn.transaction():
-        conn.execute("SET LOCAL maintenance_work_mem = '1GB'")
+        conn.execute("SET LOCAL maintenance_work_mem = '2GB'")
         conn.execute("DROP TABLE IF EXISTS bench_floor")
         conn.execute("CREATE TABLE bench_floor (%s)" % ", ".join(f'"{name}" text'
                                                                   for name in header))

@@ -45,7 +45,7 @@ __all__ = ["AHEAD", "WORKER_BYTES", "WorkerReader", "main", "worth_a_worker"]
 #: Sources of at least this many bytes in all are read in a worker process.
 WORKER_BYTES: Final = 32 * 1024 * 1024
 #: Messages (of 2,000 records, about 0.7 MB pickled) the child holds unwritten at most.
-AHEAD: Final = 16
+AHEAD: Final = 8
 _BATCH = 2000  # records a message
 # glibc: messages (larger than 64 KB) get memory of their own, given back when written;
 # left to itself, glibc serves them from its heap, which then stays grown (1 million
