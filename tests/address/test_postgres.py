@@ -520,6 +520,25 @@ def test_a_second_load_at_once_is_refused(database: str, tmp_path: Path) -> None
     PostgresGazetteer.load(database, source, schema="busy")
 
 
+def test_a_change_while_a_load_builds_its_indexes_is_refused(database: str,
+                                                             tmp_path: Path) -> None:
+    """The load holds the schema's write lock between its transactions too (the rows
+    are committed under new names before the indexes are built)."""
+    source = write(tmp_path / "g.csv", ROWS)
+    PostgresGazetteer.load(database, source, schema="held")
+    refused: list[str] = []
+
+    def progress(state: Any) -> None:
+        if state.phase == "indexing":
+            with PostgresGazetteer.connect(database, schema="held", pool_size=1) as other, \
+                    pytest.raises(ProviderUnavailable, match="another load") as caught:
+                other.apply_changes([("delete", 1020)])
+            refused.append(str(caught.value))
+
+    PostgresGazetteer.load(database, source, schema="held", progress=progress)
+    assert len(refused) == 1
+
+
 def test_duplicates_and_bad_rows_as_sqlite_reports_them(database: str, tmp_path: Path) -> None:
     rows = [*ROWS, street_row(1020, pao_start_number=2),
             street_row(6000, pao_start_number=1, street="Bad\x00Street"),

@@ -1,30 +1,41 @@
 """Loading the PostgreSQL store: records copied into new tables, indexed once, swapped in.
 
-A load runs in one transaction on its own connection. The new tables are made
-without indexes, and the records stream from the shared record reader (read
-in a worker process for a large file, as for SQLite) into ``address_new`` with
-a binary ``COPY ... FREEZE``. Meanwhile the loader counts each word and prefix
-token (the vocabulary and its typo deletions are copied in after), refuses a
-second approved record for a UPRN and language, and notes which records are
-not their UPRN's preferred one, all as the records stream in UPRN order
-(:mod:`~lgds_components.address.records.preferred`); a file out of UPRN order
-is checked in SQL instead, after the rows are in. Then the lookup and words
-indexes are built, each in one pass over the rows (with the load's
-``maintenance_work_mem``). Building the words index once costs less than
-keeping it up to date row by row, which grew faster than the rows (see
-docs/benchmarks.md, "Gazetteer loads against their floors"). Its keys are
-integers (:func:`~lgds_components.address.stores.postgres_schema.token_key`),
-which halves the build again. Change-only updates write into the live,
-indexed table, so PostgreSQL keeps every index up to date as they go.
+A load holds the schema's write lock (a session advisory lock) on its own
+connection throughout, and runs in three steps:
 
-Last, the six live tables are locked (in
-:data:`~lgds_components.address.stores.postgres_schema.LOCK_ORDER`, so
-readers wait rather than deadlock), dropped, and the new ones renamed, and
-the transaction commits. Readers see the old gazetteer until that commit and
-the new one after it; a failure at any point rolls everything back.
+1. **Copy** (one transaction): the new tables (``address_new`` and the rest)
+   are made without indexes, and the records stream from the shared record
+   reader (read in a worker process for a large file, as for SQLite) into
+   ``address_new`` with a binary ``COPY ... FREEZE``. Meanwhile the loader
+   counts each word and prefix token, refuses a second approved record for a
+   UPRN and language, and notes which records are not their UPRN's preferred
+   one, all as the records stream in UPRN order
+   (:mod:`~lgds_components.address.records.preferred`); a file out of UPRN
+   order is checked in SQL instead, after the rows are in. The transaction
+   commits: the new tables now exist, under names no reader uses.
+2. **Index**: each index is built in one pass over the rows (with the load's
+   ``maintenance_work_mem``), the words index on a second connection while
+   this one builds the B-tree indexes and writes the vocabulary, its typo
+   deletions and the prefix counts: PostgreSQL builds one index on one core,
+   so two at once use two. Building the words index once costs less than
+   keeping it up to date row by row, which grew faster than the rows (see
+   docs/benchmarks.md, "Gazetteer loads against their floors"); its keys are
+   integers (:func:`~lgds_components.address.stores.postgres_schema.token_key`),
+   which halves the build again.
+3. **Swap** (one transaction): duplicates found in SQL are dropped (or
+   fail the load), the statistics and meta are written, the six live tables
+   are locked (in
+   :data:`~lgds_components.address.stores.postgres_schema.LOCK_ORDER`, so
+   readers wait rather than deadlock), dropped, and the new ones renamed.
 
-Rows are written in id order into a table created in the same transaction,
-so the table's physical order is id order. Search relies on that (see
+Readers see the old gazetteer until the swap commits and the new one after
+it; a load that fails at any point leaves the old one in place and drops the
+new tables (a process killed part way leaves them, and the next load drops
+them). Change-only updates write into the live, indexed table, so PostgreSQL
+keeps every index up to date as they go.
+
+Rows are written in id order into a table created in the same transaction
+as the copy, so the table's physical order is id order. Search relies on that (see
 :mod:`~lgds_components.address.stores.postgres`); change-only updates never
 rewrite a loaded row in place (an update deletes and inserts with a new,
 larger id).
@@ -42,6 +53,7 @@ import struct
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final, TypeVar
 
 from lgds_components.address.ranking import PREFIX_INDEXED
@@ -206,13 +218,15 @@ def copy_addresses(conn: Any, table: str, *, freeze: bool = False) -> Iterator[A
             yield copy
 
 
-def take_lock(conn: Any, schema: str) -> None:
-    """Take the schema's write lock for this transaction, or refuse at once.
+def take_lock(conn: Any, schema: str, *, session: bool = False) -> None:
+    """Take the schema's write lock for this transaction (or, with ``session``, until
+    ``conn`` closes), or refuse at once.
 
     Raises:
         ProviderUnavailable: another load or change of the schema is running.
     """
-    locked = conn.execute("SELECT pg_try_advisory_xact_lock(%s)",
+    function = "pg_try_advisory_lock" if session else "pg_try_advisory_xact_lock"
+    locked = conn.execute(f"SELECT {function}(%s)",
                           (schema_sql.lock_key(schema),)).fetchone()[0]
     if not locked:
         raise ProviderUnavailable(
@@ -301,19 +315,36 @@ class PostgresLoad:
         with connect(self.dsn, self.connect_kwargs) as conn, \
                 database_errors(f"cannot load into {safe_dsn(self.dsn)}"):
             schema_sql.migrate(conn, self.schema)
-            with conn.transaction():
-                take_lock(conn, self.schema)
-                conn.execute("SELECT set_config('maintenance_work_mem', %s, true), "
-                             "set_config('work_mem', '256MB', true)",
-                             (self.maintenance_work_mem,))
-                loaded = self._copy(conn, records, progress)
+            take_lock(conn, self.schema, session=True)  # released as conn closes
+            try:
+                with conn.transaction():
+                    loaded = self._copy(conn, records, progress)
                 progress("indexing", loaded)
-                loaded = self._finish(conn, records, loaded)
-                # the last callback comes before the swap: the swap locks the live
-                # tables, and a callback reading them would wait for itself
-                progress("done", loaded)
-                self._swap(conn)
+                clean = self._index(conn)
+                with conn.transaction():
+                    self._settings(conn)
+                    loaded = self._finish(conn, records, loaded, clean)
+                    # the last callback comes before the swap: the swap locks the live
+                    # tables, and a callback reading them would wait for itself
+                    progress("done", loaded)
+                    self._swap(conn)
+            except BaseException:
+                self._drop_new(conn)
+                raise
         return loaded
+
+    def _settings(self, conn: Any) -> None:
+        """The load's memory for index builds and sorts, for this transaction."""
+        conn.execute("SELECT set_config('maintenance_work_mem', %s, true), "
+                     "set_config('work_mem', '256MB', true)", (self.maintenance_work_mem,))
+
+    def _drop_new(self, conn: Any) -> None:
+        """Drop the new tables of a load that failed (when the connection still works)."""
+        if conn.closed or conn.broken:
+            return
+        with contextlib.suppress(Exception):
+            conn.execute("DROP TABLE IF EXISTS " + ", ".join(
+                f"{self.schema}.{table}_new" for table in schema_sql.LIVE_TABLES))
 
     def _copy(self, conn: Any, records: RecordStream,
               progress: Callable[[str, int], None]) -> int:
@@ -349,14 +380,48 @@ class PostgresLoad:
             best = min(records, key=preference)
             self.secondary.extend(record.id for record in records if record is not best)
 
-    def _finish(self, conn: Any, records: RecordStream, loaded: int) -> int:
-        """The indexes, duplicates, preferred records, vocabulary, prefix counts, keys,
-        statistics, meta; how many rows remain."""
-        s = self.schema
-        for statement in schema_sql.address_indexes(s, "_new"):
+    def _index(self, conn: Any) -> bool:
+        """Build ``address_new``'s indexes: the words index on a second connection while
+        ``conn`` builds the B-tree indexes and, unless the approved-record index finds
+        duplicates, writes the vocabulary. Whether it found none."""
+        with connect(self.dsn, self.connect_kwargs) as other, \
+                ThreadPoolExecutor(1, thread_name_prefix="lgds-words-index") as pool:
+            words = pool.submit(self._in_transaction, other,
+                                schema_sql.words_index(self.schema, "_new"))
+            try:
+                for statement in schema_sql.lookup_indexes(self.schema, "_new"):
+                    self._in_transaction(conn, statement)
+                clean = self._approved_index(conn)
+                if clean:
+                    self._vocabulary(conn)
+            except BaseException:
+                other.cancel_safe()
+                with contextlib.suppress(Exception):
+                    words.result()
+                raise
+            words.result()
+        return clean
+
+    def _in_transaction(self, conn: Any, statement: str) -> None:
+        with conn.transaction():
+            self._settings(conn)
             conn.execute(statement)
-        conn.execute(f"ANALYZE {s}.address_new")
-        loaded -= self._drop_duplicates(conn, records)
+
+    def _approved_index(self, conn: Any) -> bool:
+        """Build the unique approved-record index; False if there are duplicates (in
+        UPRN order the load refused them already)."""
+        import psycopg
+
+        try:
+            self._in_transaction(conn, schema_sql.approved_index(self.schema, "_new"))
+        except psycopg.errors.UniqueViolation:
+            return False
+        return True
+
+    def _vocabulary(self, conn: Any) -> None:
+        """The preferred records, vocabulary, typo deletions and prefix counts, and the
+        keys of their tables."""
+        s = self.schema
         if self.runs.in_order:
             _copy_rows(conn, f"{s}.address_secondary_new", "id",
                        ((identifier,) for identifier in self.secondary))
@@ -368,6 +433,16 @@ class PostgresLoad:
         _copy_rows(conn, f"{s}.address_prefix_new", "token, docs", _counted(self.prefix_counts))
         for statement in schema_sql.table_keys(s, "_new"):
             conn.execute(statement)
+
+    def _finish(self, conn: Any, records: RecordStream, loaded: int, clean: bool) -> int:
+        """The primary key, duplicates (unless ``clean``) and then the vocabulary,
+        statistics, meta; how many rows remain."""
+        s = self.schema
+        conn.execute(schema_sql.primary_key(s, "_new"))
+        if not clean:
+            loaded -= self._drop_duplicates(conn, records)
+            self._vocabulary(conn)
+        conn.execute(f"ANALYZE {s}.address_new")
         self._meta(conn, records, loaded)
         for table in schema_sql.LIVE_TABLES[1:]:
             conn.execute(f"ANALYZE {s}.{table}_new")
@@ -394,18 +469,9 @@ class PostgresLoad:
                                list(meta.items()))
 
     def _drop_duplicates(self, conn: Any, records: RecordStream) -> int:
-        """Build the unique approved-record index (in UPRN order the load refused
-        duplicates already); on duplicates fail, or drop all but the first of each
-        (``on_error="skip"``) and uncount their words. Returns how many were dropped."""
-        import psycopg
-
-        unique_index = schema_sql.approved_index(self.schema, "_new")
-        try:
-            with conn.transaction():
-                conn.execute(unique_index)
-            return 0
-        except psycopg.errors.UniqueViolation:
-            pass
+        """Fail on a second approved record for a UPRN and language, or drop all but the
+        first of each (``on_error="skip"``) and uncount their words; then build the
+        unique approved-record index. Returns how many were dropped."""
         duplicates = conn.execute(
             f"SELECT id, line FROM (SELECT id, line, row_number() OVER "
             f"(PARTITION BY uprn, language ORDER BY id) AS position FROM {self.schema}.address_new "
@@ -422,7 +488,7 @@ class PostgresLoad:
             words = body.split()
             self.word_counts.subtract(words)
             self.prefix_counts.subtract(prefix_tokens(words))
-        conn.execute(unique_index)
+        conn.execute(schema_sql.approved_index(self.schema, "_new"))
         return len(duplicates)
 
     def _swap(self, conn: Any) -> None:

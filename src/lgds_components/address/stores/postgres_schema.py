@@ -73,7 +73,9 @@ __all__ = [
     "index_statements",
     "lock_key",
     "lock_statement",
+    "lookup_indexes",
     "migrate",
+    "primary_key",
     "rename_statements",
     "schema_version",
     "table_keys",
@@ -207,18 +209,33 @@ def words_index(schema: str, suffix: str) -> str:
     return f"CREATE INDEX address{suffix}_words ON {s}.address{suffix} USING gin (keys)"
 
 
-def address_indexes(schema: str, suffix: str) -> list[str]:
-    """SQL building ``address<suffix>``'s lookup and search indexes (a load builds them
-    after the rows are in: see :mod:`~lgds_components.address.stores.postgres_load`)."""
+def lookup_indexes(schema: str, suffix: str) -> list[str]:
+    """SQL building ``address<suffix>``'s B-tree indexes (the primary key's index among
+    them, which :func:`primary_key` then makes the key): statements that may run while
+    another connection builds the words index."""
     s = check_schema_name(schema)
     a = f"address{suffix}"
     return [
-        f"ALTER TABLE {s}.{a} ADD CONSTRAINT {a}_pkey PRIMARY KEY (id)",
+        f"CREATE UNIQUE INDEX {a}_pkey ON {s}.{a} (id)",
         f"CREATE INDEX {a}_uprn ON {s}.{a} (uprn)",
         f"CREATE INDEX {a}_postcode ON {s}.{a} (postcode_key, sort_key)",
         f"CREATE INDEX {a}_parent ON {s}.{a} (parent_uprn) WHERE parent_uprn IS NOT NULL",
-        words_index(schema, suffix),
     ]
+
+
+def primary_key(schema: str, suffix: str) -> str:
+    """SQL making ``address<suffix>``'s id index its primary key."""
+    s = check_schema_name(schema)
+    a = f"address{suffix}"
+    return f"ALTER TABLE {s}.{a} ADD CONSTRAINT {a}_pkey PRIMARY KEY USING INDEX {a}_pkey"
+
+
+def address_indexes(schema: str, suffix: str) -> list[str]:
+    """SQL building ``address<suffix>``'s lookup and search indexes and its key (a load
+    builds them after the rows are in: see
+    :mod:`~lgds_components.address.stores.postgres_load`)."""
+    return [*lookup_indexes(schema, suffix), primary_key(schema, suffix),
+            words_index(schema, suffix)]
 
 
 def table_keys(schema: str, suffix: str) -> list[str]:
