@@ -21,10 +21,10 @@ differs (:mod:`lgds_components.address.stores.postgres`).
   :meth:`~lgds_components.address.gazetteer.Gazetteer.load` through the same
   record reader, with the same checks and line-numbered errors, streams the
   records in with ``COPY`` into new tables, builds the indexes after the rows
-  are in, and swaps the new tables for the old inside the load's one
-  transaction: readers see the old gazetteer until the commit, then the new
-  one, never a half-loaded one, and never fail because a load is swapping
-  (they wait the few milliseconds the swap takes).
+  are in (two at once, on two connections), and swaps the new tables for the
+  old in one transaction: readers see the old gazetteer until that commit,
+  then the new one, never a half-loaded one, and never fail because a load
+  is swapping (they wait the few milliseconds the swap takes).
 - **Change-only updates** (:meth:`PostgresGazetteer.apply_changes`) apply
   inserts, updates and deletes by UPRN in one transaction (see
   :mod:`lgds_components.address.changes`).
@@ -183,15 +183,17 @@ class PostgresGazetteer(GazetteerFront):
 
         The options (:class:`~lgds_components.address.loader.LoadOptions`) and
         formats are those of :func:`lgds_components.address.loader.load`; the
-        report's ``path`` is the (first) source CSV. Migrates the schema first. Runs in one
-        transaction on the primary: if anything fails (a bad row with
-        ``on_error="fail"``, an exception from ``progress``, a lost connection)
-        the previous gazetteer stays, and readers keep answering from it throughout.
+        report's ``path`` is the (first) source CSV. Migrates the schema first. Runs on the primary
+        (copy, index, swap: see
+        :mod:`~lgds_components.address.stores.postgres_load`): if anything fails (a
+        bad row with ``on_error="fail"``, an exception from ``progress``, a lost
+        connection) the previous gazetteer stays, and readers keep answering from it
+        throughout.
 
         Args:
             schema: the PostgreSQL schema to load into.
             maintenance_work_mem: memory PostgreSQL may use to build each
-                index (a session setting); more builds the search index faster.
+                index (two are built at once); more builds the search index faster.
             connect_kwargs: more psycopg connection arguments.
 
         Raises:
