@@ -295,7 +295,7 @@ class PostgresLoad:
         self.source_format = source_format
         self.maintenance_work_mem = maintenance_work_mem
         self.connect_kwargs = connect_kwargs
-        self.rows = AddressRows()
+        self.rows: AddressRows = AddressRows()
         # the records holding each word and prefix token (once the rows are in)
         self.word_counts: Counter[str] = Counter[str]()
         self.prefix_counts: Counter[str] = Counter[str]()
