@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import csv
+import random
+import signal
 import sqlite3
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -121,3 +125,38 @@ def test_small_loads_and_layouts_not_saying_so_read_in_process(tmp_path: Path) -
     assert not worth_a_worker(flat, [tmp_path / "missing.csv"], threshold=1)
     assert not worth_a_worker(object(), [source], threshold=1)
     assert len(ADDRESSBASE_COLUMNS) > 20
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs POSIX stop signals")
+def test_a_worker_stopped_and_resumed_part_way_through_a_message_loses_nothing(
+    tmp_path: Path,
+) -> None:
+    # Ctrl-Z and fg, or a profiler, stop a process part way through a write to a pipe;
+    # such a write returns having written only part of a message.
+    from lgds_components.address.sample import write_csv
+
+    source = tmp_path / "a.csv"
+    write_csv(source, 60_000, seed=2)
+    expected = list(reader_for(source, {}))
+    reader = WorkerReader(reader_for(source, {}))
+    reader.start()
+    process = reader._process  # the test pauses the child it started
+    assert process is not None
+    done = threading.Event()
+
+    def stop_and_resume() -> None:
+        pause = random.Random(7)
+        while not done.is_set() and process.poll() is None:
+            process.send_signal(signal.SIGSTOP)
+            time.sleep(pause.uniform(0.001, 0.01))
+            process.send_signal(signal.SIGCONT)
+            time.sleep(pause.uniform(0.001, 0.005))
+
+    pauser = threading.Thread(target=stop_and_resume)
+    pauser.start()
+    try:
+        records = list(reader)
+    finally:
+        done.set()
+        pauser.join()
+    assert records == expected

@@ -4,6 +4,8 @@ The record reader's worker (:mod:`~lgds_components.address.records.worker`)
 and the product helpers (:mod:`~lgds_components.address.records.products.helper`)
 run as fresh interpreters started by :func:`start_module`, and pass values
 through pipes or spool files as frames: an 8-byte length, then a pickle.
+:func:`write_all` puts a frame into a pipe whole, even when the process is
+stopped and resumed part way (Ctrl-Z then ``fg``, ``SIGSTOP``, a profiler).
 
 >>> import io
 >>> stream = io.BytesIO(frame(("records", [1, 2])) + frame("done"))
@@ -22,7 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["can_start", "frame", "read_frame", "start_module"]
+__all__ = ["can_start", "frame", "read_frame", "start_module", "write_all"]
 
 _LENGTH = struct.Struct("<Q")
 
@@ -31,6 +33,21 @@ def frame(value: object) -> bytes:
     """``value`` pickled, after its length."""
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     return _LENGTH.pack(len(data)) + data
+
+
+def write_all(stream: IO[bytes], data: bytes) -> None:
+    """Write all of ``data`` to the pipe ``stream`` (after what it holds already).
+
+    A write to a pipe that stops part way, when the process is stopped and
+    resumed, writes only some of the bytes; a frame written through Python's
+    buffered stream then reached the reader cut and out of step. This writes
+    to the file descriptor until every byte is in.
+    """
+    stream.flush()
+    descriptor = stream.fileno()
+    rest = memoryview(data)
+    while rest:
+        rest = rest[os.write(descriptor, rest):]
 
 
 def read_frame(stream: IO[bytes]) -> Any:

@@ -35,6 +35,7 @@ from lgds_components.address.records.processes import (
     frame,
     read_frame,
     start_module,
+    write_all,
 )
 from lgds_components.address.records.reader import RecordReader
 from lgds_components.errors import ValidationError
@@ -75,8 +76,7 @@ def worth_a_worker(layout: object, sources: Sequence[Path], threshold: int | Non
 
 
 def _send(stream: IO[bytes], *message: Any) -> None:
-    stream.write(frame(message))
-    stream.flush()
+    write_all(stream, frame(message))
 
 
 class _Sender:
@@ -99,8 +99,7 @@ class _Sender:
     def _write(self) -> None:
         try:
             while (data := self._waiting.get()) is not None:
-                self._stream.write(data)
-                self._stream.flush()
+                write_all(self._stream, data)
         except BaseException as exc:  # handed to the sending thread
             self._failed = exc
 

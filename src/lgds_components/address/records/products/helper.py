@@ -37,6 +37,7 @@ from lgds_components.address.records.processes import (
     frame,
     read_frame,
     start_module,
+    write_all,
 )
 from lgds_components.address.records.products.sources import Source
 from lgds_components.address.records.products.staging import TABLES, FlatRow, RecordsStore
@@ -61,7 +62,7 @@ def _start(job: tuple[object, ...]) -> subprocess.Popen[bytes]:
     if stdin is None:
         raise RuntimeError("the helper process has no pipe")
     with stdin:
-        pickle.dump(job, stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        write_all(stdin, frame(job))
     return process
 
 
@@ -71,10 +72,12 @@ def _outcome(process: subprocess.Popen[bytes]) -> tuple[str, Any]:
         raise RuntimeError("the helper process has no pipe")
     with process.stdout:
         try:
-            outcome: tuple[str, Any] = pickle.load(process.stdout)
+            outcome: tuple[str, Any] | None = read_frame(process.stdout)
         except EOFError:
-            outcome = ("failed", RuntimeError(
-                f"the helper process ended without a word (exit {process.wait()})"))
+            outcome = None
+    if outcome is None:
+        outcome = ("failed", RuntimeError(
+            f"the helper process ended without a word (exit {process.wait()})"))
     process.wait()
     return outcome
 
@@ -253,7 +256,7 @@ def main() -> None:
     """The helper: do the job it is sent (``("stage", product, sources, ids, path)``
     or ``("assemble", store, after, spool)``) and answer ``("done", answer)`` or
     ``("failed", exception)``."""
-    job = pickle.load(sys.stdin.buffer)
+    job = read_frame(sys.stdin.buffer)
     out = sys.stdout.buffer
     try:
         if job[0] == "stage":
@@ -264,10 +267,10 @@ def main() -> None:
     except BaseException as exc:  # every failure goes back to the parent
         outcome = ("failed", exc)
     try:
-        pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
+        answer = frame(outcome)
     except Exception as exc:  # an exception that does not pickle
-        pickle.dump(("failed", RuntimeError(f"the helper process failed: {exc!r}")), out)
-    out.flush()
+        answer = frame(("failed", RuntimeError(f"the helper process failed: {exc!r}")))
+    write_all(out, answer)
 
 
 if __name__ == "__main__":
