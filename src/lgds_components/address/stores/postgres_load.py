@@ -86,19 +86,20 @@ _COUNT_EVERY: Final = 100_000  # prefix tokens waiting to be counted, at most
 _PREFERENCE: Final = "logical_status <> 1, language <> 'en', logical_status, id"
 
 
-def prefix_tokens(words: list[str]) -> list[str]:
+def _word_prefixes(word: str) -> tuple[str, ...]:
+    """``word``'s prefix tokens."""
+    return tuple(f"{word[:size]}*" for size in range(1, min(len(word), PREFIX_INDEXED) + 1))
+
+
+def prefix_tokens(words: list[str],
+                  prefixes_of: Callable[[str], tuple[str, ...]] = _word_prefixes) -> list[str]:
     """The prefix tokens of ``words``: each word's first one, two and three characters
-    with ``*``, once each, in order.
+    with ``*``, once each, in order (``prefixes_of`` gives one word's, e.g. from a cache).
 
     >>> prefix_tokens(["high", "st", "1"])
     ['h*', 'hi*', 'hig*', 's*', 'st*', '1*']
     """
-    return list(dict.fromkeys(itertools.chain.from_iterable(map(_word_prefixes, words))))
-
-
-def _word_prefixes(word: str) -> tuple[str, ...]:
-    """``word``'s prefix tokens."""
-    return tuple(f"{word[:size]}*" for size in range(1, min(len(word), PREFIX_INDEXED) + 1))
+    return list(dict.fromkeys(itertools.chain.from_iterable(map(prefixes_of, words))))
 
 
 _ARRAY_HEADER: Final = struct.Struct(">iiIii")  # dimensions, flags, element type, length, base
@@ -164,8 +165,7 @@ class AddressRows:
     def row(self, record: Record) -> tuple[Any, ...]:
         """``record``'s row, its words and prefix tokens counted."""
         words = record.words.split()
-        prefixes = list(dict.fromkeys(itertools.chain.from_iterable(
-            map(self._prefixes_of.__getitem__, words))))
+        prefixes = prefix_tokens(words, self._prefixes_of.__getitem__)
         self._words += words
         self._prefixes += prefixes
         if len(self._prefixes) >= _COUNT_EVERY:

@@ -191,7 +191,7 @@ class RecordsStore:
         when given."""
         for uprn, items in self._assembled(uprns_table, after, upto):
             yield uprn, [item if isinstance(item, ValidationError) else
-                         Flat(Where(item[-1], item[-2], "24", "LPI"), item[:-2])
+                         Flat(_lpi(item[-1], item[-2]), item[:-2])
                          for item in items]
 
     def flat_rows(self, *, after: int | None = None, upto: int | None = None
@@ -307,6 +307,11 @@ def delivery_point(values: list[Any]) -> list[Any]:
     return [key, uprn, lines, "\n".join(delivery_lines(*fields[:12]))]
 
 
+def _lpi(source: str, line: int) -> Where:
+    """Where an LPI record stands."""
+    return Where(source, line, "24", "LPI")
+
+
 def _flat(row: tuple[Any, ...], blpu: tuple[Any, ...] | None, org: tuple[Any, ...] | None,
           cls: tuple[Any, ...] | None, dpa: tuple[Any, ...] | None, streets: _Streets,
           names: dict[int, str]) -> FlatRow | ValidationError | None:
@@ -315,11 +320,11 @@ def _flat(row: tuple[Any, ...], blpu: tuple[Any, ...] | None, org: tuple[Any, ..
     if status not in _KEPT_STATUSES:
         return None
     if blpu is None:
-        return Where(names.get(src, "?"), line, "24", "LPI").error(
+        return _lpi(names.get(src, "?"), line).error(
             "UPRN", f"{uprn} has no BLPU record (21) in the supply")
     street = streets.get(usrn, language)
     if street is None:
-        return Where(names.get(src, "?"), line, "24", "LPI").error(
+        return _lpi(names.get(src, "?"), line).error(
             "USRN", f"{usrn} has no street descriptor record (15) in the supply")
     _, parent, x, y, lat, lon, blpu_postal, blpu_postcode, blpu_class, blpu_org = blpu
     iso = LANGUAGES[language]
