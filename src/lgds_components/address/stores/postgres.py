@@ -19,7 +19,6 @@ from typing import Any, Final
 from lgds_components.address.ranking import Group, Term
 from lgds_components.address.stores import postgres_schema as schema_sql
 from lgds_components.address.stores.base import Row
-from lgds_components.address.stores.postgres_schema import token_key
 from lgds_components.errors import (
     ConfigurationError,
     LGDSError,
@@ -148,9 +147,9 @@ def _row_checks(groups: list[Group]) -> list[tuple[str, list[Any]]]:
 
 def _index_checks(groups: list[Group]) -> list[tuple[str, list[Any]]]:
     """The same checks as conditions on the words index, answered in one GIN scan."""
-    single = [token_key(_token(group[0])) for group in groups if len(group) == 1]
+    single = [schema_sql.token_key(_token(group[0])) for group in groups if len(group) == 1]
     out = [("a.keys @> %s::bigint[]", [single])] if single else []
-    out.extend(("a.keys && %s::bigint[]", [[token_key(_token(term)) for term in group]])
+    out.extend(("a.keys && %s::bigint[]", [[schema_sql.token_key(_token(term)) for term in group]])
                for group in groups if len(group) > 1)
     return out
 

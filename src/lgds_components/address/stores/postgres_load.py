@@ -66,7 +66,6 @@ from lgds_components.address.records.contract import (
 from lgds_components.address.records.preferred import DUPLICATE, UprnRuns, duplicate, preference
 from lgds_components.address.stores import postgres_schema as schema_sql
 from lgds_components.address.stores.postgres import connect, database_errors, safe_dsn
-from lgds_components.address.stores.postgres_schema import token_key
 from lgds_components.errors import InvalidFormat, ProviderUnavailable
 
 __all__ = [
@@ -109,7 +108,7 @@ _EMPTY_ARRAY: Final = struct.pack(">iiI", 0, 0, _INT8)
 
 def _key_element(token: str) -> bytes:
     """``token``'s key as one element of a binary ``bigint[]`` (length, then value)."""
-    return struct.pack(">iq", 8, token_key.__wrapped__(token))  # (cached by AddressRows)
+    return struct.pack(">iq", 8, schema_sql.token_key.__wrapped__(token))  # (cached by AddressRows)
 
 
 _Value = TypeVar("_Value")
