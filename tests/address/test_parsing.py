@@ -158,3 +158,29 @@ def test_any_text_parses(text: str) -> None:
     query = parse(text, corrections=corrections, known=known)
     assert isinstance(query, Query)
     assert len(query.following) == len(query.numbers)
+
+
+def _fold_reference(text: str) -> str:
+    """:func:`~lgds_components.address.text.fold` as first written (one regex over the
+    case-folded text, accents removed): its one-table path for ASCII must agree."""
+    import re
+    import unicodedata
+
+    text = text.translate(str.maketrans("", "", "'\u2019\u2018`\u00b4"))
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", " ", text.casefold()).strip()
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_fold_of_ascii_text_is_the_regex_fold(text: str) -> None:
+    from lgds_components.address.text import fold
+
+    assert fold(text) == _fold_reference(text)
+
+
+@given(st.text(max_size=40))
+def test_fold_of_any_text_is_the_regex_fold(text: str) -> None:
+    from lgds_components.address.text import fold
+
+    assert fold(text) == _fold_reference(text)

@@ -141,17 +141,7 @@ def ranked(query: Query, fetch: Fetch, *, threshold: float) -> list[Scored]:
     found_all = not located and pool.most == len(groups) and not query.ranges
     unsure = not scored or scored[0].probability < threshold or pool.most < len(groups)
     if len(groups) >= 2 and unsure and not found_all:
-        if located:
-            pool.add(fetch([[ranking.Term(query.outward)], *groups[1:]], ranking.CANDIDATES // 2))
-        for fewer in ranking.relaxed(groups, None):
-            if not (complete and fewer[0] == groups[0]):  # (the postcode's are all in)
-                pool.add(fetch(fewer, ranking.CANDIDATES // 2))
-        if not len(pool):  # two words or more that no candidate has: location and numbers, or words
-            split = 1 + len(dict.fromkeys(query.numbers)) if (query.postcode or query.outward) \
-                else len(dict.fromkeys(query.numbers))
-            for part in (groups[:split], groups[split:]):
-                if part and len(part) < len(groups):
-                    pool.add(fetch(part, ranking.CANDIDATES // 2))
+        _widen(query, groups, pool, fetch, located=located, complete=complete)
         compared = {key[retrieval.ID] for key in first}
         scored = score_rows([*first, *(key for key in pool.best(len(groups) - 1, COMPARED)
                                        if key[retrieval.ID] not in compared)], query, done=done)
@@ -161,6 +151,28 @@ def ranked(query: Query, fetch: Fetch, *, threshold: float) -> list[Scored]:
         if towns:
             scored = score_rows([item.row for item in scored], query, places=towns, done=done)
     return scored
+
+
+def _widen(query: Query, groups: list[ranking.Group], pool: retrieval.Pool, fetch: Fetch, *,
+           located: bool, complete: bool) -> None:
+    """Add to ``pool`` the records holding all but one of ``groups`` (with a
+    postcode, also those at its outward code holding the other groups)."""
+    half = ranking.CANDIDATES // 2
+    retries = list(ranking.relaxed(groups, None))
+    if located:  # the first retry leaves the postcode out
+        widened = fetch(retries.pop(0), half)
+        if len(widened) >= half:  # (fewer: it holds all the outward code's would)
+            pool.add(fetch([[ranking.Term(query.outward)], *groups[1:]], half))
+        pool.add(widened)
+    for fewer in retries:
+        if not (complete and fewer[0] == groups[0]):  # (the postcode's are all in)
+            pool.add(fetch(fewer, half))
+    if not len(pool):  # two words or more that no candidate has: location and numbers, or words
+        split = 1 + len(dict.fromkeys(query.numbers)) if (query.postcode or query.outward) \
+            else len(dict.fromkeys(query.numbers))
+        for part in (groups[:split], groups[split:]):
+            if part and len(part) < len(groups):
+                pool.add(fetch(part, half))
 
 
 def _places(query: Query, best: Scored, fetch: Fetch) -> set[str]:

@@ -27,6 +27,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable
@@ -184,7 +185,9 @@ class Query:
         return not (self.postcode or self.outward or self.numbers or self.words or self.uprn)
 
 
+@functools.lru_cache(maxsize=65536)
 def _postcode_is_valid(outward: str, inward: str) -> bool:
+    # (remembered: a batch names the same postcodes again and again)
     from lgds_components.identifiers import postcode
 
     return postcode.is_valid(f"{outward} {inward}")

@@ -121,6 +121,11 @@ for _long, _short in ABBREVIATIONS.items():
 
 _APOSTROPHES = str.maketrans("", "", "'\u2019\u2018`\u00b4")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+# ASCII text folded in one pass: apostrophes dropped, other marks made spaces
+_ASCII_FOLD = str.maketrans({
+    **{chr(code): " " for code in range(128) if not chr(code).isalnum()},
+    **dict.fromkeys("'`"),
+})
 # a number with at most one letter suffix, a run of digits, or a run of letters
 _TOKEN = re.compile(r"[0-9]+[a-z](?![a-z])|[0-9]+|[a-z]+")
 
@@ -131,6 +136,8 @@ def fold(text: str) -> str:
     >>> fold("  Tŷ'r  Ysgol, Lôn-Las ")
     'tyr ysgol lon las'
     """
+    if text.isascii():  # (the common case: one pass of a table)
+        return " ".join(text.lower().translate(_ASCII_FOLD).split())
     text = text.translate(_APOSTROPHES)
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
