@@ -17,6 +17,12 @@ helpers; sampled every 0.1 s), of the load process alone (``VmHWM``) and of its 
 * **floor**: the searchable floor of the address benchmarks, on the flat CSV:
   the rows stored with ``executemany``, a postcode index and an FTS5 table of
   each row's text, in one transaction.
+* **Premium floor**: the same job as the Premium load, done the bare way on the
+  tiles: every line read with ``csv.reader`` and stored untyped and unchecked in
+  its record type's table, one SQL join making a row of each LPI with its BLPU,
+  street descriptor, organisation, classification and delivery point, then the
+  postcode index and FTS5 table as above. (On PostgreSQL each line goes as it
+  is into its record type's ``COPY``; the join, a B-tree and a GIN index follow.)
 
 With ``postgres`` in the filter (``python3 dev.py bench "premium load postgres"``)
 the same loads go into a throwaway PostgreSQL server instead, against the
@@ -137,6 +143,110 @@ print(json.dumps({"seconds": time.perf_counter() - started, "peak": peak_rss()})
 """
 
 
+# The Premium floors: the same job as a load of the tiles done the bare way. Every
+# line is read and stored in its record type's table, untyped and unchecked; one
+# join makes a row of each LPI with its BLPU, street descriptor, organisation,
+# classification and delivery point; then the searchable floor's postcode index
+# and word index. Nothing is checked, assembled in order, derived or swapped.
+_PREMIUM_JOIN = """
+SELECT l.UPRN AS uprn, b.POSTCODE_LOCATOR AS postcode_locator,
+       o.ORGANISATION AS organisation_name, l.SAO_TEXT AS sao_text,
+       l.SAO_START_NUMBER AS sao_start_number, l.PAO_TEXT AS pao_text,
+       l.PAO_START_NUMBER AS pao_start_number, s.STREET_DESCRIPTION AS street_description,
+       s.LOCALITY_NAME AS locality, s.TOWN_NAME AS town_name, b.X_COORDINATE AS x,
+       b.Y_COORDINATE AS y, c.CLASSIFICATION_CODE AS classification, d.UDPRN AS udprn
+FROM t24 AS l JOIN t21 AS b ON b.UPRN = l.UPRN
+LEFT JOIN t15 AS s ON s.USRN = l.USRN AND s.LANGUAGE = l.LANGUAGE
+LEFT JOIN t31 AS o ON o.UPRN = l.UPRN
+LEFT JOIN t32 AS c ON c.UPRN = l.UPRN
+LEFT JOIN t28 AS d ON d.UPRN = l.UPRN
+"""
+_ROW_COLUMNS = ("uprn, postcode_locator, organisation_name, sao_text, sao_start_number, "
+                "pao_text, pao_start_number, street_description, locality, town_name, "
+                "x, y, classification, udprn")
+_ROW_TEXT = ("organisation_name", "sao_text", "sao_start_number", "pao_text",
+             "pao_start_number", "street_description", "locality", "town_name",
+             "postcode_locator")
+
+_PREMIUM_FLOOR = _PEAK + f"""
+import csv, json, operator, pathlib, sqlite3, sys, time
+from lgds_components.address.records.products.multi import PREMIUM
+JOIN, COLUMNS, TEXT = {_PREMIUM_JOIN!r}, {_ROW_COLUMNS!r}, {_ROW_TEXT!r}
+started = time.perf_counter()
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("PRAGMA journal_mode=WAL")
+db.execute("BEGIN")
+insert, kept, batches = {{}}, {{}}, {{}}
+for kind, binding in PREMIUM.bindings.items():
+    names = [name for name in binding.fields if name]
+    db.execute(f"CREATE TABLE t{{kind}} ({{', '.join(names)}})")
+    insert[kind] = f"INSERT INTO t{{kind}} VALUES ({{', '.join('?' for _ in names)}})"
+    kept[kind] = operator.itemgetter(*map(PREMIUM.layouts[kind].fields.index, names))
+    batches[kind] = []
+for tile in sorted(pathlib.Path(sys.argv[2]).iterdir()):
+    with open(tile, newline="", encoding="utf-8") as lines:
+        for record in csv.reader(lines):
+            batch = batches.get(record[0])
+            if batch is not None:
+                batch.append(kept[record[0]](record))
+                if len(batch) == 20_000:
+                    db.executemany(insert[record[0]], batch)
+                    batch.clear()
+for kind, batch in batches.items():
+    db.executemany(insert[kind], batch)
+db.execute(f"CREATE TABLE rows ({{COLUMNS}})")
+db.execute(f"INSERT INTO rows ({{COLUMNS}}) {{JOIN}}")
+db.execute("CREATE INDEX rows_by_postcode ON rows (postcode_locator)")
+db.execute("CREATE VIRTUAL TABLE rows_words USING fts5 (body)")
+body = " || ' ' || ".join(TEXT)
+db.execute(f"INSERT INTO rows_words (rowid, body) SELECT rowid, {{body}} FROM rows")
+db.execute("COMMIT")
+rows = db.execute("SELECT count(*) FROM rows").fetchone()[0]
+db.close()
+print(json.dumps({{"seconds": time.perf_counter() - started, "peak": peak_rss(), "rows": rows}}))
+"""
+
+# PostgreSQL: each line goes as it is (the server parses the CSV) into its record
+# type's COPY, one connection a type so that every COPY streams in one pass.
+_PG_PREMIUM_FLOOR = _PEAK + f"""
+import contextlib, json, pathlib, sys, time
+import psycopg
+from lgds_components.address.records.products.multi import PREMIUM
+JOIN, TEXT = {_PREMIUM_JOIN!r}, {_ROW_TEXT!r}
+started = time.perf_counter()
+with contextlib.ExitStack() as stack:
+    copies = {{}}
+    for kind in PREMIUM.bindings:
+        conn = stack.enter_context(psycopg.connect(sys.argv[1]))
+        names = ", ".join(f"{{name}} text" for name in PREMIUM.layouts[kind].fields)
+        conn.execute(f"DROP TABLE IF EXISTS t{{kind}}")
+        conn.execute(f"CREATE TABLE t{{kind}} ({{names}})")
+        copies[kind.encode()] = stack.enter_context(stack.enter_context(conn.cursor()).copy(
+            f"COPY t{{kind}} FROM STDIN WITH (FORMAT csv)"))
+    for tile in sorted(pathlib.Path(sys.argv[2]).iterdir()):
+        with open(tile, "rb") as lines:
+            for line in lines:
+                copy = copies.get(line[:2])
+                if copy is not None:
+                    copy.write(line)
+text = " || ' ' || ".join(f"coalesce({{name}}, '')" for name in TEXT)
+with psycopg.connect(sys.argv[1], autocommit=True) as conn:
+    with conn.transaction():
+        conn.execute("SET LOCAL maintenance_work_mem = '2GB'")
+        conn.execute("DROP TABLE IF EXISTS bench_premium_floor")
+        conn.execute(f"CREATE TABLE bench_premium_floor AS {{JOIN}}")
+        conn.execute("CREATE INDEX ON bench_premium_floor (postcode_locator)")
+        conn.execute(f"CREATE INDEX ON bench_premium_floor USING gin "
+                     f"(to_tsvector('simple', {{text}}))")
+    seconds = time.perf_counter() - started
+    rows = conn.execute("SELECT count(*) FROM bench_premium_floor").fetchone()[0]
+    for kind in PREMIUM.bindings:
+        conn.execute(f"DROP TABLE t{{kind}}")
+    conn.execute("DROP TABLE bench_premium_floor")
+print(json.dumps({{"seconds": seconds, "peak": peak_rss(), "rows": rows}}))
+"""
+
+
 def _inputs() -> tuple[Path, Path]:
     """The Premium tiles and the flat CSV of the same records (cached)."""
     from lgds_components.address.sample import write_csv, write_product
@@ -198,6 +308,7 @@ def _sqlite() -> list[Result]:
     with tempfile.TemporaryDirectory(dir=CACHE) as folder:
         work = Path(folder)
         floor = _run(_SEARCHABLE, str(work / "floor.sqlite"), str(flat))
+        premium_floor = _run(_PREMIUM_FLOOR, str(work / "premium-floor.sqlite"), str(tiles))
         flat_load = _run(_PREMIUM_LOAD, str(work / "flat.sqlite"), str(flat), "addressbase", "")
         premium = _run(_PREMIUM_LOAD, str(work / "premium.sqlite"), str(tiles),
                        "addressbase-premium", str(work / "records.sqlite"))
@@ -209,6 +320,10 @@ def _sqlite() -> list[Result]:
                f"{_notes(premium)}; floor {floor['peak'] / mb:.0f} MB; tiles "
                f"{_bytes(tiles) / mb:.0f} MB, records store {store / mb:.0f} MB; "
                "aim <= 2x, < 500 MB"),
+        Result(f"premium load, against the Premium floor ({SIZE:,} addresses)",
+               int(premium["rows"]), premium["seconds"], premium["seconds"],
+               premium_floor["seconds"], "Premium searchable floor on the tiles",
+               f"floor {premium_floor['peak'] / mb:.0f} MB, {premium_floor['rows']:,} rows"),
         Result(f"flat load of the same addresses ({SIZE:,})", int(flat_load["rows"]),
                flat_load["seconds"], flat_load["seconds"], floor["seconds"],
                "searchable floor on the flat CSV", _notes(flat_load)),
@@ -227,6 +342,7 @@ def _postgres() -> list[Result]:
     with tempfile.TemporaryDirectory(dir=CACHE) as folder, \
             temporary_server(database="lgds_bench", settings={"shared_buffers": "4GB"}) as dsn:
         floor = _run(PG_SEARCHABLE_FLOOR, dsn, str(flat))
+        premium_floor = _run(_PG_PREMIUM_FLOOR, dsn, str(tiles))
         flat_load = _run(_POSTGRES_LOAD, dsn, str(flat), "bench_flat", "addressbase", "")
         premium = _run(_POSTGRES_LOAD, dsn, str(tiles), "bench_premium", "addressbase-premium",
                        str(Path(folder) / "records.sqlite"))
@@ -235,6 +351,10 @@ def _postgres() -> list[Result]:
         Result(f"premium load on PostgreSQL ({SIZE:,} addresses)", int(premium["rows"]),
                premium["seconds"], premium["seconds"], floor["seconds"], floor_name,
                f"{_notes(premium)}, the server not counted; aim <= 3x, < 500 MB"),
+        Result(f"premium load on PostgreSQL, against the Premium floor ({SIZE:,} addresses)",
+               int(premium["rows"]), premium["seconds"], premium["seconds"],
+               premium_floor["seconds"], "PostgreSQL Premium searchable floor on the tiles",
+               f"{premium_floor['rows']:,} rows"),
         Result(f"flat load on PostgreSQL of the same addresses ({SIZE:,})",
                int(flat_load["rows"]), flat_load["seconds"], flat_load["seconds"],
                floor["seconds"], floor_name, _notes(flat_load)),
