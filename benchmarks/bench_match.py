@@ -237,7 +237,7 @@ def _run_json(python: str | Path, script: str, *args: str) -> dict[str, Any]:
     done = subprocess.run([str(python), "-c", script, *args], capture_output=True, text=True)
     if done.returncode:
         raise RuntimeError(f"benchmark subprocess failed:\n{done.stderr[-4000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def uam_python() -> Path:
@@ -308,7 +308,7 @@ def run_lgds(path: Path | str, queries: Path, before: str = "",
                                   text=True, env=env)
             if done.returncode:
                 raise RuntimeError(f"benchmark subprocess failed:\n{done.stderr[-4000:]}")
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        return dict(json.loads(done.stdout.strip().splitlines()[-1]))
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
