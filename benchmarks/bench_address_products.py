@@ -121,8 +121,14 @@ print(json.dumps({"seconds": seconds, "peak": peak, "child": child,
                   "tree": max(tree_peak[0], peak), "rows": report.rows_loaded}))
 """
 
+# the columns of a row whose text the word index holds, and that text in SQLite
+_ROW_TEXT = ("organisation_name", "sao_text", "sao_start_number", "pao_text",
+             "pao_start_number", "street_description", "locality", "town_name",
+             "postcode_locator")
+_ROW_BODY = " || ' ' || ".join(_ROW_TEXT)
+
 # rows stored, a postcode index, an FTS5 table of each row's text: one transaction
-_SEARCHABLE = _PEAK + """
+_SEARCHABLE = _PEAK + f"""
 import csv, json, sqlite3, sys, time
 started = time.perf_counter()
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
@@ -131,17 +137,14 @@ with open(sys.argv[2], newline="", encoding="utf-8") as rows:
     reading = csv.reader(rows)
     names = next(reading)
     db.execute("BEGIN")
-    db.execute(f"CREATE TABLE rows ({', '.join(names)})")
-    db.executemany(f"INSERT INTO rows VALUES ({', '.join('?' for _ in names)})", reading)
+    db.execute(f"CREATE TABLE rows ({{', '.join(names)}})")
+    db.executemany(f"INSERT INTO rows VALUES ({{', '.join('?' for _ in names)}})", reading)
     db.execute("CREATE INDEX rows_by_postcode ON rows (postcode_locator)")
     db.execute("CREATE VIRTUAL TABLE rows_words USING fts5 (body)")
-    body = " || ' ' || ".join(("organisation_name", "sao_text", "sao_start_number", "pao_text",
-                               "pao_start_number", "street_description", "locality",
-                               "town_name", "postcode_locator"))
-    db.execute(f"INSERT INTO rows_words (rowid, body) SELECT rowid, {body} FROM rows")
+    db.execute("INSERT INTO rows_words (rowid, body) SELECT rowid, {_ROW_BODY} FROM rows")
     db.execute("COMMIT")
 db.close()
-print(json.dumps({"seconds": time.perf_counter() - started, "peak": peak_rss()}))
+print(json.dumps({{"seconds": time.perf_counter() - started, "peak": peak_rss()}}))
 """
 
 
@@ -166,14 +169,11 @@ LEFT JOIN t28 AS d ON d.UPRN = l.UPRN
 _ROW_COLUMNS = ("uprn, postcode_locator, organisation_name, sao_text, sao_start_number, "
                 "pao_text, pao_start_number, street_description, locality, town_name, "
                 "x, y, classification, udprn")
-_ROW_TEXT = ("organisation_name", "sao_text", "sao_start_number", "pao_text",
-             "pao_start_number", "street_description", "locality", "town_name",
-             "postcode_locator")
 
 _PREMIUM_FLOOR = _PEAK + f"""
 import csv, json, operator, pathlib, sqlite3, sys, time
 from lgds_components.address.records.products.multi import PREMIUM
-JOIN, COLUMNS, TEXT = {_PREMIUM_JOIN!r}, {_ROW_COLUMNS!r}, {_ROW_TEXT!r}
+JOIN, COLUMNS = {_PREMIUM_JOIN!r}, {_ROW_COLUMNS!r}
 started = time.perf_counter()
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
 db.execute("PRAGMA journal_mode=WAL")
@@ -200,8 +200,7 @@ db.execute(f"CREATE TABLE rows ({{COLUMNS}})")
 db.execute(f"INSERT INTO rows ({{COLUMNS}}) {{JOIN}}")
 db.execute("CREATE INDEX rows_by_postcode ON rows (postcode_locator)")
 db.execute("CREATE VIRTUAL TABLE rows_words USING fts5 (body)")
-body = " || ' ' || ".join(TEXT)
-db.execute(f"INSERT INTO rows_words (rowid, body) SELECT rowid, {{body}} FROM rows")
+db.execute("INSERT INTO rows_words (rowid, body) SELECT rowid, {_ROW_BODY} FROM rows")
 db.execute("COMMIT")
 rows = db.execute("SELECT count(*) FROM rows").fetchone()[0]
 db.close()
